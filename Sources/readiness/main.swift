@@ -1,0 +1,2 @@
+import Ledger
+print(String(decoding: ShippedChecklist.defaultMarkdown.prefix(40), as: UTF8.self))
