@@ -36,7 +36,7 @@ let package = Package(
         .executableTarget(name: "readiness", dependencies: ["LedgerCommands"]),
         .testTarget(name: "GitTests", dependencies: ["Git"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Git"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Git"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Git", "readiness"]),
     ],
     swiftLanguageModes: [.v6]
 )

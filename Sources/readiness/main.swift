@@ -1,2 +1,3 @@
-import Ledger
-print(String(decoding: ShippedChecklist.defaultMarkdown.prefix(40), as: UTF8.self))
+import LedgerCommands
+
+ReadinessCommand.main()

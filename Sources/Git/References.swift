@@ -1,0 +1,65 @@
+internal import CLibGit2
+
+extension Repository {
+    /// The commit a reference points at, following symbolic references; nil when it does not exist
+    /// (an unborn branch).
+    public func referenceTarget(_ name: String) throws -> ObjectID? {
+        var oid = git_oid()
+        let status = git_reference_name_to_id(&oid, pointer, name)
+        if status == GIT_ENOTFOUND.rawValue { return nil }
+        try check(status, "cannot read reference \(name)")
+        return ObjectID(oid)
+    }
+
+    /// The full name of the branch HEAD points at (`refs/heads/main`), born or not.
+    public func headBranch() throws -> String? {
+        var head: OpaquePointer?
+        try check(git_reference_lookup(&head, pointer, "HEAD"), "cannot read HEAD")
+        defer { git_reference_free(head) }
+        guard git_reference_type(head) == GIT_REFERENCE_SYMBOLIC, let target = git_reference_symbolic_target(head) else {
+            return nil
+        }
+        return String(cString: target)
+    }
+
+    /// Moves reference `name` to `target` only if it still points at `expected` (nil: only if it
+    /// does not exist yet). A lost race throws a `GitError` whose `isModified` or `isExisting` is true;
+    /// a lock held by another process throws one whose `isLocked` is true.
+    public func compareAndSwapReference(_ name: String, to target: ObjectID, expecting expected: ObjectID?,
+                                        message: String) throws {
+        var newOID = target.raw
+        var reference: OpaquePointer?
+        if let expected {
+            var currentOID = expected.raw
+            try check(git_reference_create_matching(&reference, pointer, name, &newOID, 1, &currentOID, message),
+                      "cannot move \(name) from \(expected.abbreviated()) to \(target.abbreviated())")
+        } else {
+            try check(git_reference_create(&reference, pointer, name, &newOID, 0, message),
+                      "cannot create \(name) at \(target.abbreviated())")
+        }
+        git_reference_free(reference)
+    }
+
+    /// Every reference name matching the glob (`refs/heads/*`), sorted.
+    public func referenceNames(matching glob: String) throws -> [String] {
+        var array = git_strarray()
+        try check(git_reference_list(&array, pointer), "cannot list references")
+        defer { git_strarray_dispose(&array) }
+        var names: [String] = []
+        for index in 0..<array.count {
+            let name = String(cString: array.strings[index]!)
+            if git_reference_name_is_valid_glob(name, glob) { names.append(name) }
+        }
+        return names.sorted()
+    }
+}
+
+private func git_reference_name_is_valid_glob(_ name: String, _ glob: String) -> Bool {
+    fnmatch(glob, name, 0) == 0
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

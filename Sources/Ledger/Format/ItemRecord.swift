@@ -1,0 +1,107 @@
+import Foundation
+
+/// The state an item can be in.
+public enum ItemState: String, Codable, Sendable, CaseIterable {
+    /// Not yet signed off (or signed off and then unchecked).
+    case open
+    /// Signed off as done.
+    case done
+    /// Deliberately not done, with a reason, until a date.
+    case waived
+}
+
+/// What was done to an item in one event; the first word of the commit subject.
+public enum ItemAction: String, Codable, Sendable, CaseIterable {
+    /// The item was created by `init` or a definition change.
+    case create
+    /// Signed off as done.
+    case check
+    /// A sign-off withdrawn.
+    case uncheck
+    /// Waived until a date.
+    case waive
+}
+
+/// The person who made an event, as recorded in the item file.
+public struct Person: Codable, Equatable, Sendable {
+    /// Name, as in git's `user.name`.
+    public var name: String
+    /// E-mail, as in git's `user.email`; also the allowed-signers principal.
+    public var email: String
+    /// The signing key's fingerprint (`SHA256:…` for SSH), absent for unsigned events.
+    public var key: String?
+
+    /// Creates a person record.
+    public init(name: String, email: String, key: String?) {
+        self.name = name
+        self.email = email
+        self.key = key
+    }
+}
+
+/// One piece of evidence: a URL, or a file recorded by name and SHA-256 (never copied).
+public struct Evidence: Codable, Equatable, Sendable {
+    /// A link to the evidence.
+    public var url: String?
+    /// The evidence file's name, as given.
+    public var file: String?
+    /// Lowercase hex SHA-256 of the file's bytes.
+    public var sha256: String?
+    /// The file's size in bytes.
+    public var size: Int?
+
+    /// Evidence that is a link.
+    public static func link(_ url: String) -> Evidence { Evidence(url: url, file: nil, sha256: nil, size: nil) }
+
+    /// Evidence that is a file, identified by its digest.
+    public static func file(name: String, sha256: String, size: Int) -> Evidence {
+        Evidence(url: nil, file: name, sha256: sha256, size: size)
+    }
+
+    /// The one-line form used in commit trailers and text output.
+    public var summary: String {
+        if let url { return url }
+        return "sha256:\(sha256 ?? "?") \(file ?? "?")"
+    }
+}
+
+/// The contents of `items/<section>/<item>.json`: one item's current state and how it got there.
+public struct ItemRecord: Codable, Equatable, Sendable {
+    /// The item's full id (`section/item`).
+    public var item: String
+    /// The current state.
+    public var state: ItemState
+    /// The event that produced this state.
+    public var action: ItemAction
+    /// Who made the event; absent for items as created.
+    public var by: Person?
+    /// When, as ISO 8601 UTC; equals the commit's committer time.
+    public var at: String?
+    /// The signer's note (check) or reason (uncheck, waive).
+    public var note: String?
+    /// Evidence given with a check.
+    public var evidence: [Evidence]
+    /// For a waiver: the last day it holds (YYYY-MM-DD).
+    public var waivedUntil: String?
+    /// Back-links: the commits that last changed this item before this event (two after a merge).
+    public var previous: [String]
+
+    /// An item as created: open, no history.
+    public static func created(_ fullID: String) -> ItemRecord {
+        ItemRecord(item: fullID, state: .open, action: .create, by: nil, at: nil, note: nil,
+                   evidence: [], waivedUntil: nil, previous: [])
+    }
+
+    /// Canonical bytes for the item file.
+    public func encoded() -> Data { CanonicalJSON.encode(self) }
+
+    /// Parses an item file read from the ledger (untrusted input).
+    public static func decode(_ data: Data, path: String) throws -> ItemRecord {
+        do {
+            return try JSONDecoder().decode(ItemRecord.self, from: data)
+        } catch {
+            throw LedgerError(.invalidInput, "\(path) in the ledger is not a valid item record: \(error)",
+                              hint: "run `readiness verify` to find the commit that wrote it")
+        }
+    }
+}

@@ -1,0 +1,17 @@
+/// Where things live in a ledger repository's tree (format version 1).
+public enum LedgerLayout {
+    /// The newest format version this tool reads and writes.
+    public static let formatVersion = 1
+    /// Format version, ledger name and settings.
+    public static let settingsPath = "ledger.json"
+    /// The checklist definition: sections and items with their stable ids.
+    public static let checklistPath = "checklist.json"
+    /// The folder holding one file per item: `items/<section>/<item>.json`.
+    public static let itemsFolder = "items"
+    /// Who may sign, in git's allowed-signers format.
+    public static let allowedSignersPath = "trust/allowed_signers"
+    /// The branch that carries the ledger.
+    public static let defaultBranch = "main"
+    /// The folder under the git directory holding derived, rebuildable data (never the truth).
+    public static let cacheFolder = "readiness"
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// The contents of `ledger.json`: format version, name and settings.
+public struct LedgerSettings: Codable, Equatable, Sendable {
+    /// The ledger format version that wrote this ledger.
+    public var format: Int
+    /// A human name for the ledger, by default the checklist's title.
+    public var name: String
+    /// Whether commits without a signature are accepted (off by default: sign-offs must be signed).
+    public var allowUnsigned: Bool
+
+    /// Creates settings for a new ledger at the current format version.
+    public init(name: String, allowUnsigned: Bool = false) {
+        format = LedgerLayout.formatVersion
+        self.name = name
+        self.allowUnsigned = allowUnsigned
+    }
+
+    /// Parses `ledger.json`, refusing a format newer than this tool knows.
+    public static func decode(_ data: Data) throws -> LedgerSettings {
+        struct VersionOnly: Decodable { var format: Int }
+        guard let version = try? JSONDecoder().decode(VersionOnly.self, from: data) else {
+            throw LedgerError(.notALedger, "\(LedgerLayout.settingsPath) is not valid ledger settings",
+                              hint: "the repository may not be a readiness ledger")
+        }
+        guard version.format <= LedgerLayout.formatVersion, version.format >= 1 else {
+            throw LedgerError(.unsupportedFormat,
+                              "this ledger uses format version \(version.format), newer than this tool's \(LedgerLayout.formatVersion)",
+                              hint: "upgrade readiness to read it")
+        }
+        do {
+            return try JSONDecoder().decode(LedgerSettings.self, from: data)
+        } catch {
+            throw LedgerError(.notALedger, "\(LedgerLayout.settingsPath) is malformed: \(error)",
+                              hint: "the repository may not be a readiness ledger")
+        }
+    }
+
+    /// Canonical bytes: sorted keys, pretty-printed, newline-terminated.
+    public func encoded() -> Data { CanonicalJSON.encode(self) }
+}

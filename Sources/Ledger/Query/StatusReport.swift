@@ -1,0 +1,76 @@
+import Foundation
+import Git
+
+/// Every item's state as one commit's tree has it, with per-section progress.
+/// Reads one tree and the change index's latest entries: its cost does not grow with history.
+public struct StatusReport: Codable, Sendable {
+    /// One item's line in the report.
+    public struct Item: Codable, Sendable {
+        public var id: String
+        public var number: String
+        public var title: String
+        public var section: String
+        public var sectionTitle: String
+        public var state: ItemState
+        public var signerName: String?
+        public var signerEmail: String?
+        public var time: String?
+        public var note: String?
+        public var evidence: [Evidence]
+        public var waivedUntil: String?
+        /// The commit that made the current state (nil for items untouched since they were created).
+        public var commit: String?
+    }
+
+    /// One section's progress.
+    public struct Section: Codable, Sendable {
+        public var id: String
+        public var number: String
+        public var title: String
+        public var total: Int
+        public var done: Int
+        public var waived: Int
+        public var open: Int
+    }
+
+    /// The ledger's name.
+    public var ledger: String
+    /// The commit read.
+    public var head: String
+    /// Sections in definition order.
+    public var sections: [Section]
+    /// Items in definition order.
+    public var items: [Item]
+
+    /// Builds the report for `snapshot`; `index` supplies the commit behind each state when given.
+    public init(snapshot: LedgerSnapshot, index: ChangeIndex?) throws {
+        ledger = snapshot.settings.name
+        head = snapshot.commit.id.hex
+        var sections: [Section] = []
+        var items: [Item] = []
+        for section in snapshot.checklist.sections {
+            var summary = Section(id: section.id, number: section.number, title: section.title, total: 0, done: 0, waived: 0, open: 0)
+            for item in snapshot.checklist.allItems where item.section.id == section.id {
+                let record = try snapshot.record(of: item)
+                summary.total += 1
+                switch record.state {
+                case .done: summary.done += 1
+                case .waived: summary.waived += 1
+                case .open: summary.open += 1
+                }
+                var commit: String?
+                if record.action != .create, let blob = try snapshot.recordBlobID(of: item) {
+                    commit = index?.introduction(of: blob)?.commit.hex
+                }
+                items.append(Item(id: item.fullID, number: item.item.number, title: item.item.title,
+                                  section: section.id, sectionTitle: section.title, state: record.state,
+                                  signerName: record.by?.name, signerEmail: record.by?.email, time: record.at,
+                                  note: record.note, evidence: record.evidence, waivedUntil: record.waivedUntil,
+                                  commit: commit))
+            }
+            sections.append(summary)
+        }
+        self.sections = sections
+        self.items = items
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// The committer time of a new ledger commit: now, or `GIT_COMMITTER_DATE` as git honours it.
+public enum CommitTime {
+    /// Seconds since the epoch and zone offset in minutes for a commit made now.
+    public static func now(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (seconds: Int64, offsetMinutes: Int32?) {
+        guard let value = environment["GIT_COMMITTER_DATE"], !value.isEmpty else {
+            return (Int64(Date().timeIntervalSince1970), nil)
+        }
+        if let parsed = parseRaw(value) { return parsed }
+        if let date = DateParsing.parse(value) { return (Int64(date.timeIntervalSince1970), nil) }
+        throw LedgerError(.invalidInput, "GIT_COMMITTER_DATE '\(value)' is not a date I can read",
+                          hint: "use git's raw form '@1700000000 +0100' or ISO 8601")
+    }
+
+    /// Formats seconds as ISO 8601 UTC (`2026-11-26T22:00:00Z`), the form stored in item files.
+    public static func iso8601(_ seconds: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+
+    /// git's raw `[@]<seconds> <+hhmm>` form.
+    private static func parseRaw(_ value: String) -> (Int64, Int32?)? {
+        let parts = value.split(separator: " ")
+        guard let first = parts.first else { return nil }
+        let digits = first.hasPrefix("@") ? first.dropFirst() : first
+        guard let seconds = Int64(digits), parts.count <= 2 else { return nil }
+        guard parts.count == 2 else { return (seconds, 0) }
+        let zone = parts[1]
+        guard zone.count == 5, let sign = zone.first, sign == "+" || sign == "-",
+              let hhmm = Int32(zone.dropFirst()) else { return nil }
+        let minutes = (hhmm / 100) * 60 + hhmm % 100
+        return (seconds, sign == "-" ? -minutes : minutes)
+    }
+}
+
+/// Reads the dates people type: `2026-12-31`, `2026-12-31T12:00:00Z`, `2026-12-31 12:00`.
+public enum DateParsing {
+    /// A date-only value means the start of that day in UTC.
+    public static func parse(_ text: String) -> Date? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let full = ISO8601DateFormatter()
+        full.formatOptions = [.withInternetDateTime]
+        if let date = full.date(from: trimmed) { return date }
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = fractional.date(from: trimmed) { return date }
+        for format in ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd"] {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = format
+            formatter.isLenient = false
+            if let date = formatter.date(from: trimmed), formatter.string(from: date) == trimmed { return date }
+        }
+        return nil
+    }
+
+    /// Parses a calendar day `YYYY-MM-DD`, returning it normalised, or nil.
+    public static func day(_ text: String) -> String? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        guard let date = formatter.date(from: text), formatter.string(from: date) == text else { return nil }
+        return text
+    }
+}

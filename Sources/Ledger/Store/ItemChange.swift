@@ -1,0 +1,53 @@
+import Foundation
+
+/// A requested change to one item, validated against its current state before it is written.
+public enum ItemChange: Equatable, Sendable {
+    /// Sign off as done, with an optional note and evidence.
+    case check(note: String?, evidence: [Evidence])
+    /// Withdraw a sign-off or waiver, with a reason.
+    case uncheck(reason: String)
+    /// Waive until a day (`YYYY-MM-DD`, inclusive), with a reason.
+    case waive(reason: String, until: String)
+
+    /// The action recorded for this change.
+    public var action: ItemAction {
+        switch self {
+        case .check: return .check
+        case .uncheck: return .uncheck
+        case .waive: return .waive
+        }
+    }
+
+    /// The new record, or a `.conflict` error when the change makes no sense from `current`.
+    /// `previous` is the commit that last changed the item: the back-link.
+    func apply(to current: ItemRecord, by person: Person, at time: String, previous: [String]) throws -> ItemRecord {
+        var next = ItemRecord(item: current.item, state: current.state, action: action, by: person, at: time,
+                              note: nil, evidence: [], waivedUntil: nil, previous: previous)
+        switch self {
+        case let .check(note, evidence):
+            guard current.state != .done else {
+                throw LedgerError(.conflict, "\(current.item) is already done (signed by \(current.by?.name ?? "unknown") at \(current.at ?? "?"))",
+                                  hint: "a second sign-off would duplicate it; `readiness uncheck` first if it must be redone")
+            }
+            next.state = .done
+            next.note = note
+            next.evidence = evidence
+        case let .uncheck(reason):
+            guard current.state != .open else {
+                throw LedgerError(.conflict, "\(current.item) is open already; there is nothing to uncheck",
+                                  hint: "see its state with `readiness status`")
+            }
+            next.state = .open
+            next.note = reason
+        case let .waive(reason, until):
+            guard current.state != .done else {
+                throw LedgerError(.conflict, "\(current.item) is done; a done item cannot be waived",
+                                  hint: "`readiness uncheck` it first if the sign-off no longer holds")
+            }
+            next.state = .waived
+            next.note = reason
+            next.waivedUntil = until
+        }
+        return next
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Git
+
+/// What a new ledger starts from.
+public struct LedgerBlueprint: Sendable {
+    /// The definition to import.
+    public var checklist: Checklist
+    /// `ledger.json`.
+    public var settings: LedgerSettings
+    /// The first entries of `trust/allowed_signers` (the root of trust).
+    public var allowedSigners: AllowedSigners
+
+    /// Creates a blueprint.
+    public init(checklist: Checklist, settings: LedgerSettings, allowedSigners: AllowedSigners) {
+        self.checklist = checklist
+        self.settings = settings
+        self.allowedSigners = allowedSigners
+    }
+
+    /// Every file of the first commit, path → bytes.
+    func files() -> [TreeChange] {
+        var changes: [TreeChange] = [
+            .write(path: LedgerLayout.settingsPath, contents: settings.encoded()),
+            .write(path: LedgerLayout.checklistPath, contents: checklist.canonicalJSON()),
+            .write(path: LedgerLayout.allowedSignersPath, contents: Data(allowedSigners.serialized().utf8)),
+        ]
+        for item in checklist.allItems {
+            changes.append(.write(path: item.path, contents: ItemRecord.created(item.fullID).encoded()))
+        }
+        return changes
+    }
+}
+
+extension LedgerStore {
+    /// Creates a bare ledger repository at `path` holding `blueprint`, in one signed first commit.
+    /// Refuses an existing repository or a non-empty directory; on any failure, removes what it
+    /// created, so nothing is left half-made.
+    public static func create(at path: String, blueprint: LedgerBlueprint, identity: GitIdentity,
+                              signer: (any Signer)?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LedgerStore {
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        let existed = fileManager.fileExists(atPath: path, isDirectory: &isDirectory)
+        if existed {
+            let contents = isDirectory.boolValue ? try? fileManager.contentsOfDirectory(atPath: path) : nil
+            guard let contents, contents.isEmpty else {
+                throw LedgerError(.conflict, "\(path) already exists and is not an empty directory",
+                                  hint: "choose a new path; init never touches an existing repository")
+            }
+        }
+        if signer == nil && !blueprint.settings.allowUnsigned {
+            throw LedgerError(.signing, "no signing key configured; a ledger's first commit must be signed",
+                              hint: "configure signing as for `git commit -S` (gpg.format ssh, user.signingkey), or pass --allow-unsigned")
+        }
+        let time = try CommitTime.now(environment: environment)
+        do {
+            let repository = try Repository.create(at: path, bare: true, initialBranch: LedgerLayout.defaultBranch)
+            let branch = "refs/heads/\(LedgerLayout.defaultBranch)"
+            let tree = try repository.updatedTree(repository.emptyTree(), applying: blueprint.files())
+            let message = LedgerCommitMessage(
+                action: "init", subjectID: "ledger", title: blueprint.settings.name,
+                body: "",
+                trailers: [("Action", "init"), ("Format", String(LedgerLayout.formatVersion)),
+                           ("Items", String(blueprint.checklist.allItems.count))])
+            let writer = SignedCommitWriter(repository: repository, identity: identity, signer: signer)
+            let commit = try writer.writeCommit(tree: tree, parents: [], message: message.text, time: time)
+            try repository.compareAndSwapReference(branch, to: commit, expecting: nil, message: "readiness: init")
+            return LedgerStore(repository: repository, branch: branch, path: path)
+        } catch {
+            if existed {
+                for entry in (try? fileManager.contentsOfDirectory(atPath: path)) ?? [] {
+                    try? fileManager.removeItem(atPath: (path as NSString).appendingPathComponent(entry))
+                }
+            } else {
+                try? fileManager.removeItem(atPath: path)
+            }
+            if let error = error as? GitError {
+                throw LedgerError(.storage, error.message)
+            }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Git
+
+/// The ledger as it stands in one commit: settings, definition, trust and item states,
+/// read from that commit's tree alone.
+public struct LedgerSnapshot {
+    /// The commit read.
+    public let commit: Commit
+    /// `ledger.json`.
+    public let settings: LedgerSettings
+    /// `checklist.json`.
+    public let checklist: Checklist
+    private let repository: Repository
+
+    /// Reads settings and definition of `commitID`; item files are read on demand.
+    public init(repository: Repository, commitID: ObjectID) throws {
+        self.repository = repository
+        commit = try repository.commit(commitID)
+        guard let settingsData = try repository.file(atPath: LedgerLayout.settingsPath, inTree: commit.treeID) else {
+            throw LedgerError(.notALedger, "commit \(commitID.abbreviated()) has no \(LedgerLayout.settingsPath)",
+                              hint: "this repository is not a readiness ledger; create one with `readiness init`")
+        }
+        settings = try LedgerSettings.decode(settingsData)
+        guard let checklistData = try repository.file(atPath: LedgerLayout.checklistPath, inTree: commit.treeID) else {
+            throw LedgerError(.notALedger, "commit \(commitID.abbreviated()) has no \(LedgerLayout.checklistPath)",
+                              hint: "run `readiness verify` to find out how the ledger was damaged")
+        }
+        checklist = try Checklist.decode(canonicalJSON: checklistData)
+    }
+
+    /// The record of one item; an item the definition lists but whose file is missing is an error.
+    public func record(of item: ChecklistItemRef) throws -> ItemRecord {
+        guard let data = try repository.file(atPath: item.path, inTree: commit.treeID) else {
+            throw LedgerError(.invalidInput, "the ledger lists \(item.fullID) but has no \(item.path)",
+                              hint: "run `readiness verify` to find the commit that removed it")
+        }
+        return try ItemRecord.decode(data, path: item.path)
+    }
+
+    /// The blob id of one item's file, which identifies the event that produced its state.
+    public func recordBlobID(of item: ChecklistItemRef) throws -> ObjectID? {
+        try repository.entry(atPath: item.path, inTree: commit.treeID)?.id
+    }
+
+    /// `trust/allowed_signers`, empty when the file is absent.
+    public func allowedSigners() throws -> AllowedSigners {
+        guard let data = try repository.file(atPath: LedgerLayout.allowedSignersPath, inTree: commit.treeID) else {
+            return AllowedSigners(entries: [])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw LedgerError(.invalidInput, "\(LedgerLayout.allowedSignersPath) is not UTF-8")
+        }
+        return try AllowedSigners.parse(text)
+    }
+}

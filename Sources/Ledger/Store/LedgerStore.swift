@@ -1,0 +1,63 @@
+import Foundation
+import Git
+
+/// A ledger repository opened for reading and writing. The branch head is the only state;
+/// everything else is derived from the commits it reaches.
+public final class LedgerStore {
+    /// The underlying repository.
+    public let repository: Repository
+    /// The full name of the ledger branch (`refs/heads/main`).
+    public let branch: String
+    /// The path the ledger was opened from, as given.
+    public let path: String
+
+    init(repository: Repository, branch: String, path: String) {
+        self.repository = repository
+        self.branch = branch
+        self.path = path
+    }
+
+    /// Opens the ledger at `path`, checking that it is one and that its format is readable.
+    public static func open(at path: String) throws -> LedgerStore {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw LedgerError(.notALedger, "no ledger at \(path): no such directory",
+                              hint: "create one with `readiness init \(path)` or pass --ledger PATH")
+        }
+        let repository: Repository
+        do {
+            repository = try Repository.open(at: path)
+        } catch let error as GitError {
+            throw LedgerError(.notALedger, "\(path) is not a git repository (\(error.message))",
+                              hint: "create a ledger with `readiness init \(path)`")
+        }
+        let branch = try repository.headBranch() ?? "refs/heads/\(LedgerLayout.defaultBranch)"
+        let store = LedgerStore(repository: repository, branch: branch, path: path)
+        guard try repository.referenceTarget(branch) != nil else {
+            throw LedgerError(.notALedger, "\(path) has no commits on \(branch)",
+                              hint: "it is not a readiness ledger; create one with `readiness init`")
+        }
+        _ = try store.snapshot()
+        return store
+    }
+
+    /// The commit the ledger branch points at.
+    public func head() throws -> ObjectID {
+        guard let head = try repository.referenceTarget(branch) else {
+            throw LedgerError(.notALedger, "\(path) has no commits on \(branch)")
+        }
+        return head
+    }
+
+    /// The ledger as of `commit`, or as of the head.
+    public func snapshot(at commit: ObjectID? = nil) throws -> LedgerSnapshot {
+        try LedgerSnapshot(repository: repository, commitID: commit ?? head())
+    }
+
+    /// The folder under the git directory for derived data, created on demand.
+    func cacheDirectory() throws -> URL {
+        let url = URL(fileURLWithPath: repository.gitDirectory).appendingPathComponent(LedgerLayout.cacheFolder)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Git
+
+/// Builds a commit for a new tree, signs it as `git commit -S` would, and moves the ledger
+/// branch with a compare-and-swap, so a write lands whole or not at all.
+struct SignedCommitWriter {
+    let repository: Repository
+    let identity: GitIdentity
+    /// nil writes an unsigned commit (only where the ledger's settings allow it).
+    let signer: (any Signer)?
+
+    /// Writes the commit object and returns its id; moves no reference.
+    func writeCommit(tree: ObjectID, parents: [ObjectID], message: String, time: (seconds: Int64, offsetMinutes: Int32?)) throws -> ObjectID {
+        let person = GitSignature(name: identity.name, email: identity.email, time: time.seconds, offsetMinutes: time.offsetMinutes)
+        let buffer = try repository.commitBuffer(tree: tree, parents: parents, author: person, committer: person, message: message)
+        let signature = try signer?.sign(buffer)
+        return try repository.writeCommit(buffer: buffer, signature: signature)
+    }
+}
+
+/// Checks, before anything is written, that a signer's key may sign this ledger.
+enum TrustCheck {
+    /// Throws `.untrustedKey` unless `key` is listed for `email` (namespace git, valid at `time`).
+    static func requireTrusted(_ key: SSHPublicKey, email: String, in allowed: AllowedSigners, at time: Date, ledger: String) throws {
+        let entries = allowed.entries(for: key)
+        guard !entries.isEmpty else {
+            throw LedgerError(.untrustedKey,
+                              "the signing key \(key.fingerprint) is not in \(ledger)'s \(LedgerLayout.allowedSignersPath)",
+                              hint: "ask a trusted signer to run `readiness trust add \(email) KEYFILE`")
+        }
+        let forEmail = entries.filter { $0.matches(principal: email) }
+        guard !forEmail.isEmpty else {
+            let listed = entries.flatMap(\.principals).joined(separator: ", ")
+            throw LedgerError(.untrustedKey,
+                              "the signing key \(key.fingerprint) is trusted for \(listed), not for user.email \(email)",
+                              hint: "sign with the e-mail the key is trusted for, or have it trusted for \(email)")
+        }
+        let usable = forEmail.filter { entry in
+            (entry.namespaces?.contains("git") ?? true)
+                && (entry.validAfter.map { time >= $0 } ?? true)
+                && (entry.validBefore.map { time < $0 } ?? true)
+        }
+        guard !usable.isEmpty else {
+            throw LedgerError(.untrustedKey,
+                              "the signing key \(key.fingerprint) is listed for \(email) but not valid for git signatures now",
+                              hint: "check its namespaces, valid-after and valid-before options in \(LedgerLayout.allowedSignersPath)")
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import Git
+import Ledger
+
+/// `readiness init`: create a ledger repository from a Markdown checklist.
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create a ledger repository (bare) from a Markdown checklist, in one signed commit.")
+
+    @Argument(help: ArgumentHelp("Where to create the ledger. Default: --ledger, then $READINESS_LEDGER.", valueName: "path"))
+    var path: String?
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+
+    @Option(name: .long, help: ArgumentHelp("The Markdown checklist to import. Default: the shipped produksjons-sjekkliste.md.", valueName: "file"))
+    var checklist: String?
+
+    @Option(name: .long, help: "The ledger's name. Default: the checklist's title.")
+    var name: String?
+
+    @Flag(name: .long, help: "Accept unsigned commits in this ledger (not recommended).")
+    var allowUnsigned = false
+
+    func run() throws {
+        try reportingErrors {
+            guard let target = path ?? ledgerOptions.ledger ?? ProcessInfo.processInfo.environment["READINESS_LEDGER"] else {
+                throw LedgerError(.invalidInput, "init needs to know where to create the ledger",
+                                  hint: "run `readiness init PATH`")
+            }
+            let (source, data) = try readChecklist()
+            let imported = try MarkdownChecklistParser.parse(data, source: source)
+            for warning in imported.warnings { printWarning("\(source):\(warning)") }
+            let (identity, signer) = try SigningSetup.load(config: Config.global())
+            var allowed = AllowedSigners(entries: [])
+            if let key = signer?.publicKey {
+                allowed = try AllowedSigners.parse("\(identity.email) namespaces=\"git\" \(key.openSSHString)\n")
+            }
+            let ledgerName = try FreeText.validateLine(name ?? imported.checklist.title, field: "ledger name")
+            let blueprint = LedgerBlueprint(checklist: imported.checklist,
+                                            settings: LedgerSettings(name: ledgerName, allowUnsigned: allowUnsigned),
+                                            allowedSigners: allowed)
+            let store = try LedgerStore.create(at: target, blueprint: blueprint, identity: identity, signer: signer)
+            let head = try store.head()
+            let count = imported.checklist.allItems.count
+            print("Created ledger \(TerminalText.escape(target)): \(imported.checklist.sections.count) sections, \(count) items, commit \(head.abbreviated())")
+            if let signer {
+                print("Signed by \(identity.name) <\(identity.email)> with \(signer.description); that key is the root of trust.")
+            } else {
+                print("Unsigned: this ledger accepts unsigned commits.")
+            }
+        }
+    }
+
+    private func readChecklist() throws -> (String, Data) {
+        guard let checklist else { return (ShippedChecklist.defaultName, ShippedChecklist.defaultMarkdown) }
+        guard let data = FileManager.default.contents(atPath: checklist) else {
+            throw LedgerError(.invalidInput, "cannot read checklist \(checklist)", hint: "check the path")
+        }
+        return (checklist, data)
+    }
+}

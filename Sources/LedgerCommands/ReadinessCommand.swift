@@ -1,0 +1,21 @@
+import ArgumentParser
+
+/// The `readiness` command: its subcommands and version.
+public struct ReadinessCommand: ParsableCommand {
+    /// The command tree.
+    public static let configuration = CommandConfiguration(
+        commandName: "readiness",
+        abstract: "Keep a production-readiness checklist as signed commits in its own git repository.",
+        discussion: """
+            Every sign-off is one signed commit; identity and key come from the same git config that \
+            `git commit -S` uses. Exit codes: 0 ok, 3 not a ledger, 4 unknown item, 5 invalid input, \
+            6 signing, 7 untrusted key, 8 conflict with the ledger's state, 9 ledger format too new, \
+            10 storage, 64 usage.
+            """,
+        version: "0.1.0",
+        subcommands: [InitCommand.self, CheckCommand.self, UncheckCommand.self, WaiveCommand.self, StatusCommand.self]
+    )
+
+    /// Creates the command (ArgumentParser needs it public).
+    public init() {}
+}

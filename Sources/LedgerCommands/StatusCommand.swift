@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import Ledger
+
+/// `readiness status`: progress per section and every item's state.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show progress per section and each item's state (reads one tree).")
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+    @OptionGroup var output: OutputOptions
+
+    @Flag(name: .long, help: "List only the section totals.")
+    var summary = false
+
+    func run() throws {
+        try reportingErrors {
+            let store = try ledgerOptions.open()
+            let snapshot = try store.snapshot()
+            let index = try? store.changeIndex().index
+            let report = try StatusReport(snapshot: snapshot, index: index)
+            if output.json {
+                printData(CanonicalJSON.encode(report))
+            } else {
+                print(StatusText.render(report, itemsToo: !summary))
+            }
+        }
+    }
+}
+
+/// The text form of a status report.
+enum StatusText {
+    static func render(_ report: StatusReport, itemsToo: Bool) -> String {
+        var lines: [String] = []
+        let total = report.items.count
+        let done = report.items.filter { $0.state == .done }.count
+        let waived = report.items.filter { $0.state == .waived }.count
+        lines.append("\(TerminalText.escape(report.ledger)) — \(done)/\(total) done, \(waived) waived (head \(report.head.prefix(12)))")
+        for section in report.sections {
+            let percent = section.total == 0 ? 100 : (section.done + section.waived) * 100 / section.total
+            lines.append("")
+            lines.append("\(section.number). \(TerminalText.escape(section.title))  \(section.done)/\(section.total) done\(section.waived > 0 ? ", \(section.waived) waived" : "")  \(bar(percent)) \(percent)%")
+            guard itemsToo else { continue }
+            for item in report.items where item.section == section.id {
+                let mark: String
+                switch item.state {
+                case .done: mark = "[x]"
+                case .waived: mark = "[~]"
+                case .open: mark = "[ ]"
+                }
+                var line = "  \(mark) \(item.number) \(TerminalText.escape(item.title))  (\(item.id))"
+                if let name = item.signerName, item.state != .open {
+                    line += " — \(TerminalText.escape(name)), \(item.time ?? "")"
+                }
+                if let until = item.waivedUntil, item.state == .waived { line += ", until \(until)" }
+                lines.append(line)
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func bar(_ percent: Int) -> String {
+        let filled = percent / 10
+        return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: 10 - filled) + "]"
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import Git
+import XCTest
+
+/// The Git module against real repositories in fresh temporary directories, with stock git as judge.
+final class RepositoryTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("git-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func git(_ arguments: String...) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = Pipe()
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw SandboxFailure(arguments.joined(separator: " ")) }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private func makeRepository() throws -> (Repository, String) {
+        let path = directory.appendingPathComponent("repo.git").path
+        return (try Repository.create(at: path, bare: true, initialBranch: "main"), path)
+    }
+
+    private let person = GitSignature(name: "Åse Ødegård", email: "ase@example.no", time: 1_790_000_000, offsetMinutes: 60)
+
+    func testCreateWritesACommitThatStockGitReads() throws {
+        let (repository, path) = try makeRepository()
+        XCTAssertTrue(repository.isBare)
+        XCTAssertNil(repository.workingDirectory)
+        XCTAssertEqual(try repository.headBranch(), "refs/heads/main")
+        XCTAssertNil(try repository.referenceTarget("refs/heads/main"))
+
+        let tree = try repository.updatedTree(repository.emptyTree(), applying: [
+            .write(path: "items/a/b.json", contents: Data("{}\n".utf8)),
+            .write(path: "ledger.json", contents: Data("æøå\n".utf8)),
+        ])
+        let buffer = try repository.commitBuffer(tree: tree, parents: [], author: person, committer: person, message: "first\n")
+        let id = try repository.writeCommit(buffer: buffer, signature: nil)
+        try repository.compareAndSwapReference("refs/heads/main", to: id, expecting: nil, message: "test")
+
+        XCTAssertEqual(try git("--git-dir", path, "rev-parse", "main"), id.hex)
+        XCTAssertEqual(try git("--git-dir", path, "show", "main:ledger.json"), "æøå")
+        XCTAssertEqual(try git("--git-dir", path, "log", "-1", "--format=%an|%ae|%at|%ai"), "Åse Ødegård|ase@example.no|1790000000|2026-09-21 15:13:20 +0100")
+        _ = try git("--git-dir", path, "fsck", "--strict")
+
+        let commit = try repository.commit(id)
+        XCTAssertEqual(commit.treeID, tree)
+        XCTAssertEqual(commit.parentIDs, [])
+        XCTAssertEqual(commit.author, person)
+        XCTAssertEqual(commit.message, "first\n")
+        XCTAssertNil(commit.signature)
+        XCTAssertNil(try repository.signedPayload(of: id))
+        XCTAssertEqual(try repository.file(atPath: "items/a/b.json", inTree: tree), Data("{}\n".utf8))
+        XCTAssertNil(try repository.file(atPath: "items/a/missing.json", inTree: tree))
+        XCTAssertEqual(try repository.treeEntries(tree).map(\.name), ["items", "ledger.json"])
+    }
+
+    func testCompareAndSwapRefusesAStaleExpectation() throws {
+        let (repository, path) = try makeRepository()
+        let tree = try repository.emptyTree()
+        let first = try repository.writeCommit(buffer: repository.commitBuffer(tree: tree, parents: [], author: person, committer: person, message: "1\n"), signature: nil)
+        try repository.compareAndSwapReference("refs/heads/main", to: first, expecting: nil, message: "1")
+        let second = try repository.writeCommit(buffer: repository.commitBuffer(tree: tree, parents: [first], author: person, committer: person, message: "2\n"), signature: nil)
+        let third = try repository.writeCommit(buffer: repository.commitBuffer(tree: tree, parents: [first], author: person, committer: person, message: "3\n"), signature: nil)
+        try repository.compareAndSwapReference("refs/heads/main", to: second, expecting: first, message: "2")
+        XCTAssertThrowsError(try repository.compareAndSwapReference("refs/heads/main", to: third, expecting: first, message: "3")) { error in
+            XCTAssertTrue((error as? GitError)?.isModified == true, "\(error)")
+        }
+        XCTAssertThrowsError(try repository.compareAndSwapReference("refs/heads/main", to: third, expecting: nil, message: "3")) { error in
+            XCTAssertTrue((error as? GitError)?.isExisting == true, "\(error)")
+        }
+        XCTAssertEqual(try git("--git-dir", path, "rev-parse", "main"), second.hex)
+        XCTAssertTrue(try repository.isDescendant(second, of: first))
+        XCTAssertFalse(try repository.isDescendant(first, of: second))
+        XCTAssertEqual(try repository.mergeBase(second, third), first)
+    }
+
+    func testSignatureIsStoredLikeGitAndExtractedExactly() throws {
+        let (repository, path) = try makeRepository()
+        let tree = try repository.emptyTree()
+        let buffer = try repository.commitBuffer(tree: tree, parents: [], author: person, committer: person, message: "signed\n")
+        let armored = "-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n"
+        let id = try repository.writeCommit(buffer: buffer, signature: armored)
+        let raw = String(decoding: try repository.rawObject(id), as: UTF8.self)
+        XCTAssertTrue(raw.contains("gpgsig -----BEGIN SSH SIGNATURE-----\n U1NIU0lH\n -----END SSH SIGNATURE-----\n\nsigned\n"), raw)
+        let payload = try XCTUnwrap(repository.signedPayload(of: id))
+        XCTAssertEqual(payload.signedData, buffer)
+        XCTAssertEqual(payload.signature, armored)
+        XCTAssertEqual(try repository.commit(id).signature, armored.trimmingCharacters(in: .newlines))
+        try repository.compareAndSwapReference("refs/heads/main", to: id, expecting: nil, message: "signed")
+        XCTAssertEqual(try git("--git-dir", path, "cat-file", "commit", "main"), raw.trimmingCharacters(in: .newlines))
+    }
+
+    func testChangedFilesAndWalkAgreeWithGit() throws {
+        let (repository, path) = try makeRepository()
+        var tree = try repository.updatedTree(repository.emptyTree(), applying: [
+            .write(path: "items/a/one.json", contents: Data("1".utf8)),
+            .write(path: "items/b/two.json", contents: Data("2".utf8)),
+        ])
+        var parent = try repository.writeCommit(buffer: repository.commitBuffer(tree: tree, parents: [], author: person, committer: person, message: "root\n"), signature: nil)
+        let root = parent
+        var ids = [parent]
+        for step in 1...5 {
+            let base = tree
+            tree = try repository.updatedTree(base, applying: [.write(path: "items/a/one.json", contents: Data("v\(step)".utf8))])
+            let changes = try repository.changedFiles(tree: tree, parentTrees: [base])
+            XCTAssertEqual(changes.map(\.path), ["items/a/one.json"])
+            var moved = person
+            moved.time += Int64(step)
+            parent = try repository.writeCommit(buffer: repository.commitBuffer(tree: tree, parents: [parent], author: moved, committer: moved, message: "step \(step)\n"), signature: nil)
+            ids.append(parent)
+        }
+        let removal = try repository.updatedTree(tree, applying: [.remove(path: "items/b/two.json")])
+        XCTAssertEqual(try repository.changedFiles(tree: removal, parentTrees: [tree]), [ChangedFile(path: "items/b/two.json", blob: nil)])
+        XCTAssertEqual(try repository.changedFiles(tree: tree, parentTrees: []).map(\.path), ["items/a/one.json", "items/b/two.json"])
+        try repository.compareAndSwapReference("refs/heads/main", to: parent, expecting: nil, message: "walk")
+        let walked = try RevisionWalk(repository: repository, from: [parent], order: .topological).collect()
+        XCTAssertEqual(walked.map(\.hex), try git("--git-dir", path, "rev-list", "--topo-order", "main").split(separator: "\n").map(String.init))
+        let reverse = try RevisionWalk(repository: repository, from: [parent], hiding: [root], order: .topologicalReverse).collect()
+        XCTAssertEqual(reverse, Array(ids.dropFirst()))
+    }
+
+    func testErrorsCarryLibgit2Messages() throws {
+        XCTAssertThrowsError(try Repository.open(at: directory.appendingPathComponent("absent").path)) { error in
+            let message = (error as? GitError)?.message ?? ""
+            XCTAssertTrue(message.contains("cannot open repository"), message)
+            XCTAssertTrue((error as? GitError)?.isNotFound == true, message)
+        }
+        let (repository, _) = try makeRepository()
+        XCTAssertThrowsError(try Repository.create(at: repository.gitDirectory, bare: true, initialBranch: "main")) { error in
+            XCTAssertTrue(error is GitError, "\(error)")
+        }
+        let missing = ObjectID(hex: String(repeating: "ab", count: 20))!
+        XCTAssertThrowsError(try repository.commit(missing)) { error in
+            XCTAssertTrue((error as? GitError)?.isNotFound == true, "\(error)")
+        }
+        XCTAssertFalse(try repository.contains(missing))
+        var bad = person
+        bad.email = "a>b@example.no"
+        XCTAssertThrowsError(try repository.commitBuffer(tree: repository.emptyTree(), parents: [], author: bad, committer: bad, message: "x\n"))
+    }
+
+    func testObjectIDParsing() {
+        XCTAssertNil(ObjectID(hex: "abc"))
+        XCTAssertNil(ObjectID(hex: String(repeating: "g", count: 40)))
+        let id = ObjectID(hex: "0123456789ABCDEF0123456789abcdef01234567")
+        XCTAssertEqual(id?.hex, "0123456789abcdef0123456789abcdef01234567")
+        XCTAssertEqual(id?.abbreviated(7), "0123456")
+        XCTAssertNil(ObjectID(bytes: [1, 2, 3]))
+    }
+
+    func testConfigReadsGitConfigGlobalFromTheEnvironmentLevel() throws {
+        let (repository, path) = try makeRepository()
+        _ = try git("--git-dir", path, "config", "readiness.test", "local-value")
+        let config = try repository.config()
+        XCTAssertEqual(try config.string("readiness.test"), "local-value")
+        XCTAssertNil(try config.string("readiness.absent"))
+        try config.set("readiness.flag", "yes")
+        XCTAssertEqual(try config.bool("readiness.flag"), true)
+        XCTAssertEqual(try git("--git-dir", path, "config", "readiness.flag"), "yes")
+        try config.remove("readiness.flag")
+        XCTAssertNil(try repository.config().string("readiness.flag"))
+    }
+}
+
+private struct SandboxFailure: Error {
+    let command: String
+    init(_ command: String) { self.command = command }
+}
