@@ -68,8 +68,13 @@ public enum ProcessRunner {
         let done = DispatchGroup()
         startThread(done) { collected.setStdout(outPipe.fileHandleForReading.readDataToEndOfFile()) }
         startThread(done) { collected.setStderr(errPipe.fileHandleForReading.readDataToEndOfFile()) }
-        let writeFD = inPipe.fileHandleForWriting.fileDescriptor
-        startThread(done) { writeIgnoringSIGPIPE(stdin, to: writeFD) }
+        let writer = inPipe.fileHandleForWriting
+        startThread(done) {
+            writeIgnoringSIGPIPE(stdin, to: writer.fileDescriptor)
+            // Closing through the FileHandle (not close(2)) so it is closed exactly once;
+            // the child sees end of input.
+            try? writer.close()
+        }
 
         var timedOut = false
         if let timeout {
@@ -83,7 +88,6 @@ public enum ProcessRunner {
         }
         done.wait()
         process.waitUntilExit()
-        try? inPipe.fileHandleForWriting.close()
         if timedOut {
             throw LedgerError(.signing, "\(executable) did not finish within \(Int(timeout ?? 0)) seconds and was stopped")
         }
@@ -127,7 +131,7 @@ public enum ProcessRunner {
         thread.start()
     }
 
-    /// Writes all of `data` to `fd` and closes it. A child that exits without reading its input
+    /// Writes all of `data` to `fd`. A child that exits without reading its input
     /// makes the write fail with EPIPE; SIGPIPE is blocked on this (short-lived, dedicated) thread
     /// so that does not kill our whole process, the way git ignores SIGPIPE around its signers.
     private static func writeIgnoringSIGPIPE(_ data: Data, to fd: Int32) {
@@ -150,7 +154,6 @@ public enum ProcessRunner {
                 remaining -= written
             }
         }
-        close(fd)
         if brokenPipe {
             // Consume the pending SIGPIPE so it is never delivered once the mask is lifted.
             var timeout = timespec(tv_sec: 0, tv_nsec: 0)
