@@ -1,0 +1,103 @@
+import Foundation
+
+extension Checklist {
+    /// The checklist as `checklist.json`: pretty-printed, keys sorted, slashes unescaped,
+    /// ending in a newline. The same checklist always gives the same bytes, so the file's
+    /// git blob (and therefore history and signatures) changes only when the content does.
+    public func canonicalJSON() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Encoding plain strings and arrays cannot fail; a failure here is a programming error.
+        guard var data = try? encoder.encode(self) else {
+            preconditionFailure("Checklist is always encodable as JSON")
+        }
+        data.append(UInt8(ascii: "\n"))
+        return data
+    }
+
+    /// Reads `checklist.json` back, checking everything the importer guarantees, because a
+    /// ledger on disk may have been edited by hand or crafted: ids must be valid (no `/`,
+    /// no `..`) and unique, numbers unique, titles free of control characters.
+    /// Throws ``LedgerError`` `.invalidInput` on any failure.
+    public static func decode(canonicalJSON data: Data) throws -> Checklist {
+        let checklist: Checklist
+        do {
+            checklist = try JSONDecoder().decode(Checklist.self, from: data)
+        } catch {
+            throw LedgerError(
+                .invalidInput, "checklist.json is not a valid checklist: \(describe(error))",
+                hint: "restore checklist.json from the ledger's history")
+        }
+        try checklist.validate()
+        return checklist
+    }
+
+    /// Throws the first structural problem found, phrased for `checklist.json`.
+    func validate() throws {
+        func invalid(_ what: String) -> LedgerError {
+            LedgerError(
+                .invalidInput, "checklist.json: \(what)",
+                hint: "restore checklist.json from the ledger's history")
+        }
+        try checkText(title, "the title", invalid)
+        var sectionIDs = Set<String>()
+        var sectionNumbers = Set<String>()
+        var itemNumbers = Set<String>()
+        for section in sections {
+            let shownID = TextSafety.escaped(section.id)
+            guard Slug.isValidID(section.id) else {
+                throw invalid("section id '\(shownID)' is not allowed (\(Slug.validIDDescription))")
+            }
+            guard sectionIDs.insert(section.id).inserted else {
+                throw invalid("section id '\(shownID)' is used twice")
+            }
+            try checkText(section.title, "the title of section '\(shownID)'", invalid)
+            try checkText(section.number, "the number of section '\(shownID)'", invalid)
+            guard sectionNumbers.insert(section.number).inserted else {
+                throw invalid("section number '\(section.number)' is used twice")
+            }
+            var itemIDs = Set<String>()
+            for item in section.items {
+                let shownItem = "\(shownID)/\(TextSafety.escaped(item.id))"
+                guard Slug.isValidID(item.id) else {
+                    throw invalid("item id '\(shownItem)' is not allowed (\(Slug.validIDDescription))")
+                }
+                guard itemIDs.insert(item.id).inserted else {
+                    throw invalid("item id '\(shownItem)' is used twice")
+                }
+                try checkText(item.title, "the title of item '\(shownItem)'", invalid)
+                try checkText(item.number, "the number of item '\(shownItem)'", invalid)
+                guard itemNumbers.insert(item.number).inserted else {
+                    throw invalid("item number '\(item.number)' is used twice")
+                }
+                for tag in item.tags {
+                    try checkText(tag, "a tag of item '\(shownItem)'", invalid)
+                }
+            }
+        }
+    }
+
+    private func checkText(_ text: String, _ what: String, _ invalid: (String) -> LedgerError) throws {
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw invalid("\(what) is empty")
+        }
+        if let scalar = TextSafety.firstControlCharacter(in: text) {
+            throw invalid("\(what) contains the control character \(TextSafety.describe(scalar))")
+        }
+    }
+
+    /// A one-line reason from a decoding error, without Foundation's multi-line dumps.
+    private static func describe(_ error: Error) -> String {
+        guard let decodingError = error as? DecodingError else { return "not JSON" }
+        func at(_ path: [CodingKey]) -> String {
+            path.isEmpty ? "" : " at " + path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch decodingError {
+        case .keyNotFound(let key, let context): return "missing '\(key.stringValue)'\(at(context.codingPath))"
+        case .typeMismatch(_, let context): return "wrong type\(at(context.codingPath))"
+        case .valueNotFound(_, let context): return "missing value\(at(context.codingPath))"
+        case .dataCorrupted(let context): return context.codingPath.isEmpty ? "not JSON" : "bad value\(at(context.codingPath))"
+        @unknown default: return "not a checklist"
+        }
+    }
+}

@@ -1,0 +1,42 @@
+/// The parts of a section an item reference needs: enough to name and locate the item
+/// without carrying the section's other items around.
+public struct ChecklistSectionInfo: Equatable, Sendable {
+    /// The section's id.
+    public let id: String
+    /// The section's number, e.g. `"3"`.
+    public let number: String
+    /// The section's title.
+    public let title: String
+
+    /// Creates section info from its parts.
+    public init(id: String, number: String, title: String) {
+        self.id = id
+        self.number = number
+        self.title = title
+    }
+
+    /// The info of `section`.
+    public init(_ section: ChecklistSection) {
+        self.init(id: section.id, number: section.number, title: section.title)
+    }
+}
+
+/// An item together with the section it belongs to: what commands and queries address.
+public struct ChecklistItemRef: Equatable, Sendable {
+    /// The section the item is in.
+    public let section: ChecklistSectionInfo
+    /// The item itself.
+    public let item: ChecklistItem
+
+    /// Creates a reference to `item` in `section`.
+    public init(section: ChecklistSectionInfo, item: ChecklistItem) {
+        self.section = section
+        self.item = item
+    }
+
+    /// `section-id/item-id`: unique in the checklist, used in commit subjects and by users.
+    public var fullID: String { "\(section.id)/\(item.id)" }
+
+    /// Where the item's state lives in the ledger: `items/<section-id>/<item-id>.json`.
+    public var path: String { "items/\(section.id)/\(item.id).json" }
+}
