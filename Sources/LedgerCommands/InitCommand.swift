@@ -31,7 +31,7 @@ struct InitCommand: ParsableCommand {
             }
             let (source, data) = try readChecklist()
             let imported = try MarkdownChecklistParser.parse(data, source: source)
-            for warning in imported.warnings { printWarning("\(source):\(warning)") }
+            for warning in imported.warnings { printWarning("\(source): \(warning)") }
             let (identity, signer) = try SigningSetup.load(config: Config.global())
             var allowed = AllowedSigners(entries: [])
             if let key = signer?.publicKey {

@@ -61,5 +61,5 @@ public struct LedgerCommitMessage: Equatable, Sendable {
 }
 
 extension LedgerCommitMessage {
-    static func == (lhs: LedgerCommitMessage, rhs: LedgerCommitMessage) -> Bool { lhs.text == rhs.text }
+    public static func == (lhs: LedgerCommitMessage, rhs: LedgerCommitMessage) -> Bool { lhs.text == rhs.text }
 }
