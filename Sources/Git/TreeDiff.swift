@@ -4,6 +4,12 @@ public struct ChangedFile: Equatable, Sendable {
     public let path: String
     /// The blob in the commit's tree, or nil when the file was removed.
     public let blob: ObjectID?
+
+    /// Creates a changed-file record.
+    public init(path: String, blob: ObjectID?) {
+        self.path = path
+        self.blob = blob
+    }
 }
 
 extension Repository {

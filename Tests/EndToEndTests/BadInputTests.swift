@@ -30,7 +30,7 @@ final class BadInputTests: XCTestCase {
     }
 
     func testUnknownAndAmbiguousItems() throws {
-        try expectRefusal(["check", "sikkerhet/brannmurr"], code: 4, mentions: "no item matches")
+        try expectRefusal(["check", "sikkerhet/brannmurx"], code: 4, mentions: "no item matches")
         try expectRefusal(["check", "12.1"], code: 4, mentions: "no item matches")
         try expectRefusal(["check", "database/database"], code: 4, mentions: "matches")
     }
@@ -85,7 +85,7 @@ final class BadInputTests: XCTestCase {
         let existing = try box.readiness("init", ledger)
         XCTAssertEqual(existing.status, 8, existing.stderr)
         let checklist = box.path("bad.md")
-        try "# Tittel\n- [ ] Før noen seksjon\n## 1. Seksjon\n- [ ] Punkt\n".write(toFile: checklist, atomically: true, encoding: .utf8)
+        try "Innledning\n- [ ] Før noen overskrift\n## 1. Seksjon\n- [ ] Punkt\n".write(toFile: checklist, atomically: true, encoding: .utf8)
         let target = box.path("new.git")
         let malformed = try box.readiness("init", target, "--checklist", checklist)
         XCTAssertEqual(malformed.status, 5, malformed.stderr)
