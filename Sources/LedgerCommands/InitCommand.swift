@@ -33,14 +33,11 @@ struct InitCommand: ParsableCommand {
             let imported = try MarkdownChecklistParser.parse(data, source: source)
             for warning in imported.warnings { printWarning("\(source): \(warning)") }
             let (identity, signer) = try SigningSetup.load(config: Config.global())
-            var allowed = AllowedSigners(entries: [])
-            if let key = signer?.publicKey {
-                allowed = try AllowedSigners.parse("\(identity.email) namespaces=\"git\" \(key.openSSHString)\n")
-            }
+            let root = try signer?.keyIdentity()
             let ledgerName = try FreeText.validateLine(name ?? imported.checklist.title, field: "ledger name")
             let blueprint = LedgerBlueprint(checklist: imported.checklist,
                                             settings: LedgerSettings(name: ledgerName, allowUnsigned: allowUnsigned),
-                                            allowedSigners: allowed)
+                                            root: root, email: identity.email)
             let store = try LedgerStore.create(at: target, blueprint: blueprint, identity: identity, signer: signer)
             let head = try store.head()
             let count = imported.checklist.allItems.count

@@ -10,6 +10,8 @@ public enum LedgerLayout {
     public static let itemsFolder = "items"
     /// Who may sign, in git's allowed-signers format.
     public static let allowedSignersPath = "trust/allowed_signers"
+    /// Who may sign with OpenPGP keys: `<e-mail> <fingerprint>` per line.
+    public static let openPGPSignersPath = "trust/openpgp_signers"
     /// The branch that carries the ledger.
     public static let defaultBranch = "main"
     /// The folder under the git directory holding derived, rebuildable data (never the truth).

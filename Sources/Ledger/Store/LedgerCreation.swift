@@ -7,14 +7,29 @@ public struct LedgerBlueprint: Sendable {
     public var checklist: Checklist
     /// `ledger.json`.
     public var settings: LedgerSettings
-    /// The first entries of `trust/allowed_signers` (the root of trust).
+    /// The first entries of `trust/allowed_signers` (the root of trust, for SSH keys).
     public var allowedSigners: AllowedSigners
+    /// The first entries of `trust/openpgp_signers` (the root of trust, for OpenPGP keys).
+    public var openPGPSigners: OpenPGPSigners
 
-    /// Creates a blueprint.
-    public init(checklist: Checklist, settings: LedgerSettings, allowedSigners: AllowedSigners) {
+    /// Creates a blueprint whose root of trust is `root`, trusted for `email`.
+    public init(checklist: Checklist, settings: LedgerSettings, root: SigningKeyIdentity?, email: String) {
         self.checklist = checklist
         self.settings = settings
-        self.allowedSigners = allowedSigners
+        allowedSigners = AllowedSigners()
+        openPGPSigners = OpenPGPSigners()
+        switch root {
+        case let .ssh(key):
+            // The key's comment depends on where it was read from (key file, .pub, agent); leave it
+            // out so the same key always yields the same trust file.
+            var bare = key
+            bare.comment = nil
+            allowedSigners.entries.append(AllowedSigners.Entry(principals: [email], options: ["namespaces": "git"], key: bare))
+        case let .openPGP(fingerprint):
+            openPGPSigners.entries.append(OpenPGPSigners.Entry(principal: email, fingerprint: fingerprint))
+        case nil:
+            break
+        }
     }
 
     /// Every file of the first commit, path → bytes.
@@ -24,6 +39,9 @@ public struct LedgerBlueprint: Sendable {
             .write(path: LedgerLayout.checklistPath, contents: checklist.canonicalJSON()),
             .write(path: LedgerLayout.allowedSignersPath, contents: Data(allowedSigners.serialized().utf8)),
         ]
+        if !openPGPSigners.entries.isEmpty {
+            changes.append(.write(path: LedgerLayout.openPGPSignersPath, contents: Data(openPGPSigners.serialized().utf8)))
+        }
         for item in checklist.allItems {
             changes.append(.write(path: item.path, contents: ItemRecord.created(item.fullID).encoded()))
         }

@@ -42,6 +42,14 @@ public struct LedgerSnapshot {
         try repository.entry(atPath: item.path, inTree: commit.treeID)?.id
     }
 
+    /// `trust/openpgp_signers`, empty when the file is absent.
+    public func openPGPSigners() throws -> OpenPGPSigners {
+        guard let data = try repository.file(atPath: LedgerLayout.openPGPSignersPath, inTree: commit.treeID) else {
+            return OpenPGPSigners()
+        }
+        return try OpenPGPSigners.parse(String(decoding: data, as: UTF8.self))
+    }
+
     /// `trust/allowed_signers`, empty when the file is absent.
     public func allowedSigners() throws -> AllowedSigners {
         guard let data = try repository.file(atPath: LedgerLayout.allowedSignersPath, inTree: commit.treeID) else {

@@ -23,15 +23,16 @@ extension LedgerStore {
     public func record(_ change: ItemChange, item query: String, identity: GitIdentity,
                        signer: (any Signer)?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RecordedChange {
         let writer = SignedCommitWriter(repository: repository, identity: identity, signer: signer)
+        let key = try signer?.keyIdentity()
         for attempt in 0..<Self.maximumAttempts {
             let head = try head()
             let snapshot = try snapshot(at: head)
             let item = try snapshot.checklist.resolve(query)
-            try requireSigner(signer, identity: identity, snapshot: snapshot)
+            try requireSigner(signer, key: key, identity: identity, snapshot: snapshot)
             let current = try snapshot.record(of: item)
             let time = try CommitTime.now(environment: environment)
             let lastChange = try lastChangeOfItem(item, snapshot: snapshot)
-            let person = Person(name: identity.name, email: identity.email, key: signer?.publicKey?.fingerprint)
+            let person = Person(name: identity.name, email: identity.email, key: key?.recordedForm)
             let next = try change.apply(to: current, by: person, at: CommitTime.iso8601(time.seconds),
                                         previous: lastChange.map { [$0.hex] } ?? [])
             let tree = try repository.updatedTree(snapshot.commit.treeID, applying: [.write(path: item.path, contents: next.encoded())])
@@ -47,15 +48,17 @@ extension LedgerStore {
 
     /// Refuses, before anything is written, a missing signer where signatures are required and a
     /// key the ledger does not trust.
-    func requireSigner(_ signer: (any Signer)?, identity: GitIdentity, snapshot: LedgerSnapshot) throws {
-        guard let signer else {
+    func requireSigner(_ signer: (any Signer)?, key: SigningKeyIdentity?, identity: GitIdentity, snapshot: LedgerSnapshot) throws {
+        guard signer != nil else {
             if snapshot.settings.allowUnsigned { return }
             throw LedgerError(.signing, "no signing key configured and this ledger requires signed sign-offs",
                               hint: "configure signing as for `git commit -S`: git config --global gpg.format ssh; git config --global user.signingkey ~/.ssh/id_ed25519")
         }
-        if let key = signer.publicKey {
-            try TrustCheck.requireTrusted(key, email: identity.email, in: snapshot.allowedSigners(), at: Date(), ledger: path)
+        guard let key else {
+            throw LedgerError(.untrustedKey, "cannot tell which key \(signer!.description) signs with, so cannot check it is trusted",
+                              hint: "use an SSH key file or an OpenPGP key gpg can list")
         }
+        try TrustCheck.requireTrusted(key, email: identity.email, in: snapshot, at: Date(), ledger: path)
     }
 
     /// Tries to move the branch; false when another writer got there first (the caller rebuilds).

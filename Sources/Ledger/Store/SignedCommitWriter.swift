@@ -20,6 +20,24 @@ struct SignedCommitWriter {
 
 /// Checks, before anything is written, that a signer's key may sign this ledger.
 enum TrustCheck {
+    /// Throws `.untrustedKey` unless the key is trusted for `email` in `snapshot`'s trust files.
+    static func requireTrusted(_ key: SigningKeyIdentity, email: String, in snapshot: LedgerSnapshot, at time: Date, ledger: String) throws {
+        switch key {
+        case let .ssh(publicKey):
+            try requireTrusted(publicKey, email: email, in: snapshot.allowedSigners(), at: time, ledger: ledger)
+        case let .openPGP(fingerprint):
+            let principals = try snapshot.openPGPSigners().principals(for: fingerprint)
+            guard !principals.isEmpty else {
+                throw LedgerError(.untrustedKey, "the OpenPGP key \(fingerprint) is not in \(ledger)'s \(LedgerLayout.openPGPSignersPath)",
+                                  hint: "ask a trusted signer to add it")
+            }
+            guard principals.contains(email) else {
+                throw LedgerError(.untrustedKey, "the OpenPGP key \(fingerprint) is trusted for \(principals.joined(separator: ", ")), not for user.email \(email)",
+                                  hint: "sign with the e-mail the key is trusted for")
+            }
+        }
+    }
+
     /// Throws `.untrustedKey` unless `key` is listed for `email` (namespace git, valid at `time`).
     static func requireTrusted(_ key: SSHPublicKey, email: String, in allowed: AllowedSigners, at time: Date, ledger: String) throws {
         let entries = allowed.entries(for: key)
