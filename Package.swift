@@ -5,6 +5,7 @@ let package = Package(
     name: "ReadinessLedger",
     products: [
         .executable(name: "readiness", targets: ["readiness"]),
+        .executable(name: "readiness-bench", targets: ["readiness-bench"]),
         .library(name: "Ledger", targets: ["Ledger"]),
     ],
     dependencies: [
@@ -34,6 +35,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "readiness", dependencies: ["LedgerCommands"]),
+        .executableTarget(name: "readiness-bench", dependencies: ["Ledger", "Git"]),
         .testTarget(name: "GitTests", dependencies: ["Git"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Git"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Git", "readiness"]),

@@ -37,7 +37,14 @@ public final class LedgerStore {
             throw LedgerError(.notALedger, "\(path) has no commits on \(branch)",
                               hint: "it is not a readiness ledger; create one with `readiness init`")
         }
-        _ = try store.snapshot()
+        // Only the settings are checked here (format version, ledger-ness); the definition is read
+        // when a command needs it, so opening stays cheap.
+        let commit = try repository.commit(store.head())
+        guard let settings = try repository.file(atPath: LedgerLayout.settingsPath, inTree: commit.treeID) else {
+            throw LedgerError(.notALedger, "\(path) has no \(LedgerLayout.settingsPath) on \(branch)",
+                              hint: "it is not a readiness ledger; create one with `readiness init`")
+        }
+        _ = try LedgerSettings.decode(settings)
         return store
     }
 

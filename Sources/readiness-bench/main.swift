@@ -1,0 +1,28 @@
+import Foundation
+
+// readiness-bench: measures readiness beside stock git on the same machine and prints medians
+// side by side as ratios (git/ours: above 1 means readiness is faster).
+// Usage: readiness-bench [signoff] [--rounds N]
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let rounds = arguments.firstIndex(of: "--rounds").flatMap { Int(arguments[$0 + 1]) } ?? 30
+let suites = arguments.filter { !$0.hasPrefix("--") && Int($0) == nil }
+let readiness = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("readiness").path
+
+guard FileManager.default.isExecutableFile(atPath: readiness) else {
+    FileHandle.standardError.write(Data("readiness-bench: build readiness first (swift build -c release)\n".utf8))
+    exit(2)
+}
+
+do {
+    let world = try BenchWorld(readiness: readiness)
+    var rows: [BenchRow] = []
+    if suites.isEmpty || suites.contains("signoff") {
+        rows += try SignOffBenchmark.run(world: world, rounds: rounds)
+    }
+    print(BenchRow.header)
+    rows.forEach { print($0.formatted) }
+} catch {
+    FileHandle.standardError.write(Data("readiness-bench: \(error)\n".utf8))
+    exit(1)
+}
