@@ -32,3 +32,17 @@ func printWarning(_ text: String) {
 func printData(_ data: Data) {
     FileHandle.standardOutput.write(data)
 }
+
+/// Streams a JSON array to standard output a chunk at a time, so long timelines need no
+/// second copy of the whole text in memory.
+func printJSONArray(_ values: [JSONWriter.Value]) {
+    var writer = JSONWriter()
+    writer.raw(values.isEmpty ? "[]\n" : "[\n")
+    for (index, value) in values.enumerated() {
+        writer.raw("  ")
+        writer.write(value, level: 1)
+        writer.raw(index == values.count - 1 ? "\n]\n" : ",\n")
+        if writer.text.utf8.count > 1 << 16 { printData(Data(writer.drain().utf8)) }
+    }
+    printData(Data(writer.drain().utf8))
+}

@@ -19,7 +19,7 @@ struct HistoryCommand: ParsableCommand {
             let verdicts = UnverifiedSignatures()
             let views = try queries.history(of: item).map { EventView($0, signature: verdicts.verdict(for: $0.commit)) }
             if output.json {
-                printData(CanonicalJSON.encode(views))
+                printJSONArray(views.map(\.json))
             } else {
                 views.forEach { print(EventText.line($0)) }
             }
@@ -55,7 +55,10 @@ struct BlameCommand: ParsableCommand {
                      event: line.event.map { EventView($0, signature: verdicts.verdict(for: $0.commit)) })
             }
             if output.json {
-                printData(CanonicalJSON.encode(lines))
+                printJSONArray(lines.map { line in
+                    .object([("event", line.event?.json ?? .null), ("id", .string(line.id)), ("number", .string(line.number)),
+                             ("state", .string(line.state.rawValue)), ("title", .string(line.title))])
+                })
                 return
             }
             for line in lines {
@@ -89,7 +92,7 @@ struct TimelineCommand: ParsableCommand {
             let verdicts = UnverifiedSignatures()
             let views = queries.timeline(filter).map { EventView($0, signature: verdicts.verdict(for: $0.commit)) }
             if output.json {
-                printData(CanonicalJSON.encode(views))
+                printJSONArray(views.map(\.json))
             } else if csv {
                 var text = EventView.csvHeader + "\r\n"
                 for view in views { text += view.csvRow + "\r\n" }

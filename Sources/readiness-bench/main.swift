@@ -2,11 +2,12 @@ import Foundation
 
 // readiness-bench: measures readiness beside stock git on the same machine and prints medians
 // side by side as ratios (git/ours: above 1 means readiness is faster).
-// Usage: readiness-bench [signoff] [--rounds N]
+// Usage: readiness-bench [signoff] [queries] [--rounds N] [--sizes 1000,10000,100000]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let rounds = arguments.firstIndex(of: "--rounds").flatMap { Int(arguments[$0 + 1]) } ?? 30
-let suites = arguments.filter { !$0.hasPrefix("--") && Int($0) == nil }
+let sizes = arguments.firstIndex(of: "--sizes").map { arguments[$0 + 1].split(separator: ",").compactMap { Int($0) } } ?? [1_000, 10_000, 100_000]
+let suites = arguments.filter { !$0.hasPrefix("--") && Int($0) == nil && !$0.contains(",") }
 let readiness = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("readiness").path
 
 guard FileManager.default.isExecutableFile(atPath: readiness) else {
@@ -19,6 +20,9 @@ do {
     var rows: [BenchRow] = []
     if suites.isEmpty || suites.contains("signoff") {
         rows += try SignOffBenchmark.run(world: world, rounds: rounds)
+    }
+    if suites.isEmpty || suites.contains("queries") {
+        rows += try QueryBenchmark.run(world: world, sizes: sizes, rounds: rounds)
     }
     print(BenchRow.header)
     rows.forEach { print($0.formatted) }
