@@ -8,9 +8,9 @@ public enum GateRequirement: Equatable, Sendable {
     case sections([String])
 
     /// Reads `--require` values (or `readiness.require` config values): each may hold several
-    /// references separated by commas or spaces; `all` anywhere means every section; none means all.
+    /// references separated by commas; `all` anywhere means every section; none means all.
     public static func parse(_ values: [String]) -> GateRequirement {
-        let parts = values.flatMap { $0.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init) }
+        let parts = values.flatMap { $0.split(separator: ",").map(String.init) }
         if parts.isEmpty || parts.contains(where: { $0.lowercased() == "all" }) { return .all }
         return .sections(parts)
     }
