@@ -2,7 +2,7 @@ import Foundation
 
 // readiness-bench: measures readiness beside stock git on the same machine and prints medians
 // side by side as ratios (git/ours: above 1 means readiness is faster).
-// Usage: readiness-bench [signoff] [--rounds N]
+// Usage: readiness-bench [signoff] [gate] [--rounds N]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let rounds = arguments.firstIndex(of: "--rounds").flatMap { Int(arguments[$0 + 1]) } ?? 30
@@ -19,6 +19,9 @@ do {
     var rows: [BenchRow] = []
     if suites.isEmpty || suites.contains("signoff") {
         rows += try SignOffBenchmark.run(world: world, rounds: rounds)
+    }
+    if suites.isEmpty || suites.contains("gate") {
+        rows += try GateBenchmark.run(world: world, rounds: rounds)
     }
     print(BenchRow.header)
     rows.forEach { print($0.formatted) }
