@@ -14,7 +14,8 @@ public struct ReadinessCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [InitCommand.self, CheckCommand.self, UncheckCommand.self, WaiveCommand.self, StatusCommand.self,
-                      HistoryCommand.self, BlameCommand.self, TimelineCommand.self, DiffCommand.self]
+                      HistoryCommand.self, BlameCommand.self, TimelineCommand.self, DiffCommand.self,
+                      GateCommand.self, HookCommand.self]
     )
 
     /// Creates the command (ArgumentParser needs it public).

@@ -2,7 +2,7 @@ import Foundation
 
 // readiness-bench: measures readiness beside stock git on the same machine and prints medians
 // side by side as ratios (git/ours: above 1 means readiness is faster).
-// Usage: readiness-bench [signoff] [queries] [--rounds N] [--sizes 1000,10000,100000]
+// Usage: readiness-bench [signoff] [gate] [queries] [--rounds N] [--sizes 1000,10000,100000]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let rounds = arguments.firstIndex(of: "--rounds").flatMap { Int(arguments[$0 + 1]) } ?? 30
@@ -20,6 +20,9 @@ do {
     var rows: [BenchRow] = []
     if suites.isEmpty || suites.contains("signoff") {
         rows += try SignOffBenchmark.run(world: world, rounds: rounds)
+    }
+    if suites.isEmpty || suites.contains("gate") {
+        rows += try GateBenchmark.run(world: world, rounds: rounds)
     }
     if suites.isEmpty || suites.contains("queries") {
         rows += try QueryBenchmark.run(world: world, sizes: sizes, rounds: rounds)
