@@ -112,11 +112,18 @@ extension LedgerStore {
         if let storage = EventIndexStorage.load(path: try cacheDirectory().appendingPathComponent(Self.tipsName).path), storage.head == head {
             return EventIndex(storage: storage)
         }
-        _ = try eventIndex()
-        guard let storage = EventIndexStorage.load(path: try cacheDirectory().appendingPathComponent(Self.tipsName).path) else {
-            throw LedgerError(.storage, "cannot write the event index under \(repository.gitDirectory)\(LedgerLayout.cacheFolder)",
-                              hint: "check that the ledger's git directory is writable")
+        // Stale or missing (a writer may have been killed between the two files): derive the
+        // tips from the full index and save them.
+        return try saveTips(of: eventIndex().index)
+    }
+
+    @discardableResult
+    private func saveTips(of index: EventIndex) throws -> EventIndex {
+        let data = EventIndexFile.encode(head: index.head, base: nil, newEvents: index.latestPerPath)
+        guard let storage = EventIndexStorage.from(data) else {
+            throw LedgerError(.storage, "the event tips could not be encoded", hint: "report this as a bug")
         }
+        try save(data, to: cacheDirectory().appendingPathComponent(Self.tipsName))
         return EventIndex(storage: storage)
     }
 
@@ -150,7 +157,7 @@ extension LedgerStore {
         }
         let index = EventIndex(storage: storage)
         try save(data, to: file)
-        try save(EventIndexFile.encode(head: head, base: nil, newEvents: index.latestPerPath), to: directory.appendingPathComponent(Self.tipsName))
+        try saveTips(of: index)
         return (index, origin)
     }
 
