@@ -27,7 +27,12 @@ final class BenchWorld {
     }
 
     deinit {
-        try? FileManager.default.removeItem(at: root)
+        // READINESS_BENCH_KEEP=1 keeps the generated ledgers for profiling.
+        if ProcessInfo.processInfo.environment["READINESS_BENCH_KEEP"] == "1" {
+            FileHandle.standardError.write(Data("readiness-bench: kept \(root.path)\n".utf8))
+        } else {
+            try? FileManager.default.removeItem(at: root)
+        }
     }
 
     /// A path inside the world.

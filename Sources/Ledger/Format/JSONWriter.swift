@@ -75,20 +75,28 @@ public struct JSONWriter {
 
     private mutating func writeString(_ string: String) {
         bytes.append(0x22)
-        // Work on UTF-8 bytes: everything at or above 0x80 is copied as it is (valid UTF-8 in,
-        // valid UTF-8 out); only quotes, backslashes and controls are escaped.
-        for byte in string.utf8 {
-            switch byte {
-            case 0x22: bytes.append(0x5c); bytes.append(0x22)
-            case 0x5c: bytes.append(0x5c); bytes.append(0x5c)
-            case 0x0a: bytes.append(0x5c); bytes.append(0x6e)
-            case 0x0d: bytes.append(0x5c); bytes.append(0x72)
-            case 0x09: bytes.append(0x5c); bytes.append(0x74)
-            case 0..<0x20, 0x7f:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5c, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xf)]])
-            default: bytes.append(byte)
+        var string = string
+        // Work on the UTF-8 bytes and copy runs that need no escaping in one go: everything at or
+        // above 0x80 is copied as it is (valid UTF-8 in, valid UTF-8 out).
+        string.withUTF8 { utf8 in
+            var runStart = 0
+            for index in 0..<utf8.count {
+                let byte = utf8[index]
+                guard byte < 0x20 || byte == 0x22 || byte == 0x5c || byte == 0x7f else { continue }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                runStart = index + 1
+                switch byte {
+                case 0x22: bytes.append(contentsOf: [0x5c, 0x22])
+                case 0x5c: bytes.append(contentsOf: [0x5c, 0x5c])
+                case 0x0a: bytes.append(contentsOf: [0x5c, 0x6e])
+                case 0x0d: bytes.append(contentsOf: [0x5c, 0x72])
+                case 0x09: bytes.append(contentsOf: [0x5c, 0x74])
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    bytes.append(contentsOf: [0x5c, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xf)]])
+                }
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
         }
         bytes.append(0x22)
     }

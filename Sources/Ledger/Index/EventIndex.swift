@@ -27,7 +27,13 @@ public struct EventIndex: Sendable {
     public func event(at index: Int) -> LedgerEvent { storage.event(index) }
 
     /// Every event, decoded; for whole-history queries.
-    public var events: [LedgerEvent] { (0..<count).map(storage.event) }
+    public var events: [LedgerEvent] { events(at: Array(0..<count)) }
+
+    /// The events at `positions`, decoded with shared recurring strings.
+    public func events(at positions: [Int]) -> [LedgerEvent] {
+        var cache: [UInt32: String] = [:]
+        return positions.map { storage.event($0, recurring: &cache) }
+    }
 
     /// Positions of the events of one path, oldest first, found by comparing path numbers.
     public func positions(at path: String) -> [Int] {
@@ -43,7 +49,7 @@ public struct EventIndex: Sendable {
 
     /// Events of one path, oldest first.
     public func events(at path: String) -> [LedgerEvent] {
-        positions(at: path).map(storage.event)
+        events(at: positions(at: path))
     }
 
     /// The event that introduced `blob` at `path`, searching newest first.

@@ -137,17 +137,31 @@ final class EventIndexStorage: @unchecked Sendable {
 
     /// Decodes event `index` whole.
     func event(_ index: Int) -> LedgerEvent {
+        var cache: [UInt32: String] = [:]
+        return event(index, recurring: &cache)
+    }
+
+    /// Decodes event `index`, reusing the recurring strings (paths, actions, people) already
+    /// decoded into `recurring`: a whole-history query then decodes each of them once.
+    func event(_ index: Int, recurring cache: inout [UInt32: String]) -> LedgerEvent {
+        func cached(_ id: UInt32) -> String? {
+            guard id != EventIndexFile.none else { return nil }
+            if let known = cache[id] { return known }
+            let value = string(id)
+            cache[id] = value
+            return value
+        }
         let offset = record(index)
         let commitIndex = Int(u32(offset + EventRecordLayout.commit))
         let commit = ObjectID(bytes: Array(buffer[(commitsOffset + commitIndex * 20)..<(commitsOffset + commitIndex * 20 + 20)]))!
         let blob = buffer[offset + EventRecordLayout.hasBlob] == 1
             ? ObjectID(bytes: Array(buffer[(offset + EventRecordLayout.blob)..<(offset + EventRecordLayout.blob + 20)])) : nil
         return LedgerEvent(
-            commit: commit, sequence: index, time: time(index), path: string(pathID(index)) ?? "",
-            blob: blob, action: string(actionID(index)) ?? "",
+            commit: commit, sequence: index, time: time(index), path: cached(pathID(index)) ?? "",
+            blob: blob, action: cached(actionID(index)) ?? "",
             stateBefore: EventIndexFile.state(buffer[offset + EventRecordLayout.before]),
             stateAfter: EventIndexFile.state(buffer[offset + EventRecordLayout.after]),
-            person: Person(name: string(nameID(index)) ?? "", email: string(emailID(index)) ?? "", key: string(keyID(index))),
+            person: Person(name: cached(nameID(index)) ?? "", email: cached(emailID(index)) ?? "", key: cached(keyID(index))),
             note: string(u32(offset + EventRecordLayout.note)),
             evidence: string(u32(offset + EventRecordLayout.evidence)).map(EvidenceText.decode) ?? [],
             waivedUntil: string(u32(offset + EventRecordLayout.waivedUntil)),

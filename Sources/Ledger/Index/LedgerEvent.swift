@@ -40,6 +40,7 @@ public struct LedgerEvent: Equatable, Sendable {
 
     /// The section id of an item event.
     public var sectionID: String? {
-        itemID.flatMap { $0.split(separator: "/").first.map(String.init) }
+        guard let item = itemID, let slash = item.firstIndex(of: "/") else { return nil }
+        return String(item[..<slash])
     }
 }

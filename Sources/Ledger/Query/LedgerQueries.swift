@@ -88,13 +88,14 @@ public struct LedgerQueries {
     /// Every event across the ledger in time order (oldest first; ties in history order),
     /// definition, trust and settings changes included.
     public func timeline(_ filter: TimelineFilter) -> [LedgerEvent] {
-        (0..<index.count).filter { position in
-            // Time is read without decoding the event, so date ranges stay cheap on long histories.
+        // Time is read without decoding the event, so date ranges stay cheap on long histories.
+        let inRange = (0..<index.count).filter { position in
             let time = index.time(at: position)
             if let since = filter.since, time < since { return false }
             if let until = filter.until, time > until { return false }
             return true
-        }.map(index.event(at:)).filter { event in
+        }
+        return index.events(at: inRange).filter { event in
             if let person = filter.person {
                 let fields = [event.person.name, event.person.email, event.person.key ?? ""].map { $0.lowercased() }
                 if !fields.contains(where: { $0.contains(person) }) { return false }
