@@ -1,6 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The executables export CLibGit2Support's two mbedTLS entry points so that libgit2's calls
+/// reach them (symbol interposition); see Sources/CLibGit2Support/certificate_deferral.c.
+let exportCertificateHooks: [LinkerSetting] = [
+    .unsafeFlags(["-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_file",
+                  "-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_path"]),
+]
+
 let package = Package(
     name: "ReadinessLedger",
     products: [
@@ -18,7 +25,9 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
-        .target(name: "Git", dependencies: ["CLibGit2"]),
+        // Defers libgit2's start-up parse of the CA bundle until a TLS remote needs it.
+        .target(name: "CLibGit2Support", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "Git", dependencies: ["CLibGit2", "CLibGit2Support"]),
         .target(
             name: "Ledger",
             dependencies: [
@@ -34,8 +43,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "readiness", dependencies: ["LedgerCommands"]),
-        .executableTarget(name: "readiness-bench", dependencies: ["Ledger", "Git"]),
+        .executableTarget(name: "readiness", dependencies: ["LedgerCommands"], linkerSettings: exportCertificateHooks),
+        .executableTarget(name: "readiness-bench", dependencies: ["Ledger", "Git"], linkerSettings: exportCertificateHooks),
         .testTarget(name: "GitTests", dependencies: ["Git"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Git"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Git", "readiness"]),
