@@ -1,0 +1,154 @@
+import Foundation
+import Git
+
+/// Verifies a ledger's history: every commit's signature against the trust files of its
+/// parent(s), committer times, what each commit changes against the layout and its trailers,
+/// item back-links, and that the branch was not rewritten since the last clean verification.
+///
+/// Rules, in one place:
+/// - A commit is judged by the trust files and settings of its parents (a merge: by every
+///   parent; it is good only if good under each). The root commit is judged by its own tree
+///   (trust on first use); so `init --root KEY` must be signed by KEY.
+/// - Key validity (`valid-after`/`valid-before`) is checked at the commit's committer time, as
+///   `git verify-commit` does.
+/// - A committer time may be earlier than a parent's by at most `clockSkew` seconds.
+/// - Incremental runs check only commits not reachable from the last clean verified head.
+public final class LedgerVerifier {
+    /// How far a commit's time may lie before its parent's (clocks of two signers disagree a little).
+    public static let clockSkew: Int64 = 300
+
+    private let store: LedgerStore
+    private let repository: Repository
+    private let crypto: SignatureCrypto
+    private let trust: TrustContextCache
+    private let data: LedgerDataCache
+    private var commits: [ObjectID: Commit] = [:]
+    private var introducers: [ObjectID: ObjectID] = [:]
+    private var index: ChangeIndex?
+
+    /// A verifier of `store`, falling back on `programs` for non-Ed25519 SSH and OpenPGP signatures.
+    public init(store: LedgerStore, programs: VerificationPrograms = VerificationPrograms()) {
+        self.store = store
+        repository = store.repository
+        crypto = SignatureCrypto(programs: programs)
+        trust = TrustContextCache(repository: store.repository)
+        data = LedgerDataCache(repository: store.repository)
+    }
+
+    /// The signature status of one commit, judged as `verify` judges it. Never throws: an
+    /// unreadable commit is reported as a bad verdict with the reason.
+    public func verificationStatus(of commitID: ObjectID) -> SignatureVerdict {
+        do {
+            let commit = try commit(commitID)
+            return try signatureVerdict(of: commit, parents: commit.parentIDs.map(self.commit))
+        } catch {
+            return SignatureVerdict(status: .bad, reason: "cannot read commit \(commitID.abbreviated()): \(error)", problem: .unreadable)
+        }
+    }
+
+    /// Verifies the history up to the branch head: everything when `full`, else only commits
+    /// after the last clean verification. A clean run records the head as verified. A branch that
+    /// no longer descends from the recorded head is reported as rewritten, unless
+    /// `acceptRewrite` (then the whole history is checked and, if clean, becomes the new base).
+    public func verify(full: Bool, acceptRewrite: Bool = false) throws -> VerificationReport {
+        let head = try store.head()
+        var problems: [VerificationProblem] = []
+        var hiding: [ObjectID] = []
+        var since: String?
+        if let last = VerifiedHead.read(store) {
+            if last == head {
+                if !full { return VerificationReport(head: head.hex, since: last.hex, full: false, commitsChecked: 0, problems: []) }
+            } else if try repository.contains(last), try repository.isDescendant(head, of: last) {
+                if !full {
+                    hiding = [last]
+                    since = last.hex
+                }
+            } else if !acceptRewrite {
+                problems.append(VerificationProblem(
+                    commit: head.hex, kind: .branchRewritten,
+                    reason: "\(store.branch) no longer descends from \(last.abbreviated()), the head verified last time: history was rewritten"))
+            }
+        }
+        let walk = try RevisionWalk(repository: repository, from: [head], hiding: hiding, order: .topologicalReverse)
+        let content = CommitContentCheck(repository: repository, data: data, introducer: { [unowned self] blob in
+            try self.introducer(of: blob)
+        })
+        var checked = 0
+        while let id = walk.next() {
+            let commit = try commit(id)
+            let parents = try commit.parentIDs.map(self.commit)
+            let verdict = try signatureVerdict(of: commit, parents: parents)
+            if let kind = verdict.problem {
+                problems.append(VerificationProblem(commit: id.hex, kind: kind, reason: verdict.reason))
+            }
+            for parent in parents where commit.committer.time + Self.clockSkew < parent.committer.time {
+                problems.append(VerificationProblem(
+                    commit: id.hex, kind: .timeWentBackwards,
+                    reason: "committed at \(CommitTime.iso8601(commit.committer.time)), \(parent.committer.time - commit.committer.time) s before its parent \(parent.id.abbreviated()) (allowed skew \(Self.clockSkew) s)"))
+            }
+            let changes = try repository.changedFiles(tree: commit.treeID, parentTrees: parents.map(\.treeID))
+            problems += try content.problems(of: commit, parents: parents, changes: changes)
+            for change in changes {
+                if let blob = change.blob, introducers[blob] == nil { introducers[blob] = id }
+            }
+            checked += 1
+        }
+        if let failure = walk.failure { throw failure }
+        if problems.isEmpty { try VerifiedHead.write(head, to: store) }
+        return VerificationReport(head: head.hex, since: since, full: hiding.isEmpty, commitsChecked: checked, problems: problems)
+    }
+
+    // MARK: - Parts
+
+    private func commit(_ id: ObjectID) throws -> Commit {
+        if let known = commits[id] { return known }
+        let commit = try repository.commit(id)
+        commits[id] = commit
+        return commit
+    }
+
+    /// The commit that introduced `blob`: from this walk, else (for history before an
+    /// incremental run's start) from the derived change index.
+    private func introducer(of blob: ObjectID) throws -> ObjectID? {
+        if let known = introducers[blob] { return known }
+        if index == nil { index = try store.changeIndex().index }
+        return index?.introduction(of: blob)?.commit
+    }
+
+    private func signatureVerdict(of commit: Commit, parents: [Commit]) throws -> SignatureVerdict {
+        // The root is judged by its own tree (trust on first use); every other commit by its parents'.
+        let judges = parents.isEmpty ? [commit.treeID] : parents.map(\.treeID)
+        var contexts: [TrustContext] = []
+        for tree in judges {
+            switch try trust.context(ofTree: tree) {
+            case let .success(context): contexts.append(context)
+            case let .failure(error):
+                return SignatureVerdict(status: .untrusted, reason: "the trust files that judge this commit cannot be read: \(error.message)",
+                                        problem: .unreadable)
+            }
+        }
+        guard let signed = try repository.signedPayload(of: commit.id) else {
+            if contexts.allSatisfy(\.allowUnsigned) {
+                return SignatureVerdict(status: .unsigned, reason: "unsigned (this ledger allows unsigned commits)")
+            }
+            return SignatureVerdict(status: .unsigned, reason: "the commit is not signed", problem: .unsigned)
+        }
+        let evidence = crypto.examine(signed.signature, payload: signed.signedData)
+        var verdict: SignatureVerdict?
+        for context in contexts {
+            let judged = TrustJudge.judge(evidence, context: context, email: commit.committer.email, time: commit.committer.date)
+            if !judged.isGood { return judged }
+            verdict = verdict ?? judged
+        }
+        return verdict!
+    }
+}
+
+extension LedgerStore {
+    /// The signature status of one commit of this ledger (see `LedgerVerifier`), for history,
+    /// blame, timeline and the gate. Create one `LedgerVerifier` instead when asking about many
+    /// commits: it caches parsed trust files.
+    public func verificationStatus(of commit: ObjectID, programs: VerificationPrograms = VerificationPrograms()) -> SignatureVerdict {
+        LedgerVerifier(store: self, programs: programs).verificationStatus(of: commit)
+    }
+}
