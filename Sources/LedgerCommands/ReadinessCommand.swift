@@ -13,7 +13,7 @@ public struct ReadinessCommand: ParsableCommand {
             10 storage, 64 usage.
             """,
         version: "0.1.0",
-        subcommands: [InitCommand.self, CheckCommand.self, UncheckCommand.self, WaiveCommand.self, StatusCommand.self]
+        subcommands: [InitCommand.self, CheckCommand.self, UncheckCommand.self, WaiveCommand.self, StatusCommand.self, TrustCommand.self, VerifyCommand.self]
     )
 
     /// Creates the command (ArgumentParser needs it public).
