@@ -2,10 +2,11 @@ import Foundation
 
 // readiness-bench: measures readiness beside stock git on the same machine and prints medians
 // side by side as ratios (git/ours: above 1 means readiness is faster).
-// Usage: readiness-bench [signoff] [--rounds N]
+// Usage: readiness-bench [signoff] [verify] [--rounds N] [--commits N]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let rounds = arguments.firstIndex(of: "--rounds").flatMap { Int(arguments[$0 + 1]) } ?? 30
+let commits = arguments.firstIndex(of: "--commits").flatMap { Int(arguments[$0 + 1]) } ?? 10_000
 let suites = arguments.filter { !$0.hasPrefix("--") && Int($0) == nil }
 let readiness = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("readiness").path
 
@@ -19,6 +20,9 @@ do {
     var rows: [BenchRow] = []
     if suites.isEmpty || suites.contains("signoff") {
         rows += try SignOffBenchmark.run(world: world, rounds: rounds)
+    }
+    if suites.isEmpty || suites.contains("verify") {
+        rows += try VerifyBenchmark.run(world: world, commits: commits, rounds: rounds)
     }
     print(BenchRow.header)
     rows.forEach { print($0.formatted) }
