@@ -63,3 +63,23 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+extension Repository {
+    /// The commit a revision expression names (`main~2`, an abbreviated id, a tag), or nil when
+    /// it names nothing or something that is not a commit.
+    public func resolveCommit(_ spec: String) throws -> ObjectID? {
+        var object: OpaquePointer?
+        let status = git_revparse_single(&object, pointer, spec)
+        if status == GIT_ENOTFOUND.rawValue || status == GIT_EAMBIGUOUS.rawValue || status == GIT_EINVALIDSPEC.rawValue {
+            return nil
+        }
+        try check(status, "cannot resolve \(spec)")
+        defer { git_object_free(object) }
+        var commit: OpaquePointer?
+        let peeled = git_object_peel(&commit, object, GIT_OBJECT_COMMIT)
+        if peeled == GIT_ENOTFOUND.rawValue || peeled == GIT_EINVALIDSPEC.rawValue || peeled == GIT_EPEEL.rawValue { return nil }
+        try check(peeled, "cannot read \(spec) as a commit")
+        defer { git_object_free(commit) }
+        return ObjectID(git_object_id(commit))
+    }
+}

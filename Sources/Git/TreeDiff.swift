@@ -4,11 +4,14 @@ public struct ChangedFile: Equatable, Sendable {
     public let path: String
     /// The blob in the commit's tree, or nil when the file was removed.
     public let blob: ObjectID?
+    /// The blob at the same path in the first parent's tree, or nil when it had none.
+    public let previousBlob: ObjectID?
 
     /// Creates a changed-file record.
-    public init(path: String, blob: ObjectID?) {
+    public init(path: String, blob: ObjectID?, previousBlob: ObjectID? = nil) {
         self.path = path
         self.blob = blob
+        self.previousBlob = previousBlob
     }
 }
 
@@ -42,10 +45,11 @@ extension Repository {
             if mineTree != nil || theirTrees.contains(where: { $0 != nil }) {
                 try collectChanges(tree: mineTree, parents: theirTrees, prefix: path, into: &out)
             }
+            let firstParentBlob = theirs.first.flatMap { $0?.kind == .tree ? nil : $0?.id }
             if let mine, mine.kind != .tree {
-                out.append(ChangedFile(path: path, blob: mine.id))
+                out.append(ChangedFile(path: path, blob: mine.id, previousBlob: firstParentBlob))
             } else if mine == nil, theirs.contains(where: { $0 != nil && $0?.kind != .tree }) {
-                out.append(ChangedFile(path: path, blob: nil))
+                out.append(ChangedFile(path: path, blob: nil, previousBlob: firstParentBlob))
             }
         }
     }

@@ -13,7 +13,9 @@ public struct ReadinessCommand: ParsableCommand {
             10 storage, 64 usage.
             """,
         version: "0.1.0",
-        subcommands: [InitCommand.self, CheckCommand.self, UncheckCommand.self, WaiveCommand.self, StatusCommand.self, TrustCommand.self, VerifyCommand.self]
+        subcommands: [InitCommand.self, CheckCommand.self, UncheckCommand.self, WaiveCommand.self, StatusCommand.self,
+                      HistoryCommand.self, BlameCommand.self, TimelineCommand.self, DiffCommand.self,
+                      TrustCommand.self, VerifyCommand.self]
     )
 
     /// Creates the command (ArgumentParser needs it public).

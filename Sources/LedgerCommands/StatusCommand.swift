@@ -13,12 +13,14 @@ struct StatusCommand: ParsableCommand {
     @Flag(name: .long, help: "List only the section totals.")
     var summary = false
 
+    @Option(name: .long, help: ArgumentHelp("The checklist as it stood at this date, date-time or commit.", valueName: "point"))
+    var asOf: String?
+
     func run() throws {
         try reportingErrors {
             let store = try ledgerOptions.open()
-            let snapshot = try store.snapshot()
-            let index = try? store.changeIndex().index
-            let report = try StatusReport(snapshot: snapshot, index: index)
+            let snapshot = try store.snapshot(at: asOf.map { try LedgerPoint.commit(for: $0, in: store) })
+            let report = try StatusReport(snapshot: snapshot, lookup: EventLookup(store: store))
             if output.json {
                 printData(CanonicalJSON.encode(report))
             } else {

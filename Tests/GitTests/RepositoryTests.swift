@@ -125,7 +125,10 @@ final class RepositoryTests: XCTestCase {
             ids.append(parent)
         }
         let removal = try repository.updatedTree(tree, applying: [.remove(path: "items/b/two.json")])
-        XCTAssertEqual(try repository.changedFiles(tree: removal, parentTrees: [tree]), [ChangedFile(path: "items/b/two.json", blob: nil)])
+        let removed = try repository.changedFiles(tree: removal, parentTrees: [tree])
+        XCTAssertEqual(removed.map(\.path), ["items/b/two.json"])
+        XCTAssertNil(removed.first?.blob)
+        XCTAssertEqual(removed.first?.previousBlob, try repository.entry(atPath: "items/b/two.json", inTree: tree)?.id)
         XCTAssertEqual(try repository.changedFiles(tree: tree, parentTrees: []).map(\.path), ["items/a/one.json", "items/b/two.json"])
         try repository.compareAndSwapReference("refs/heads/main", to: parent, expecting: nil, message: "walk")
         let walked = try RevisionWalk(repository: repository, from: [parent], order: .topological).collect()

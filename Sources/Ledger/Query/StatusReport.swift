@@ -2,7 +2,7 @@ import Foundation
 import Git
 
 /// Every item's state as one commit's tree has it, with per-section progress.
-/// Reads one tree and the change index's latest entries: its cost does not grow with history.
+/// Reads one tree and the small event-tips file: its cost does not grow with history.
 public struct StatusReport: Codable, Sendable {
     /// One item's line in the report.
     public struct Item: Codable, Sendable {
@@ -42,8 +42,8 @@ public struct StatusReport: Codable, Sendable {
     /// Items in definition order.
     public var items: [Item]
 
-    /// Builds the report for `snapshot`; `index` supplies the commit behind each state when given.
-    public init(snapshot: LedgerSnapshot, index: ChangeIndex?) throws {
+    /// Builds the report for `snapshot`; `lookup` supplies the commit behind each state when given.
+    public init(snapshot: LedgerSnapshot, lookup: EventLookup?) throws {
         ledger = snapshot.settings.name
         head = snapshot.commit.id.hex
         var sections: [Section] = []
@@ -60,7 +60,7 @@ public struct StatusReport: Codable, Sendable {
                 }
                 var commit: String?
                 if record.action != .create, let blob = try snapshot.recordBlobID(of: item) {
-                    commit = index?.introduction(of: blob)?.commit.hex
+                    commit = lookup?.introduction(of: blob, at: item.path)?.commit.hex
                 }
                 items.append(Item(id: item.fullID, number: item.item.number, title: item.item.title,
                                   section: section.id, sectionTitle: section.title, state: record.state,

@@ -8,7 +8,7 @@ struct CommitContentCheck {
     let repository: Repository
     let data: LedgerDataCache
     /// The commit that introduced a blob (an item file's content identifies its event).
-    let introducer: (ObjectID) throws -> ObjectID?
+    let introducer: (_ blob: ObjectID, _ path: String) throws -> ObjectID?
 
     private static let itemActions = Set(ItemAction.allCases.filter { $0 != .create }.map(\.rawValue))
 
@@ -131,7 +131,7 @@ struct CommitContentCheck {
         var expected: [String] = []
         for parent in parents {
             guard let parentBlob = try repository.entry(atPath: change.path, inTree: parent.treeID)?.id else { continue }
-            guard let origin = try introducer(parentBlob) else { return }
+            guard let origin = try introducer(parentBlob, change.path) else { return }
             if !expected.contains(origin.hex) { expected.append(origin.hex) }
         }
         if record.previous != expected {

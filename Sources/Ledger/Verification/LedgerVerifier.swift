@@ -24,7 +24,6 @@ public final class LedgerVerifier {
     private let data: LedgerDataCache
     private var commits: [ObjectID: Commit] = [:]
     private var introducers: [ObjectID: ObjectID] = [:]
-    private var index: ChangeIndex?
 
     /// A verifier of `store`, falling back on `programs` for non-Ed25519 SSH and OpenPGP signatures.
     public init(store: LedgerStore, programs: VerificationPrograms = VerificationPrograms()) {
@@ -70,8 +69,8 @@ public final class LedgerVerifier {
             }
         }
         let walk = try RevisionWalk(repository: repository, from: [head], hiding: hiding, order: .topologicalReverse)
-        let content = CommitContentCheck(repository: repository, data: data, introducer: { [unowned self] blob in
-            try self.introducer(of: blob)
+        let content = CommitContentCheck(repository: repository, data: data, introducer: { [unowned self] blob, path in
+            try self.introducer(of: blob, at: path)
         })
         var checked = 0
         while let id = walk.next() {
@@ -108,11 +107,10 @@ public final class LedgerVerifier {
     }
 
     /// The commit that introduced `blob`: from this walk, else (for history before an
-    /// incremental run's start) from the derived change index.
-    private func introducer(of blob: ObjectID) throws -> ObjectID? {
+    /// incremental run's start) from the derived event index.
+    private func introducer(of blob: ObjectID, at path: String) throws -> ObjectID? {
         if let known = introducers[blob] { return known }
-        if index == nil { index = try store.changeIndex().index }
-        return index?.introduction(of: blob)?.commit
+        return try store.introduction(of: blob, at: path)?.commit
     }
 
     private func signatureVerdict(of commit: Commit, parents: [Commit]) throws -> SignatureVerdict {

@@ -1,0 +1,74 @@
+import Foundation
+import Git
+
+/// An event as queries print it: plain values, ready for text, JSON or CSV.
+public struct EventView: Codable, Equatable, Sendable {
+    public var commit: String
+    public var time: String
+    public var path: String
+    public var item: String?
+    public var section: String?
+    public var action: String
+    public var stateBefore: String?
+    public var stateAfter: String?
+    public var signerName: String
+    public var signerEmail: String
+    public var signerKey: String?
+    public var note: String?
+    public var evidence: [String]
+    public var waivedUntil: String?
+    public var previous: [String]
+    /// The signature verdict for the event's commit.
+    public var signature: String
+
+    /// Builds the view of `event` with its signature verdict.
+    public init(_ event: LedgerEvent, signature: String) {
+        commit = event.commit.hex
+        time = CommitTime.iso8601(event.time)
+        path = event.path
+        item = event.itemID
+        section = event.sectionID
+        action = event.action
+        stateBefore = event.stateBefore?.rawValue
+        stateAfter = event.stateAfter?.rawValue
+        signerName = event.person.name
+        signerEmail = event.person.email
+        signerKey = event.person.key
+        note = event.note
+        evidence = event.evidence.map(\.summary)
+        waivedUntil = event.waivedUntil
+        previous = event.previous
+        self.signature = signature
+    }
+
+    /// CSV header matching `csvRow`.
+    public static let csvHeader = "time,commit,action,item,state_before,state_after,signer_name,signer_email,note,evidence,signature"
+
+    /// One RFC 4180 row; fields with commas, quotes or newlines are quoted.
+    public var csvRow: String {
+        [time, commit, action, item ?? path, stateBefore ?? "", stateAfter ?? "", signerName, signerEmail,
+         note ?? "", evidence.joined(separator: " "), signature].map(Self.csvField).joined(separator: ",")
+    }
+
+    private static func csvField(_ value: String) -> String {
+        // A leading = + - @ would be run as a formula by spreadsheets; quote-prefix it.
+        var text = value
+        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// Supplies a signature verdict per commit for query output.
+public protocol SignatureVerdicts {
+    /// A short verdict for `commit`: "good", "bad: …", "untrusted: …", "unsigned", or "not verified".
+    func verdict(for commit: ObjectID) -> String
+}
+
+/// The verdict source used where no verification has been run.
+public struct UnverifiedSignatures: SignatureVerdicts {
+    /// Creates the source.
+    public init() {}
+    /// Always "not verified".
+    public func verdict(for commit: ObjectID) -> String { "not verified" }
+}

@@ -1,0 +1,134 @@
+import ArgumentParser
+import Foundation
+import Ledger
+
+/// `readiness history`: every event of one item, newest first.
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "Show every event of one item, newest first.")
+
+    @Argument(help: "The item: id, number (1.1) or unambiguous prefix; a retired item by its full id.")
+    var item: String
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        try reportingErrors {
+            let queries = try LedgerQueries(store: ledgerOptions.open())
+            let verdicts = UnverifiedSignatures()
+            let views = try queries.history(of: item).map { EventView($0, signature: verdicts.verdict(for: $0.commit)) }
+            if output.json {
+                printData(CanonicalJSON.encode(views))
+            } else {
+                views.forEach { print(EventText.line($0)) }
+            }
+        }
+    }
+}
+
+/// `readiness blame`: the commit, signer and time behind every item's current state.
+struct BlameCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "blame", abstract: "For every item, the commit, signer and time that made its current state.")
+
+    @Option(name: .long, help: "Only this section (id, number or prefix).")
+    var section: String?
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+    @OptionGroup var output: OutputOptions
+
+    struct Line: Codable {
+        var id: String
+        var number: String
+        var title: String
+        var state: ItemState
+        var event: EventView?
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let queries = try LedgerQueries(store: ledgerOptions.open())
+            let verdicts = UnverifiedSignatures()
+            let lines = try queries.blame(section: section).map { line in
+                Line(id: line.item.fullID, number: line.item.item.number, title: line.item.item.title, state: line.record.state,
+                     event: line.event.map { EventView($0, signature: verdicts.verdict(for: $0.commit)) })
+            }
+            if output.json {
+                printData(CanonicalJSON.encode(lines))
+                return
+            }
+            for line in lines {
+                let who = line.event.map { "\($0.commit.prefix(12)) \($0.time) \($0.signerName) <\($0.signerEmail)> [\($0.signature)]" } ?? "(no event)"
+                print(TerminalText.escape("\(line.number.padding(toLength: 6, withPad: " ", startingAt: 0)) \(line.state.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(who)  \(line.id)"))
+            }
+        }
+    }
+}
+
+/// `readiness timeline`: every event across the ledger in time order.
+struct TimelineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "timeline", abstract: "Show every event in time order, definition and trust changes included.")
+
+    @Option(name: .long, help: "From this date, date-time or commit.") var since: String?
+    @Option(name: .long, help: "Up to this date (inclusive), date-time or commit.") var until: String?
+    @Option(name: .long, help: "Only events by this person (part of name, e-mail or key).") var by: String?
+    @Option(name: .long, help: "Only this section.") var section: String?
+    @Option(name: .long, help: "Only this item.") var item: String?
+    @Option(name: .long, help: "Only this action (check, uncheck, waive, create, init, …).") var action: String?
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+    @OptionGroup var output: OutputOptions
+    @Flag(name: .long, help: "Print CSV.") var csv = false
+
+    func run() throws {
+        try reportingErrors {
+            let queries = try LedgerQueries(store: ledgerOptions.open())
+            let filter = try queries.filter(since: since, until: until, person: by, section: section, item: item, action: action)
+            let verdicts = UnverifiedSignatures()
+            let views = queries.timeline(filter).map { EventView($0, signature: verdicts.verdict(for: $0.commit)) }
+            if output.json {
+                printData(CanonicalJSON.encode(views))
+            } else if csv {
+                var text = EventView.csvHeader + "\r\n"
+                for view in views { text += view.csvRow + "\r\n" }
+                printData(Data(text.utf8))
+            } else {
+                views.forEach { print(EventText.line($0)) }
+            }
+        }
+    }
+}
+
+/// `readiness diff`: what changed between two points.
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff", abstract: "Show what changed between two points (dates or commits), item by item.")
+
+    @Argument(help: "The earlier point: a date, date-time or commit.") var from: String
+    @Argument(help: "The later point (default: the head).") var to: String?
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        try reportingErrors {
+            let store = try ledgerOptions.open()
+            let queries = try LedgerQueries(store: store)
+            let old = try LedgerPoint.commit(for: from, in: store)
+            let new = try to.map { try LedgerPoint.commit(for: $0, in: store) } ?? store.head()
+            let differences = try queries.diff(from: old, to: new)
+            if output.json {
+                printData(CanonicalJSON.encode(differences))
+                return
+            }
+            print("\(old.abbreviated()) → \(new.abbreviated()): \(differences.count) item\(differences.count == 1 ? "" : "s") changed")
+            for difference in differences {
+                let states = "\(difference.before?.rawValue ?? "—") → \(difference.after?.rawValue ?? "—")"
+                let who = difference.signerName.map { " by \($0), \(difference.time ?? "")" } ?? ""
+                print(TerminalText.escape("  \(difference.kind.padding(toLength: 8, withPad: " ", startingAt: 0)) \(difference.number ?? "") \(difference.item)  \(states)\(who)"))
+            }
+        }
+    }
+}

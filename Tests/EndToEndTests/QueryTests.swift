@@ -1,0 +1,144 @@
+import Foundation
+import XCTest
+
+/// Queries answer from the ledger alone and agree with stock git on the same repository.
+final class QueryTests: XCTestCase {
+    private func json(_ text: String) throws -> [[String: Any]] {
+        try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])
+    }
+
+    func testHistoryAndTimelineAgreeWithGitLog() throws {
+        let box = try Sandbox()
+        let ledger = box.path("ledger.git")
+        try box.readinessOK("init", ledger)
+        let ledgerArgs = ["--ledger", ledger]
+        for round in 0..<3 {
+            XCTAssertEqual(try box.run(Sandbox.binary, ["check", "1.1", "--note", "runde \(round)"] + ledgerArgs).status, 0)
+            XCTAssertEqual(try box.run(Sandbox.binary, ["check", "2.\(round + 1)"] + ledgerArgs).status, 0)
+            XCTAssertEqual(try box.run(Sandbox.binary, ["uncheck", "1.1", "--reason", "ny runde \(round)"] + ledgerArgs).status, 0)
+        }
+        try box.readinessOK("waive", "7.1", "--reason", "later", "--until", "2099-01-01", "--ledger", ledger)
+        let path = "items/sikkerhet/ssl-sertifikater-installert-og-konfigurert.json"
+        let history = try json(box.readinessOK("history", "1.1", "--json", "--ledger", ledger).stdout)
+        let gitLog = try box.git("--git-dir", ledger, "log", "--format=%H", "--", path).split(separator: "\n").map(String.init)
+        XCTAssertEqual(history.map { $0["commit"] as? String }, gitLog)
+        XCTAssertEqual(history.first?["action"] as? String, "uncheck")
+        XCTAssertEqual(history.first?["stateBefore"] as? String, "done")
+        XCTAssertEqual(history.first?["stateAfter"] as? String, "open")
+        XCTAssertEqual(history.first?["note"] as? String, "ny runde 2")
+        XCTAssertEqual(history.last?["action"] as? String, "create")
+        // Each event's back-link is the commit git lists next for that file.
+        for (event, older) in zip(history, gitLog.dropFirst()) where event["action"] as? String != "create" {
+            XCTAssertEqual(event["previous"] as? [String], [older])
+        }
+
+        let timeline = try json(box.readinessOK("timeline", "--json", "--ledger", ledger).stdout)
+        let commits = try box.git("--git-dir", ledger, "log", "--reverse", "--format=%H").split(separator: "\n").map(String.init)
+        var seen: [String] = []
+        for event in timeline where seen.last != event["commit"] as? String { seen.append(event["commit"] as! String) }
+        XCTAssertEqual(seen, commits, "timeline commits in git log --reverse order")
+        let checks = try json(box.readinessOK("timeline", "--json", "--action", "check", "--section", "2", "--ledger", ledger).stdout)
+        XCTAssertEqual(checks.count, 3)
+        XCTAssertEqual(try json(box.readinessOK("timeline", "--json", "--by", "nobody", "--ledger", ledger).stdout).count, 0)
+        XCTAssertEqual(try json(box.readinessOK("timeline", "--json", "--by", "KARI", "--ledger", ledger).stdout).count, timeline.count)
+        let csv = try box.readinessOK("timeline", "--csv", "--item", "1.1", "--ledger", ledger).stdout
+        XCTAssertEqual(csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count, 1 + history.count)
+        XCTAssertTrue(csv.hasPrefix("time,commit,action,item"), csv)
+
+        let blame = try json(box.readinessOK("blame", "--json", "--ledger", ledger).stdout)
+        XCTAssertEqual(blame.count, 56)
+        for line in blame {
+            let id = line["id"] as! String
+            let event = line["event"] as! [String: Any]
+            let last = try box.git("--git-dir", ledger, "log", "-1", "--format=%H", "--", "items/\(id).json")
+            XCTAssertEqual(event["commit"] as? String, last, id)
+        }
+        let sectionBlame = try json(box.readinessOK("blame", "--json", "--section", "sikkerhet", "--ledger", ledger).stdout)
+        XCTAssertEqual(sectionBlame.count, 6)
+    }
+
+    func testAsOfAndDiffShowTheLedgerAsItStood() throws {
+        let box = try Sandbox()
+        let ledger = box.path("ledger.git")
+        try box.readinessOK("init", ledger, environment: ["GIT_COMMITTER_DATE": "2026-01-10T10:00:00Z"])
+        try box.readinessOK("check", "1.1", "--ledger", ledger, environment: ["GIT_COMMITTER_DATE": "2026-02-01T10:00:00Z"])
+        try box.readinessOK("check", "1.2", "--ledger", ledger, environment: ["GIT_COMMITTER_DATE": "2026-03-01T10:00:00Z"])
+        let january = try box.readinessOK("status", "--json", "--as-of", "2026-01-31", "--ledger", ledger).stdout
+        XCTAssertEqual(january.components(separatedBy: "\"state\" : \"done\"").count - 1, 0)
+        let february = try box.readinessOK("status", "--json", "--as-of", "2026-02-01", "--ledger", ledger).stdout
+        XCTAssertEqual(february.components(separatedBy: "\"state\" : \"done\"").count - 1, 1)
+        let byCommit = try box.readinessOK("status", "--json", "--as-of", "main~1", "--ledger", ledger).stdout
+        XCTAssertEqual(byCommit, february)
+        let before = try box.readiness("status", "--as-of", "2025-12-31", "--ledger", ledger)
+        XCTAssertEqual(before.status, 5, before.stderr)
+
+        let diff = try json(box.readinessOK("diff", "2026-01-31", "2026-03-02", "--json", "--ledger", ledger).stdout)
+        XCTAssertEqual(diff.map { $0["number"] as? String }, ["1.1", "1.2"])
+        XCTAssertEqual(diff.first?["before"] as? String, "open")
+        XCTAssertEqual(diff.first?["after"] as? String, "done")
+        let since = try json(box.readinessOK("timeline", "--json", "--since", "2026-02-15", "--ledger", ledger).stdout)
+        XCTAssertEqual(since.map { $0["item"] as? String }, ["sikkerhet/waf-web-application-firewall-satt-opp"])
+        let until = try json(box.readinessOK("timeline", "--json", "--until", "2026-02-01", "--action", "check", "--ledger", ledger).stdout)
+        XCTAssertEqual(until.count, 1)
+        let bad = try box.readiness("timeline", "--since", "yesterday-ish", "--ledger", ledger)
+        XCTAssertEqual(bad.status, 5, bad.stderr)
+        let unknownAction = try box.readiness("timeline", "--action", "approve", "--ledger", ledger)
+        XCTAssertEqual(unknownAction.status, 5, unknownAction.stderr)
+        let unknownSection = try box.readiness("blame", "--section", "99", "--ledger", ledger)
+        XCTAssertEqual(unknownSection.status, 4, unknownSection.stderr)
+    }
+
+    func testMergedHistoryShowsBothSides() throws {
+        let box = try Sandbox()
+        let ledger = box.path("ledger.git")
+        try box.readinessOK("init", ledger)
+        let left = box.path("left.git"), right = box.path("right.git")
+        try box.git("clone", "-q", "--bare", ledger, left)
+        try box.git("clone", "-q", "--bare", ledger, right)
+        try box.readinessOK("check", "3.1", "--note", "venstre", "--ledger", left)
+        try box.readinessOK("check", "4.1", "--note", "høyre", "--ledger", right)
+        let work = box.path("work")
+        try box.git("clone", "-q", left, work)
+        try box.git("pull", "-q", "--no-rebase", "-S", right, "main", in: work)
+        try box.git("push", "-q", ledger, "HEAD:main", in: work)
+        XCTAssertEqual(try box.git("--git-dir", ledger, "log", "-1", "--format=%P").split(separator: " ").count, 2)
+        let timeline = try json(box.readinessOK("timeline", "--json", "--action", "check", "--ledger", ledger).stdout)
+        XCTAssertEqual(Set(timeline.compactMap { $0["note"] as? String }), ["venstre", "høyre"])
+        let again = try json(box.readinessOK("timeline", "--json", "--action", "check", "--ledger", ledger).stdout)
+        XCTAssertEqual(timeline.map { $0["commit"] as? String }, again.map { $0["commit"] as? String }, "stable order")
+        let status = try box.readinessOK("status", "--json", "--ledger", ledger).stdout
+        XCTAssertEqual(status.components(separatedBy: "\"state\" : \"done\"").count - 1, 2)
+    }
+
+    func testEventIndexIsRebuiltWhenMissingDamagedOrRewritten() throws {
+        let box = try Sandbox()
+        let ledger = box.path("ledger.git")
+        try box.readinessOK("init", ledger)
+        try box.readinessOK("check", "1.1", "--ledger", ledger)
+        let expected = try box.readinessOK("timeline", "--json", "--ledger", ledger).stdout
+        let index = "\(ledger)/readiness/events-v1"
+        let tips = "\(ledger)/readiness/tips-v1"
+        XCTAssertTrue(FileManager.default.fileExists(atPath: index))
+        // Damaged: flip one byte in the middle.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: index))
+        bytes[bytes.count / 2] ^= 0xff
+        try bytes.write(to: URL(fileURLWithPath: index))
+        XCTAssertEqual(try box.readinessOK("timeline", "--json", "--ledger", ledger).stdout, expected)
+        // Truncated, and garbage.
+        try Data(bytes.prefix(10)).write(to: URL(fileURLWithPath: index))
+        XCTAssertEqual(try box.readinessOK("timeline", "--json", "--ledger", ledger).stdout, expected)
+        try Data("not an index".utf8).write(to: URL(fileURLWithPath: tips))
+        XCTAssertTrue(try box.readinessOK("status", "--json", "--ledger", ledger).stdout.contains("\"commit\" : \""))
+        // Missing.
+        try FileManager.default.removeItem(atPath: index)
+        XCTAssertEqual(try box.readinessOK("timeline", "--json", "--ledger", ledger).stdout, expected)
+        // Stale: a sign-off made by another writer is caught up incrementally.
+        try box.readinessOK("check", "1.2", "--ledger", ledger)
+        let caughtUp = try json(box.readinessOK("timeline", "--json", "--action", "check", "--ledger", ledger).stdout)
+        XCTAssertEqual(caughtUp.count, 2)
+        // Rewritten: the branch moved to a commit that does not descend from the indexed head.
+        try box.git("--git-dir", ledger, "update-ref", "refs/heads/main", "main~2")
+        let rewritten = try json(box.readinessOK("timeline", "--json", "--action", "check", "--ledger", ledger).stdout)
+        XCTAssertEqual(rewritten.count, 0)
+    }
+}
