@@ -87,6 +87,25 @@ final class VerificationTests: XCTestCase {
         XCTAssertEqual(world.store.verificationStatus(of: good).status, .good)
     }
 
+    func testArithmeticTimestampMatchesCommitTime() {
+        var seconds: Int64 = -2_208_988_800 // 1900-01-01
+        while seconds < 7_258_118_400 { // 2200-01-01
+            XCTAssertEqual(UTCTimestamp.iso8601(seconds), CommitTime.iso8601(seconds))
+            seconds += 7_777_777
+        }
+        for edge: Int64 in [0, 951_782_400, 951_868_799, 1_709_164_800, 4_107_542_399] {
+            XCTAssertEqual(UTCTimestamp.iso8601(edge), CommitTime.iso8601(edge))
+        }
+    }
+
+    func testTrailersParsedOnceAgreeWithTrailerValues() {
+        let message = "check a/b: T\n\nnote\nReadiness-Item: fake\n\nReadiness-Item: a/b\nReadiness-Evidence: x\nReadiness-Evidence: y\nReadiness-Waived-Until: 2099-01-01\n"
+        let trailers = CommitTrailers(message)
+        for key in ["Item", "Evidence", "Waived-Until", "Action"] {
+            XCTAssertEqual(trailers[key], LedgerCommitMessage.trailerValues(key, in: message), key)
+        }
+    }
+
     func testLedgerPathClassification() {
         XCTAssertEqual(LedgerPath("items/sikkerhet/waf.json"), .item(fullID: "sikkerhet/waf"))
         XCTAssertEqual(LedgerPath("items/sikkerhet/waf.txt"), .outside)

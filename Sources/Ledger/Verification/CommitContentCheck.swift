@@ -7,8 +7,9 @@ import Git
 struct CommitContentCheck {
     let repository: Repository
     let data: LedgerDataCache
-    /// The commit that introduced a blob (an item file's content identifies its event).
-    let introducer: (_ blob: ObjectID, _ path: String) throws -> ObjectID?
+    /// The commit that introduced `blob` at `path` below `parent` (an item file's content
+    /// identifies its event); `claimed` are the record's own back-links, tried first.
+    let introducer: (_ blob: ObjectID, _ path: String, _ parent: Commit, _ claimed: [String]) throws -> ObjectID?
 
     private static let itemActions = Set(ItemAction.allCases.filter { $0 != .create }.map(\.rawValue))
 
@@ -46,7 +47,8 @@ struct CommitContentCheck {
             }
         }
 
-        let actions = LedgerCommitMessage.trailerValues("Action", in: commit.message)
+        let trailers = CommitTrailers(commit.message)
+        let actions = trailers["Action"]
         guard actions.count <= 1 else {
             report(.trailerMismatch, "has \(actions.count) Readiness-Action trailers; a ledger commit records one action")
             return out
@@ -63,9 +65,9 @@ struct CommitContentCheck {
         case "init":
             if !parents.isEmpty { report(.trailerMismatch, "claims to be an init commit but has parents") }
         case let action? where Self.itemActions.contains(action):
-            try checkItemEvent(commit, parents: parents, changes: changes, items: items, action: action, report: report)
+            try checkItemEvent(commit, trailers: trailers, parents: parents, changes: changes, items: items, action: action, report: report)
         case TrustAction.add, TrustAction.revoke:
-            try checkTrustEvent(commit, parents: parents, changes: changes, action: action!, report: report)
+            try checkTrustEvent(commit, trailers: trailers, parents: parents, changes: changes, action: action!, report: report)
         case let action?:
             // A definition change (another command's action word) may add or retire items; the
             // layout rules above still hold. Anything else is an action this tool never writes.
@@ -78,10 +80,10 @@ struct CommitContentCheck {
 
     // MARK: - Item events
 
-    private func checkItemEvent(_ commit: Commit, parents: [Commit], changes: [ChangedFile],
+    private func checkItemEvent(_ commit: Commit, trailers: CommitTrailers, parents: [Commit], changes: [ChangedFile],
                                 items: [(fullID: String, change: ChangedFile)], action: String,
                                 report: (VerificationProblem.Kind, String) -> Void) throws {
-        let claimed = LedgerCommitMessage.trailerValues("Item", in: commit.message)
+        let claimed = trailers["Item"]
         guard claimed.count == 1, let item = claimed.first else {
             report(.trailerMismatch, "a \(action) must name exactly one Readiness-Item; it names \(claimed.count)")
             return
@@ -107,22 +109,21 @@ struct CommitContentCheck {
            case let .success(value) = try data.record(parentBlob, path: change.path) {
             before = value
         }
-        func trailers(_ key: String) -> [String] { LedgerCommitMessage.trailerValues(key, in: commit.message) }
         func disagree(_ what: String, _ claimed: [String], _ actual: [String]) {
             report(.trailerMismatch, "Readiness-\(what) says \(Self.quoted(claimed)) but the tree says \(Self.quoted(actual))")
         }
         if record.item != item { disagree("Item", [item], [record.item]) }
         if record.action.rawValue != action { disagree("Action", [action], [record.action.rawValue]) }
         let state = "\(before?.state.rawValue ?? "none") -> \(record.state.rawValue)"
-        if trailers("State") != [state] { disagree("State", trailers("State"), [state]) }
+        if trailers["State"] != [state] { disagree("State", trailers["State"], [state]) }
         let evidence = record.evidence.map(\.summary)
-        if trailers("Evidence") != evidence { disagree("Evidence", trailers("Evidence"), evidence) }
+        if trailers["Evidence"] != evidence { disagree("Evidence", trailers["Evidence"], evidence) }
         let until = record.waivedUntil.map { [$0] } ?? []
-        if trailers("Waived-Until") != until { disagree("Waived-Until", trailers("Waived-Until"), until) }
+        if trailers["Waived-Until"] != until { disagree("Waived-Until", trailers["Waived-Until"], until) }
         if let by = record.by, by.email != commit.committer.email {
             report(.trailerMismatch, "the record of \(item) is by \(by.email) but the committer is \(commit.committer.email)")
         }
-        let time = CommitTime.iso8601(commit.committer.time)
+        let time = UTCTimestamp.iso8601(commit.committer.time)
         if record.at != time {
             report(.trailerMismatch, "the record of \(item) is dated \(record.at ?? "never") but the commit is dated \(time)")
         }
@@ -131,7 +132,7 @@ struct CommitContentCheck {
         var expected: [String] = []
         for parent in parents {
             guard let parentBlob = try repository.entry(atPath: change.path, inTree: parent.treeID)?.id else { continue }
-            guard let origin = try introducer(parentBlob, change.path) else { return }
+            guard let origin = try introducer(parentBlob, change.path, parent, record.previous) else { return }
             if !expected.contains(origin.hex) { expected.append(origin.hex) }
         }
         if record.previous != expected {
@@ -143,7 +144,7 @@ struct CommitContentCheck {
 
     // MARK: - Trust events
 
-    private func checkTrustEvent(_ commit: Commit, parents: [Commit], changes: [ChangedFile], action: String,
+    private func checkTrustEvent(_ commit: Commit, trailers: CommitTrailers, parents: [Commit], changes: [ChangedFile], action: String,
                                  report: (VerificationProblem.Kind, String) -> Void) throws {
         let other = changes.filter { !LedgerPath($0.path).isTrust }
         guard other.isEmpty, !changes.isEmpty else {
@@ -160,7 +161,7 @@ struct CommitContentCheck {
         }
         let added = Set(after.subtracting(before).map { $0.split(separator: " ").first.map(String.init) ?? $0 })
         let removed = Set(before.subtracting(after).map { $0.split(separator: " ").first.map(String.init) ?? $0 })
-        let claimed = Set(LedgerCommitMessage.trailerValues("Key", in: commit.message))
+        let claimed = Set(trailers["Key"])
         let actual = action == TrustAction.add ? added : removed
         let opposite = action == TrustAction.add ? removed : added
         if claimed != actual || !opposite.isEmpty {

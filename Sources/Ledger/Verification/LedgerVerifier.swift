@@ -69,8 +69,8 @@ public final class LedgerVerifier {
             }
         }
         let walk = try RevisionWalk(repository: repository, from: [head], hiding: hiding, order: .topologicalReverse)
-        let content = CommitContentCheck(repository: repository, data: data, introducer: { [unowned self] blob, path in
-            try self.introducer(of: blob, at: path)
+        let content = CommitContentCheck(repository: repository, data: data, introducer: { [unowned self] blob, path, parent, claimed in
+            try self.introducer(of: blob, at: path, below: parent, claimed: claimed)
         })
         var checked = 0
         while let id = walk.next() {
@@ -106,11 +106,26 @@ public final class LedgerVerifier {
         return commit
     }
 
-    /// The commit that introduced `blob`: from this walk, else (for history before an
-    /// incremental run's start) from the derived event index.
-    private func introducer(of blob: ObjectID, at path: String) throws -> ObjectID? {
+    /// The commit that introduced `blob` at `path` below `parent`: from this walk; else (history
+    /// before an incremental run's start) a claimed back-link confirmed directly (it is `parent`
+    /// or its ancestor, holds the blob, and none of its own parents does); else the event index.
+    private func introducer(of blob: ObjectID, at path: String, below parent: Commit, claimed: [String]) throws -> ObjectID? {
         if let known = introducers[blob] { return known }
+        for candidate in claimed.compactMap(ObjectID.init(hex:)) where try confirms(candidate, introduced: blob, at: path, below: parent) {
+            return candidate
+        }
         return try store.introduction(of: blob, at: path)?.commit
+    }
+
+    private func confirms(_ candidate: ObjectID, introduced blob: ObjectID, at path: String, below parent: Commit) throws -> Bool {
+        guard try repository.contains(candidate) else { return false }
+        if candidate != parent.id, !(try repository.isDescendant(parent.id, of: candidate)) { return false }
+        let commit = try commit(candidate)
+        guard try repository.entry(atPath: path, inTree: commit.treeID)?.id == blob else { return false }
+        for grandparent in try commit.parentIDs.map(self.commit) where try repository.entry(atPath: path, inTree: grandparent.treeID)?.id == blob {
+            return false
+        }
+        return true
     }
 
     private func signatureVerdict(of commit: Commit, parents: [Commit]) throws -> SignatureVerdict {
