@@ -4,12 +4,21 @@ struct CommitTrailers {
     private var values: [String: [String]] = [:]
 
     init(_ message: String) {
-        let paragraphs = message.split(separator: "\n\n", omittingEmptySubsequences: true)
-        guard paragraphs.count > 1, let last = paragraphs.last else { return }
-        for line in last.split(separator: "\n") where line.hasPrefix("Readiness-") {
-            guard let colon = line.range(of: ": ") else { continue }
-            let key = String(line[line.index(line.startIndex, offsetBy: 10)..<colon.lowerBound])
-            values[key, default: []].append(String(line[colon.upperBound...]))
+        // Byte-wise: the last paragraph is what follows the last blank line that has text after it.
+        let bytes = Array(message.utf8)
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == 0x0a { end -= 1 }
+        var start = end
+        while start > 1, !(bytes[start - 1] == 0x0a && bytes[start - 2] == 0x0a) { start -= 1 }
+        guard start > 1 else { return }
+        // There must be a paragraph before it with some text (`split` drops empty ones).
+        guard bytes[..<(start - 2)].contains(where: { $0 != 0x0a }) else { return }
+        let prefix = Array("Readiness-".utf8)
+        for line in bytes[start..<end].split(separator: 0x0a) where line.starts(with: prefix) {
+            let body = line.dropFirst(prefix.count)
+            guard let colon = body.indices.first(where: { body[$0] == 0x3a && $0 + 1 < body.endIndex && body[$0 + 1] == 0x20 }) else { continue }
+            let key = String(decoding: body[body.startIndex..<colon], as: UTF8.self)
+            values[key, default: []].append(String(decoding: body[(colon + 2)...], as: UTF8.self))
         }
     }
 

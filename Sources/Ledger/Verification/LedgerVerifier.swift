@@ -72,29 +72,51 @@ public final class LedgerVerifier {
         let content = CommitContentCheck(repository: repository, data: data, introducer: { [unowned self] blob, path, parent, claimed in
             try self.introducer(of: blob, at: path, below: parent, claimed: claimed)
         })
-        var checked = 0
+        // Cryptography runs on other threads; everything touching libgit2 stays here. Problems
+        // are kept per commit and put in walk order (parents first) at the end.
+        let parallel = ParallelCrypto(crypto: crypto)
+        var pending: [(commit: Commit, contexts: [TrustContext])] = []
+        var found: [[VerificationProblem]] = []
+        var signatureProblems: [Int: VerificationProblem] = [:]
         while let id = walk.next() {
+            let position = pending.count
             let commit = try commit(id)
             let parents = try commit.parentIDs.map(self.commit)
-            let verdict = try signatureVerdict(of: commit, parents: parents)
-            if let kind = verdict.problem {
-                problems.append(VerificationProblem(commit: id.hex, kind: kind, reason: verdict.reason))
+            switch try signatureInputs(of: commit, parents: parents) {
+            case let .decided(verdict):
+                if let kind = verdict.problem { signatureProblems[position] = VerificationProblem(commit: id.hex, kind: kind, reason: verdict.reason) }
+                pending.append((commit, []))
+            case let .check(contexts, signature, payload):
+                parallel.submit(position, signature: signature, payload: payload)
+                pending.append((commit, contexts))
             }
+            var local: [VerificationProblem] = []
             for parent in parents where commit.committer.time + Self.clockSkew < parent.committer.time {
-                problems.append(VerificationProblem(
+                local.append(VerificationProblem(
                     commit: id.hex, kind: .timeWentBackwards,
                     reason: "committed at \(CommitTime.iso8601(commit.committer.time)), \(parent.committer.time - commit.committer.time) s before its parent \(parent.id.abbreviated()) (allowed skew \(Self.clockSkew) s)"))
             }
             let changes = try repository.changedFiles(tree: commit.treeID, parentTrees: parents.map(\.treeID))
-            problems += try content.problems(of: commit, parents: parents, changes: changes)
+            local += try content.problems(of: commit, parents: parents, changes: changes)
             for change in changes {
                 if let blob = change.blob, introducers[blob] == nil { introducers[blob] = id }
             }
-            checked += 1
+            found.append(local)
         }
         if let failure = walk.failure { throw failure }
+        let evidence = parallel.finish()
+        for (position, entry) in pending.enumerated() {
+            if let known = evidence[position] {
+                let verdict = Self.judge(known, contexts: entry.contexts, commit: entry.commit)
+                if let kind = verdict.problem {
+                    signatureProblems[position] = VerificationProblem(commit: entry.commit.id.hex, kind: kind, reason: verdict.reason)
+                }
+            }
+            if let problem = signatureProblems[position] { problems.append(problem) }
+            problems += found[position]
+        }
         if problems.isEmpty { try VerifiedHead.write(head, to: store) }
-        return VerificationReport(head: head.hex, since: since, full: hiding.isEmpty, commitsChecked: checked, problems: problems)
+        return VerificationReport(head: head.hex, since: since, full: hiding.isEmpty, commitsChecked: pending.count, problems: problems)
     }
 
     // MARK: - Parts
@@ -128,7 +150,14 @@ public final class LedgerVerifier {
         return true
     }
 
-    private func signatureVerdict(of commit: Commit, parents: [Commit]) throws -> SignatureVerdict {
+    /// What deciding a commit's signature needs: either the verdict already (unsigned,
+    /// unreadable trust files), or the judging contexts and the signature to check.
+    private enum SignatureInputs {
+        case decided(SignatureVerdict)
+        case check(contexts: [TrustContext], signature: String, payload: Data)
+    }
+
+    private func signatureInputs(of commit: Commit, parents: [Commit]) throws -> SignatureInputs {
         // The root is judged by its own tree (trust on first use); every other commit by its parents'.
         let judges = parents.isEmpty ? [commit.treeID] : parents.map(\.treeID)
         var contexts: [TrustContext] = []
@@ -136,24 +165,36 @@ public final class LedgerVerifier {
             switch try trust.context(ofTree: tree) {
             case let .success(context): contexts.append(context)
             case let .failure(error):
-                return SignatureVerdict(status: .untrusted, reason: "the trust files that judge this commit cannot be read: \(error.message)",
-                                        problem: .unreadable)
+                return .decided(SignatureVerdict(status: .untrusted, reason: "the trust files that judge this commit cannot be read: \(error.message)",
+                                                 problem: .unreadable))
             }
         }
         guard let signed = try repository.signedPayload(of: commit.id) else {
             if contexts.allSatisfy(\.allowUnsigned) {
-                return SignatureVerdict(status: .unsigned, reason: "unsigned (this ledger allows unsigned commits)")
+                return .decided(SignatureVerdict(status: .unsigned, reason: "unsigned (this ledger allows unsigned commits)"))
             }
-            return SignatureVerdict(status: .unsigned, reason: "the commit is not signed", problem: .unsigned)
+            return .decided(SignatureVerdict(status: .unsigned, reason: "the commit is not signed", problem: .unsigned))
         }
-        let evidence = crypto.examine(signed.signature, payload: signed.signedData)
+        return .check(contexts: contexts, signature: signed.signature, payload: signed.signedData)
+    }
+
+    /// The verdict of `evidence` under every judging context: good only if good under each.
+    private static func judge(_ evidence: SignatureEvidence, contexts: [TrustContext], commit: Commit) -> SignatureVerdict {
         var verdict: SignatureVerdict?
         for context in contexts {
             let judged = TrustJudge.judge(evidence, context: context, email: commit.committer.email, time: commit.committer.date)
             if !judged.isGood { return judged }
             verdict = verdict ?? judged
         }
-        return verdict!
+        return verdict ?? SignatureVerdict(status: .untrusted, reason: "no trust files judge this commit", problem: .untrustedKey)
+    }
+
+    private func signatureVerdict(of commit: Commit, parents: [Commit]) throws -> SignatureVerdict {
+        switch try signatureInputs(of: commit, parents: parents) {
+        case let .decided(verdict): return verdict
+        case let .check(contexts, signature, payload):
+            return Self.judge(crypto.examine(signature, payload: payload), contexts: contexts, commit: commit)
+        }
     }
 }
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// What a signature proves on its own, before anyone asks whether its key is trusted:
 /// which key made it and whether it verifies over the commit's payload.
-enum SignatureEvidence: Equatable {
+enum SignatureEvidence: Equatable, Sendable {
     /// An SSHSIG in namespace `git` by `key`; `verifies` is the cryptographic check.
     case ssh(key: SSHPublicKey, verifies: Bool)
     /// An OpenPGP signature: gpg's VALIDSIG fingerprints (signing key and primary key) when it
@@ -14,12 +14,12 @@ enum SignatureEvidence: Equatable {
 
 /// Checks signatures cryptographically: natively for SSH Ed25519, through `ssh-keygen -Y verify`
 /// for other SSH key types, through `gpg --verify` for OpenPGP.
-struct SignatureCrypto {
+struct SignatureCrypto: Sendable {
     let programs: VerificationPrograms
 
     /// The evidence `armored` gives about `payload` (the commit without its gpgsig header).
     func examine(_ armored: String, payload: Data) -> SignatureEvidence {
-        if armored.contains("-----BEGIN SSH SIGNATURE-----") {
+        if armored.utf8.starts(with: "-----BEGIN SSH SIGNATURE-----".utf8) || armored.contains("-----BEGIN SSH SIGNATURE-----") {
             return examineSSH(armored, payload: payload)
         }
         if armored.contains("-----BEGIN PGP SIGNATURE-----") {
