@@ -25,7 +25,7 @@ let package = Package(
                 "Git",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.embedInCode("Shipped/produksjons-sjekkliste.md")]
+            resources: [.embedInCode("Shipped/produksjons-sjekkliste.md"), .embedInCode("Hook/pre-push")]
         ),
         .target(
             name: "LedgerCommands",

@@ -19,7 +19,7 @@ struct HistoryCommand: ParsableCommand {
             let verdicts = UnverifiedSignatures()
             let views = try queries.history(of: item).map { EventView($0, signature: verdicts.verdict(for: $0.commit)) }
             if output.json {
-                printData(CanonicalJSON.encode(views))
+                printJSONArray(views.map(\.json))
             } else {
                 views.forEach { print(EventText.line($0)) }
             }
@@ -55,7 +55,10 @@ struct BlameCommand: ParsableCommand {
                      event: line.event.map { EventView($0, signature: verdicts.verdict(for: $0.commit)) })
             }
             if output.json {
-                printData(CanonicalJSON.encode(lines))
+                printJSONArray(lines.map { line in
+                    .object([("event", line.event?.json ?? .null), ("id", .string(line.id)), ("number", .string(line.number)),
+                             ("state", .string(line.state.rawValue)), ("title", .string(line.title))])
+                })
                 return
             }
             for line in lines {
@@ -87,15 +90,19 @@ struct TimelineCommand: ParsableCommand {
             let queries = try LedgerQueries(store: ledgerOptions.open())
             let filter = try queries.filter(since: since, until: until, person: by, section: section, item: item, action: action)
             let verdicts = UnverifiedSignatures()
-            let views = queries.timeline(filter).map { EventView($0, signature: verdicts.verdict(for: $0.commit)) }
+            let events = queries.timeline(filter)
+            func view(_ index: Int) -> EventView { EventView(events[index], signature: verdicts.verdict(for: events[index].commit)) }
             if output.json {
-                printData(CanonicalJSON.encode(views))
+                printJSONArray(count: events.count) { view($0).json }
             } else if csv {
                 var text = EventView.csvHeader + "\r\n"
-                for view in views { text += view.csvRow + "\r\n" }
+                for index in events.indices {
+                    text += view(index).csvRow + "\r\n"
+                    if text.utf8.count > 1 << 16 { printData(Data(text.utf8)); text = "" }
+                }
                 printData(Data(text.utf8))
             } else {
-                views.forEach { print(EventText.line($0)) }
+                events.indices.forEach { print(EventText.line(view($0))) }
             }
         }
     }

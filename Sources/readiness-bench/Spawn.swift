@@ -21,11 +21,22 @@ func spawnAndWait(_ program: String, _ arguments: [String], environment: [String
     let status = posix_spawn(&pid, program, &fileActions, nil, argv, envp)
     guard status == 0 else { throw BenchError("cannot start \(program): \(String(cString: strerror(status)))") }
     var exitStatus: Int32 = 0
-    while waitpid(pid, &exitStatus, 0) == -1 && errno == EINTR {}
+    var usage = rusage()
+    while wait4(pid, &exitStatus, 0, &usage) == -1 && errno == EINTR {}
+    lastPeakKB = Int(usage.ru_maxrss)
     return (exitStatus >> 8) & 0xff
 }
 
+/// The peak resident set of the last process `spawnAndWait` ran, in KiB.
+nonisolated(unsafe) var lastPeakKB = 0
+
 extension BenchWorld {
+    /// Peak resident memory of one run of `program`, in KiB.
+    func peakMemoryKB(_ program: String, _ arguments: [String]) throws -> Int {
+        _ = try timeProcess(program, arguments)
+        return lastPeakKB
+    }
+
     /// Wall time in milliseconds of running `program` to completion; throws when it fails.
     func timeProcess(_ program: String, _ arguments: [String], extra: [String: String] = [:]) throws -> Double {
         let environment = self.environment.merging(extra) { $1 }

@@ -116,8 +116,8 @@ final class QueryTests: XCTestCase {
         try box.readinessOK("init", ledger)
         try box.readinessOK("check", "1.1", "--ledger", ledger)
         let expected = try box.readinessOK("timeline", "--json", "--ledger", ledger).stdout
-        let index = "\(ledger)/readiness/events-v1"
-        let tips = "\(ledger)/readiness/tips-v1"
+        let index = "\(ledger)/readiness/events-v2"
+        let tips = "\(ledger)/readiness/tips-v2"
         XCTAssertTrue(FileManager.default.fileExists(atPath: index))
         // Damaged: flip one byte in the middle.
         var bytes = try Data(contentsOf: URL(fileURLWithPath: index))

@@ -86,6 +86,20 @@ public struct ItemRecord: Codable, Equatable, Sendable {
     /// Back-links: the commits that last changed this item before this event (two after a merge).
     public var previous: [String]
 
+    /// Creates a record from its parts.
+    public init(item: String, state: ItemState, action: ItemAction, by: Person?, at: String?, note: String?,
+                evidence: [Evidence], waivedUntil: String?, previous: [String]) {
+        self.item = item
+        self.state = state
+        self.action = action
+        self.by = by
+        self.at = at
+        self.note = note
+        self.evidence = evidence
+        self.waivedUntil = waivedUntil
+        self.previous = previous
+    }
+
     /// An item as created: open, no history.
     public static func created(_ fullID: String) -> ItemRecord {
         ItemRecord(item: fullID, state: .open, action: .create, by: nil, at: nil, note: nil,

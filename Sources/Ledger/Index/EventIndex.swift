@@ -2,14 +2,11 @@ import Foundation
 import Git
 
 /// Every event of the ledger's history, derived from its commits and kept under the git
-/// directory (`readiness/events-v1`) so queries need not walk history. Brought up to date from
+/// directory (`readiness/events-v2`) so queries need not walk history. Brought up to date from
 /// the last indexed head; rebuilt when missing, damaged, or when the branch was rewritten.
 /// Never the source of truth: deleting it loses nothing.
 public struct EventIndex: Sendable {
-    /// The head the index describes.
-    public let head: ObjectID
-    /// Every event, parents' before children's (topological order).
-    public let events: [LedgerEvent]
+    let storage: EventIndexStorage
 
     /// How the index was obtained.
     public enum Origin: Equatable, Sendable {
@@ -21,29 +18,59 @@ public struct EventIndex: Sendable {
         case rebuilt(String)
     }
 
-    private let positions: [String: [Int]]
+    /// The head the index describes.
+    public var head: ObjectID { storage.head }
+    /// How many events it holds.
+    public var count: Int { storage.count }
 
-    init(head: ObjectID, events: [LedgerEvent]) {
-        self.head = head
-        self.events = events
-        var positions: [String: [Int]] = [:]
-        for (position, event) in events.enumerated() { positions[event.path, default: []].append(position) }
-        self.positions = positions
-    }
+    /// Event `index`, in topological order (parents' events first).
+    public func event(at index: Int) -> LedgerEvent { storage.event(index) }
 
-    /// The event that introduced `blob` at `path`, searching newest first.
-    public func introduction(of blob: ObjectID, at path: String) -> LedgerEvent? {
-        positions[path]?.reversed().lazy.map { events[$0] }.first { $0.blob == blob }
+    /// Every event, decoded; for whole-history queries.
+    public var events: [LedgerEvent] { (0..<count).map(storage.event) }
+
+    /// Positions of the events of one path, oldest first, found by comparing path numbers.
+    public func positions(at path: String) -> [Int] {
+        var matches: [UInt32: Bool] = [:]
+        return (0..<count).filter { index in
+            let id = storage.pathID(index)
+            if let known = matches[id] { return known }
+            let match = storage.string(id) == path
+            matches[id] = match
+            return match
+        }
     }
 
     /// Events of one path, oldest first.
     public func events(at path: String) -> [LedgerEvent] {
-        (positions[path] ?? []).map { events[$0] }
+        positions(at: path).map(storage.event)
     }
+
+    /// The event that introduced `blob` at `path`, searching newest first.
+    public func introduction(of blob: ObjectID, at path: String) -> LedgerEvent? {
+        var matches: [UInt32: Bool] = [:]
+        for index in stride(from: count - 1, through: 0, by: -1) where storage.wrote(blob, at: index) {
+            let id = storage.pathID(index)
+            let match = matches[id] ?? (storage.string(id) == path)
+            matches[id] = match
+            if match { return storage.event(index) }
+        }
+        return nil
+    }
+
+    /// Every action word that occurs.
+    public var actions: Set<String> {
+        Set(Set((0..<count).map(storage.actionID)).compactMap(storage.string))
+    }
+
+    /// Committer time of event `index`, without decoding it.
+    public func time(at index: Int) -> Int64 { storage.time(index) }
 
     /// The newest event of each path: what the small tips file keeps for status.
     var latestPerPath: [LedgerEvent] {
-        positions.values.compactMap { $0.last }.sorted().map { events[$0] }
+        var latest: [UInt32: Int] = [:]
+        for index in 0..<count { latest[storage.pathID(index)] = index }
+        return latest.values.sorted().map(storage.event)
     }
 }
 
@@ -51,7 +78,7 @@ public struct EventIndex: Sendable {
 /// so a status over a long history stays one small file read in the common case.
 public final class EventLookup {
     private let store: LedgerStore
-    private let tips: EventTips?
+    private let tips: EventIndex?
     private var fullIndex: EventIndex?
 
     /// Loads the tips of `store` (catching the index up if they are stale).
@@ -68,71 +95,54 @@ public final class EventLookup {
     }
 }
 
-/// The newest event of every path at one head: a small file read by status and by writers,
-/// whose cost does not grow with history. Falls back to the full index when it does not match.
-public struct EventTips: Sendable {
-    /// The head the tips describe.
-    public let head: ObjectID
-    private let latest: [String: LedgerEvent]
-
-    init(head: ObjectID, events: [LedgerEvent]) {
-        self.head = head
-        latest = Dictionary(events.map { ($0.path, $0) }, uniquingKeysWith: { _, last in last })
-    }
-
-    /// The event that wrote `blob` at `path`, when it is the newest event there.
-    public func introduction(of blob: ObjectID, at path: String) -> LedgerEvent? {
-        guard let event = latest[path], event.blob == blob else { return nil }
-        return event
-    }
-}
-
 extension LedgerStore {
-    static let eventIndexName = "events-v1"
-    static let tipsName = "tips-v1"
+    static let eventIndexName = "events-v2"
+    static let tipsName = "tips-v2"
 
-    /// The commit that introduced `blob` at `path`: from the small tips file when it is current
+    /// The event that introduced `blob` at `path`: from the small tips file when it is current
     /// and knows the blob, else from the full event index (caught up first).
     public func introduction(of blob: ObjectID, at path: String) throws -> LedgerEvent? {
-        let head = try head()
-        if let data = try? Data(contentsOf: cacheDirectory().appendingPathComponent(Self.tipsName)),
-           let decoded = EventIndexFile.decode(data), decoded.head == head,
-           let event = EventTips(head: head, events: decoded.events).introduction(of: blob, at: path) {
-            return event
-        }
+        if let event = try tips().introduction(of: blob, at: path) { return event }
         return try eventIndex().index.introduction(of: blob, at: path)
     }
 
-    /// The tips at the current head, catching the index up when they are stale.
-    public func tips() throws -> EventTips {
+    /// The newest event of every path at the current head (a small file), caught up as needed.
+    public func tips() throws -> EventIndex {
         let head = try head()
-        if let data = try? Data(contentsOf: cacheDirectory().appendingPathComponent(Self.tipsName)),
-           let decoded = EventIndexFile.decode(data), decoded.head == head {
-            return EventTips(head: head, events: decoded.events)
+        if let storage = EventIndexStorage.load(path: try cacheDirectory().appendingPathComponent(Self.tipsName).path), storage.head == head {
+            return EventIndex(storage: storage)
         }
-        let index = try eventIndex().index
-        return EventTips(head: index.head, events: index.latestPerPath)
+        // Stale or missing (a writer may have been killed between the two files): derive the
+        // tips from the full index and save them.
+        return try saveTips(of: eventIndex().index)
+    }
+
+    @discardableResult
+    private func saveTips(of index: EventIndex) throws -> EventIndex {
+        let data = EventIndexFile.encode(head: index.head, base: nil, newEvents: index.latestPerPath)
+        guard let storage = EventIndexStorage.from(data) else {
+            throw LedgerError(.storage, "the event tips could not be encoded", hint: "report this as a bug")
+        }
+        try save(data, to: cacheDirectory().appendingPathComponent(Self.tipsName))
+        return EventIndex(storage: storage)
     }
 
     /// The event index at the current head, caught up or rebuilt as needed, and saved.
     public func eventIndex() throws -> (index: EventIndex, origin: EventIndex.Origin) {
         let head = try head()
-        let file = try cacheDirectory().appendingPathComponent(Self.eventIndexName)
-        var origin = EventIndex.Origin.rebuilt("missing")
-        var base: (head: ObjectID, events: [LedgerEvent])?
-        if let data = try? Data(contentsOf: file, options: .alwaysMapped) {
-            if let decoded = EventIndexFile.decode(data) {
-                if decoded.head == head { return (EventIndex(head: head, events: decoded.events), .current) }
-                if try repository.contains(decoded.head), try repository.isDescendant(head, of: decoded.head) {
-                    base = decoded
-                } else {
-                    origin = .rebuilt("branch rewritten")
-                }
+        let directory = try cacheDirectory()
+        let file = directory.appendingPathComponent(Self.eventIndexName)
+        var origin = EventIndex.Origin.rebuilt(FileManager.default.fileExists(atPath: file.path) ? "damaged" : "missing")
+        var base: EventIndexStorage?
+        if let stored = EventIndexStorage.load(path: file.path) {
+            if stored.head == head { return (EventIndex(storage: stored), .current) }
+            if try repository.contains(stored.head), try repository.isDescendant(head, of: stored.head) {
+                base = stored
             } else {
-                origin = .rebuilt("damaged")
+                origin = .rebuilt("branch rewritten")
             }
         }
-        var builder = EventBuilder(repository: repository, events: base?.events ?? [])
+        var builder = EventBuilder(repository: repository, firstSequence: base?.count ?? 0)
         let walk = try RevisionWalk(repository: repository, from: [head], hiding: base.map { [$0.head] } ?? [], order: .topologicalReverse)
         var added = 0
         while let id = walk.next() {
@@ -141,9 +151,13 @@ extension LedgerStore {
         }
         if let failure = walk.failure { throw failure }
         if base != nil { origin = .extended(added) }
-        let index = EventIndex(head: head, events: builder.events)
-        try save(EventIndexFile.encode(head: head, events: builder.events), to: file)
-        try save(EventIndexFile.encode(head: head, events: index.latestPerPath), to: cacheDirectory().appendingPathComponent(Self.tipsName))
+        let data = EventIndexFile.encode(head: head, base: base, newEvents: builder.events)
+        guard let storage = EventIndexStorage.from(data) else {
+            throw LedgerError(.storage, "the event index could not be encoded", hint: "report this as a bug")
+        }
+        let index = EventIndex(storage: storage)
+        try save(data, to: file)
+        try saveTips(of: index)
         return (index, origin)
     }
 
@@ -169,16 +183,14 @@ extension LedgerStore {
 /// Turns commits into events, in topological order.
 struct EventBuilder {
     let repository: Repository
-    private(set) var events: [LedgerEvent]
+    private(set) var events: [LedgerEvent] = []
+    private let firstSequence: Int
     private var stateOfBlob: [ObjectID: ItemState] = [:]
     private var treeOfCommit: [ObjectID: ObjectID] = [:]
 
-    init(repository: Repository, events: [LedgerEvent]) {
+    init(repository: Repository, firstSequence: Int) {
         self.repository = repository
-        self.events = events
-        for event in events {
-            if let blob = event.blob, let state = event.stateAfter { stateOfBlob[blob] = state }
-        }
+        self.firstSequence = firstSequence
     }
 
     mutating func add(commit id: ObjectID) throws {
@@ -188,6 +200,10 @@ struct EventBuilder {
         let trailerAction = LedgerCommitMessage.trailerValues("Action", in: commit.message).first
         let committer = Person(name: commit.committer.name, email: commit.committer.email, key: nil)
         for change in try repository.changedFiles(tree: commit.treeID, parentTrees: parentTrees) {
+            var before: ItemState?
+            if let previous = change.previousBlob, change.path.hasPrefix("\(LedgerLayout.itemsFolder)/") {
+                before = try state(of: previous)
+            }
             let isItem = change.path.hasPrefix("\(LedgerLayout.itemsFolder)/") && change.path.hasSuffix(".json")
             var record: ItemRecord?
             if isItem, let blob = change.blob {
@@ -196,12 +212,20 @@ struct EventBuilder {
             if let blob = change.blob, let state = record?.state { stateOfBlob[blob] = state }
             let action = record?.action.rawValue ?? (change.blob == nil ? "remove" : trailerAction ?? "edit")
             events.append(LedgerEvent(
-                commit: id, sequence: events.count, time: commit.committer.time, path: change.path, blob: change.blob,
+                commit: id, sequence: firstSequence + events.count, time: commit.committer.time, path: change.path, blob: change.blob,
                 action: action,
-                stateBefore: isItem ? change.previousBlob.flatMap { stateOfBlob[$0] } : nil,
+                stateBefore: isItem ? before : nil,
                 stateAfter: record?.state,
                 person: record?.by ?? committer, note: record?.note, evidence: record?.evidence ?? [],
                 waivedUntil: record?.waivedUntil, previous: record?.previous ?? []))
         }
+    }
+
+    /// The state an item blob records: remembered from this batch, else read from the repository.
+    private mutating func state(of blob: ObjectID) throws -> ItemState? {
+        if let known = stateOfBlob[blob] { return known }
+        let state = try? ItemRecord.decode(repository.blob(blob), path: "").state
+        stateOfBlob[blob] = state
+        return state
     }
 }

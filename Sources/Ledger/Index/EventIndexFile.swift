@@ -1,147 +1,67 @@
 import Foundation
 import Git
 
-/// The on-disk form of the event index: `RLEV`, a version, the head it describes, an interned
-/// string table, the commit ids, the events, then a checksum of everything before it.
-/// A file failing any check decodes as nil and is rebuilt.
+/// The on-disk form of the event index, version 2: fixed-size event records, so a query can
+/// look at one field of every event (its path, its time) without decoding the rest.
+///
+///     "RLEV" u32:version head[20] u32:events u32:commits u32:strings u32:stringBytes
+///     events  × 72 bytes   (see `EventRecordLayout`)
+///     commits × 20 bytes
+///     string offsets × u32 (strings + 1), then the string bytes (UTF-8)
+///     u64 checksum of everything before it
+///
+/// Strings (paths, people, notes, evidence) are stored once per batch and referred to by
+/// number. A file failing any check is treated as absent and rebuilt.
 enum EventIndexFile {
     static let magic = Array("RLEV".utf8)
-    static let version: UInt32 = 1
-    private static let none = UInt32.max
+    static let version: UInt32 = 2
+    static let headerSize = 4 + 4 + 20 + 16
+    static let none = UInt32.max
 
-    static func encode(head: ObjectID, events: [LedgerEvent]) -> Data {
-        var strings: [String: UInt32] = [:]
-        var stringTable: [String] = []
-        func intern(_ value: String?) -> UInt32 {
-            guard let value else { return none }
-            if let id = strings[value] { return id }
-            let id = UInt32(stringTable.count)
-            strings[value] = id
-            stringTable.append(value)
-            return id
+    /// Encodes `base`'s events (copied record by record) followed by `newEvents`.
+    static func encode(head: ObjectID, base: EventIndexStorage?, newEvents: [LedgerEvent]) -> Data {
+        var strings = StringTable(base: base)
+        var commits = CommitTable(base: base)
+        var records = BinaryWriter()
+        if let base {
+            records.append(bytes: base.rawEventRecords())
         }
-        var commits: [ObjectID: UInt32] = [:]
-        var commitTable: [ObjectID] = []
-        var body = BinaryWriter()
-        for event in events {
-            let commitID: UInt32
-            if let known = commits[event.commit] {
-                commitID = known
-            } else {
-                commitID = UInt32(commitTable.count)
-                commits[event.commit] = commitID
-                commitTable.append(event.commit)
-            }
-            body.append(commitID)
-            body.append(event.time)
-            body.append(intern(event.path))
-            body.append(UInt8(event.blob == nil ? 0 : 1))
-            body.append(bytes: event.blob?.bytes ?? [])
-            body.append(intern(event.action))
-            body.append(stateCode(event.stateBefore))
-            body.append(stateCode(event.stateAfter))
-            body.append(intern(event.person.name))
-            body.append(intern(event.person.email))
-            body.append(intern(event.person.key))
-            body.append(intern(event.note))
-            body.append(UInt16(event.evidence.count))
-            for evidence in event.evidence {
-                body.append(intern(evidence.url))
-                body.append(intern(evidence.file))
-                body.append(intern(evidence.sha256))
-                body.append(Int64(evidence.size ?? -1))
-            }
-            body.append(intern(event.waivedUntil))
-            body.append(UInt16(event.previous.count))
-            event.previous.forEach { body.append(intern($0)) }
+        for event in newEvents {
+            records.append(commits.id(for: event.commit))
+            records.append(event.time)
+            records.append(strings.id(for: event.path))
+            records.append(strings.id(for: event.action))
+            records.append(strings.id(for: event.person.name))
+            records.append(strings.id(for: event.person.email))
+            records.append(strings.id(for: event.person.key))
+            records.append(strings.id(for: event.note))
+            records.append(strings.id(for: event.evidence.isEmpty ? nil : EvidenceText.encode(event.evidence)))
+            records.append(strings.id(for: event.waivedUntil))
+            records.append(strings.id(for: event.previous.isEmpty ? nil : event.previous.joined(separator: ",")))
+            records.append(bytes: event.blob?.bytes ?? [UInt8](repeating: 0, count: 20))
+            records.append(UInt8(event.blob == nil ? 0 : 1))
+            records.append(stateCode(event.stateBefore))
+            records.append(stateCode(event.stateAfter))
+            records.append(UInt8(0))
         }
         var out = BinaryWriter()
         out.append(bytes: magic)
         out.append(version)
         out.append(bytes: head.bytes)
-        out.append(UInt32(stringTable.count))
-        stringTable.forEach { out.append(string: $0) }
-        out.append(UInt32(commitTable.count))
-        commitTable.forEach { out.append(bytes: $0.bytes) }
-        out.append(UInt32(events.count))
-        out.append(bytes: Array(body.data))
+        out.append(UInt32((base?.count ?? 0) + newEvents.count))
+        out.append(UInt32(commits.count))
+        out.append(UInt32(strings.count))
+        out.append(UInt32(strings.byteCount))
+        out.append(bytes: Array(records.data))
+        commits.write(to: &out)
+        strings.write(to: &out)
         var data = out.data
         let checksum = data.withUnsafeBytes(indexChecksum)
         withUnsafeBytes(of: checksum.littleEndian) { data.append(contentsOf: $0) }
         return data
     }
 
-    static func decode(_ data: Data) -> (head: ObjectID, events: [LedgerEvent])? {
-        guard data.count > 8 else { return nil }
-        return data.withUnsafeBytes { raw -> (ObjectID, [LedgerEvent])? in
-            let body = UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - 8)])
-            let stored = raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self)
-            guard UInt64(littleEndian: stored) == indexChecksum(body) else { return nil }
-            var reader = BinaryReader(body)
-            guard reader.bytes(4) == magic, reader.integer(UInt32.self) == version,
-                  let headBytes = reader.bytes(20), let head = ObjectID(bytes: headBytes),
-                  let stringCount = reader.integer(UInt32.self) else { return nil }
-            var strings: [String] = []
-            strings.reserveCapacity(Int(stringCount))
-            for _ in 0..<stringCount {
-                guard let value = reader.string() else { return nil }
-                strings.append(value)
-            }
-            func lookup(_ id: UInt32?) -> String?? {
-                guard let id else { return .none }
-                if id == none { return .some(nil) }
-                return Int(id) < strings.count ? .some(strings[Int(id)]) : .none
-            }
-            guard let commitCount = reader.integer(UInt32.self) else { return nil }
-            var commits: [ObjectID] = []
-            commits.reserveCapacity(Int(commitCount))
-            for _ in 0..<commitCount {
-                guard let bytes = reader.bytes(20), let id = ObjectID(bytes: bytes) else { return nil }
-                commits.append(id)
-            }
-            guard let eventCount = reader.integer(UInt32.self) else { return nil }
-            var events: [LedgerEvent] = []
-            events.reserveCapacity(Int(eventCount))
-            for sequence in 0..<Int(eventCount) {
-                guard let commitIndex = reader.integer(UInt32.self), Int(commitIndex) < commits.count,
-                      let time = reader.integer(Int64.self),
-                      let path = lookup(reader.integer(UInt32.self)) ?? nil,
-                      let hasBlob = reader.integer(UInt8.self) else { return nil }
-                var blob: ObjectID?
-                if hasBlob == 1 {
-                    guard let bytes = reader.bytes(20) else { return nil }
-                    blob = ObjectID(bytes: bytes)
-                }
-                guard let action = lookup(reader.integer(UInt32.self)) ?? nil,
-                      let before = reader.integer(UInt8.self), let after = reader.integer(UInt8.self),
-                      let name = lookup(reader.integer(UInt32.self)) ?? nil,
-                      let email = lookup(reader.integer(UInt32.self)) ?? nil,
-                      let key = lookup(reader.integer(UInt32.self)),
-                      let note = lookup(reader.integer(UInt32.self)),
-                      let evidenceCount = reader.integer(UInt16.self) else { return nil }
-                var evidence: [Evidence] = []
-                for _ in 0..<evidenceCount {
-                    guard let url = lookup(reader.integer(UInt32.self)), let file = lookup(reader.integer(UInt32.self)),
-                          let sha = lookup(reader.integer(UInt32.self)), let size = reader.integer(Int64.self) else { return nil }
-                    evidence.append(Evidence(url: url, file: file, sha256: sha, size: size < 0 ? nil : Int(size)))
-                }
-                guard let until = lookup(reader.integer(UInt32.self)), let previousCount = reader.integer(UInt16.self) else { return nil }
-                var previous: [String] = []
-                for _ in 0..<previousCount {
-                    guard let link = lookup(reader.integer(UInt32.self)) ?? nil else { return nil }
-                    previous.append(link)
-                }
-                events.append(LedgerEvent(commit: commits[Int(commitIndex)], sequence: sequence, time: time, path: path, blob: blob,
-                                          action: action, stateBefore: state(before), stateAfter: state(after),
-                                          person: Person(name: name, email: email, key: key), note: note, evidence: evidence,
-                                          waivedUntil: until, previous: previous))
-            }
-            guard reader.atEnd else { return nil }
-            return (head, events)
-        }
-    }
-
-    private static func stateCode(_ state: ItemState?) -> UInt8 {
+    static func stateCode(_ state: ItemState?) -> UInt8 {
         switch state {
         case nil: return 0
         case .open: return 1
@@ -150,12 +70,97 @@ enum EventIndexFile {
         }
     }
 
-    private static func state(_ code: UInt8) -> ItemState? {
+    static func state(_ code: UInt8) -> ItemState? {
         switch code {
         case 1: return .open
         case 2: return .done
         case 3: return .waived
         default: return nil
         }
+    }
+}
+
+/// Byte offsets of the fields of one 72-byte event record.
+enum EventRecordLayout {
+    static let size = 72
+    static let commit = 0, time = 4, path = 12, action = 16, name = 20, email = 24, key = 28, note = 32
+    static let evidence = 36, waivedUntil = 40, previous = 44, blob = 48, hasBlob = 68, before = 69, after = 70
+}
+
+/// Evidence lists as one string: entries separated by U+001E, fields by U+001F (url, file,
+/// sha256, size), characters that cannot occur in validated evidence.
+enum EvidenceText {
+    static func encode(_ evidence: [Evidence]) -> String {
+        evidence.map { [$0.url ?? "", $0.file ?? "", $0.sha256 ?? "", $0.size.map(String.init) ?? ""].joined(separator: "\u{1F}") }
+            .joined(separator: "\u{1E}")
+    }
+
+    static func decode(_ text: String) -> [Evidence] {
+        text.split(separator: "\u{1E}", omittingEmptySubsequences: false).map { entry in
+            let fields = entry.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+            func field(_ index: Int) -> String? { index < fields.count && !fields[index].isEmpty ? fields[index] : nil }
+            return Evidence(url: field(0), file: field(1), sha256: field(2), size: field(3).flatMap { Int($0) })
+        }
+    }
+}
+
+/// Strings of a new index file: the base's, then new ones, deduplicated within what is added
+/// (and against the base's short, repeated strings: paths, actions, people).
+private struct StringTable {
+    private var offsets: [UInt32] = [0]
+    private var bytes: [UInt8] = []
+    private var known: [String: UInt32] = [:]
+
+    init(base: EventIndexStorage?) {
+        guard let base else { return }
+        offsets = base.rawStringOffsets()
+        bytes = base.rawStringBytes()
+        for id in base.repeatedStringIDs() {
+            if let value = base.string(id) { known[value] = id }
+        }
+    }
+
+    var count: Int { offsets.count - 1 }
+    var byteCount: Int { bytes.count }
+
+    mutating func id(for value: String?) -> UInt32 {
+        guard let value else { return EventIndexFile.none }
+        if let id = known[value] { return id }
+        let id = UInt32(count)
+        bytes.append(contentsOf: value.utf8)
+        offsets.append(UInt32(bytes.count))
+        known[value] = id
+        return id
+    }
+
+    func write(to out: inout BinaryWriter) {
+        offsets.forEach { out.append($0) }
+        out.append(bytes: bytes)
+    }
+}
+
+/// Commit ids of a new index file, numbered in order of first use.
+private struct CommitTable {
+    private var ids: [ObjectID] = []
+    private var known: [ObjectID: UInt32] = [:]
+
+    init(base: EventIndexStorage?) {
+        guard let base else { return }
+        ids = base.commitIDs()
+        // New events are always newer than the base's; only the base's last commit can recur.
+        if let last = ids.last { known[last] = UInt32(ids.count - 1) }
+    }
+
+    var count: Int { ids.count }
+
+    mutating func id(for commit: ObjectID) -> UInt32 {
+        if let id = known[commit] { return id }
+        ids.append(commit)
+        known[commit] = UInt32(ids.count - 1)
+        return UInt32(ids.count - 1)
+    }
+
+    func write(to out: inout BinaryWriter) {
+        ids.forEach { out.append(bytes: $0.bytes) }
     }
 }

@@ -41,6 +41,29 @@ public struct EventView: Codable, Equatable, Sendable {
         self.signature = signature
     }
 
+    /// The JSON object, keys sorted; absent optional values are written as null so every
+    /// event has the same keys.
+    public var json: JSONWriter.Value {
+        .object([
+            ("action", .string(action)),
+            ("commit", .string(commit)),
+            ("evidence", .array(evidence.map { .string($0) })),
+            ("item", .optional(item)),
+            ("note", .optional(note)),
+            ("path", .string(path)),
+            ("previous", .array(previous.map { .string($0) })),
+            ("section", .optional(section)),
+            ("signature", .string(signature)),
+            ("signerEmail", .string(signerEmail)),
+            ("signerKey", .optional(signerKey)),
+            ("signerName", .string(signerName)),
+            ("stateAfter", .optional(stateAfter)),
+            ("stateBefore", .optional(stateBefore)),
+            ("time", .string(time)),
+            ("waivedUntil", .optional(waivedUntil)),
+        ])
+    }
+
     /// CSV header matching `csvRow`.
     public static let csvHeader = "time,commit,action,item,state_before,state_after,signer_name,signer_email,note,evidence,signature"
 

@@ -9,11 +9,10 @@ public enum LedgerPoint {
         if let date = DateParsing.parse(text), text.contains("-") {
             return try commit(atOrBefore: date, in: store, naming: text)
         }
+        // Any commit of the ledger repository is a state the ledger was in; it need not be an
+        // ancestor of the head (a rewritten branch's old commits stay readable for audits).
         if let commit = try store.repository.resolveCommit(text) {
-            guard try commit == store.head() || store.repository.isDescendant(store.head(), of: commit) else {
-                throw LedgerError(.invalidInput, "commit \(text) is not in the history of \(store.branch)",
-                                  hint: "give a commit of the ledger branch, or a date")
-            }
+            _ = try store.snapshot(at: commit)
             return commit
         }
         throw LedgerError(.invalidInput, "'\(text)' is neither a date nor a commit of the ledger",

@@ -75,7 +75,7 @@ public struct LedgerQueries {
         filter.sectionID = try section.map { try snapshot.checklist.resolveSection($0).id }
         filter.itemPath = try item.map(itemPath)
         if let action {
-            let known = Set(index.events.map(\.action))
+            let known = index.actions
             guard known.contains(action) || ItemAction(rawValue: action) != nil else {
                 throw LedgerError(.invalidInput, "unknown action '\(action)'",
                                   hint: "one of: \(known.union(ItemAction.allCases.map(\.rawValue)).sorted().joined(separator: ", "))")
@@ -88,9 +88,13 @@ public struct LedgerQueries {
     /// Every event across the ledger in time order (oldest first; ties in history order),
     /// definition, trust and settings changes included.
     public func timeline(_ filter: TimelineFilter) -> [LedgerEvent] {
-        index.events.filter { event in
-            if let since = filter.since, event.time < since { return false }
-            if let until = filter.until, event.time > until { return false }
+        (0..<index.count).filter { position in
+            // Time is read without decoding the event, so date ranges stay cheap on long histories.
+            let time = index.time(at: position)
+            if let since = filter.since, time < since { return false }
+            if let until = filter.until, time > until { return false }
+            return true
+        }.map(index.event(at:)).filter { event in
             if let person = filter.person {
                 let fields = [event.person.name, event.person.email, event.person.key ?? ""].map { $0.lowercased() }
                 if !fields.contains(where: { $0.contains(person) }) { return false }

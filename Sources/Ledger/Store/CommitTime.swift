@@ -14,10 +14,16 @@ public enum CommitTime {
     }
 
     /// Formats seconds as ISO 8601 UTC (`2026-11-26T22:00:00Z`), the form stored in item files.
+    /// Computed with the C library's `gmtime_r`: a formatter object per call costs more than the
+    /// rest of a timeline event, and this runs once per event.
     public static func iso8601(_ seconds: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+        var time = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let year = Int(parts.tm_year) + 1900
+        let yearText = year < 1000 ? String(repeating: "0", count: 4 - String(year).count) + String(year) : String(year)
+        return "\(yearText)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 
     /// git's raw `[@]<seconds> <+hhmm>` form.

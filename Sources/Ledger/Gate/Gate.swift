@@ -1,0 +1,101 @@
+import Foundation
+import Git
+
+/// The gate's answer for one ledger state: which required items are not done.
+public struct GateVerdict: Codable, Sendable {
+    /// One required item that does not count as complete.
+    public struct Missing: Codable, Sendable {
+        public var number: String
+        public var id: String
+        public var title: String
+        public var section: String
+        /// `open`, `waived` (only when the waiver expired) — the state the ledger records.
+        public var state: ItemState
+        /// For an expired waiver: the last day it held.
+        public var waivedUntil: String?
+
+        /// The state as shown to a person: `open`, or `waived, expired 2026-01-31`.
+        public var stateDescription: String {
+            guard state == .waived, let waivedUntil else { return state.rawValue }
+            return "waiver expired \(waivedUntil)"
+        }
+    }
+
+    /// True when every required item is done or validly waived.
+    public var passed: Bool
+    /// The ledger's name.
+    public var ledger: String
+    /// The commit judged (full hex id).
+    public var commit: String
+    /// Where that state came from: the ledger path, or the URL it was fetched from.
+    public var source: String
+    /// True when the state was fetched from a remote just before judging.
+    public var fetched: Bool
+    /// The day waivers were judged against (UTC, `YYYY-MM-DD`; a waiver holds through its until-day).
+    public var today: String
+    /// The ids of the required sections, in checklist order.
+    public var required: [String]
+    /// How many items the required sections hold.
+    public var requiredItems: Int
+    /// The items that block, in checklist order.
+    public var missing: [Missing]
+}
+
+/// Judges one ledger state against a requirement. Reads one tree: settings, definition and
+/// the required items' files; its cost does not grow with history.
+public struct Gate {
+    /// Decides whether the head can be trusted before anything is read from it.
+    public var verifier: any HeadVerifier
+    /// Today's date, UTC, `YYYY-MM-DD`.
+    public var today: String
+
+    /// Creates a gate with `verifier` judging waivers against `today` (default: the current UTC day).
+    public init(verifier: any HeadVerifier = HeadSignatureCheck(), today: String = Gate.currentDay()) {
+        self.verifier = verifier
+        self.today = today
+    }
+
+    /// The current UTC day as `YYYY-MM-DD`.
+    public static func currentDay(_ date: Date = Date()) -> String {
+        String(CommitTime.iso8601(Int64(date.timeIntervalSince1970)).prefix(10))
+    }
+
+    /// Verifies the head of `store`, then judges it. `source`/`fetched` are reported as given.
+    /// Throws `.verificationFailed` when the head fails verification and `.unknownItem` for an
+    /// unknown section; a blocked gate is not an error but a verdict with `passed == false`.
+    public func judge(_ store: LedgerStore, requirement: GateRequirement, source: String, fetched: Bool) throws -> GateVerdict {
+        let snapshot = try store.snapshot()
+        try verifier.verifyHead(of: store, snapshot: snapshot)
+        return try judge(snapshot, requirement: requirement, source: source, fetched: fetched)
+    }
+
+    /// Judges `snapshot` without verifying it.
+    public func judge(_ snapshot: LedgerSnapshot, requirement: GateRequirement, source: String, fetched: Bool) throws -> GateVerdict {
+        let sections = try requirement.resolve(in: snapshot.checklist)
+        let wanted = Set(sections.map(\.id))
+        var missing: [GateVerdict.Missing] = []
+        var count = 0
+        for item in snapshot.checklist.allItems where wanted.contains(item.section.id) {
+            count += 1
+            let record = try snapshot.record(of: item)
+            if counts(record) { continue }
+            missing.append(GateVerdict.Missing(number: item.item.number, id: item.fullID, title: item.item.title,
+                                               section: item.section.id, state: record.state,
+                                               waivedUntil: record.state == .waived ? record.waivedUntil : nil))
+        }
+        return GateVerdict(passed: missing.isEmpty, ledger: snapshot.settings.name, commit: snapshot.commit.id.hex,
+                           source: source, fetched: fetched, today: today, required: sections.map(\.id),
+                           requiredItems: count, missing: missing)
+    }
+
+    /// Done counts; a waiver counts through its until-day (inclusive); open never counts.
+    func counts(_ record: ItemRecord) -> Bool {
+        switch record.state {
+        case .done: return true
+        case .open: return false
+        case .waived:
+            guard let until = record.waivedUntil, DateParsing.day(until) != nil else { return false }
+            return until >= today
+        }
+    }
+}

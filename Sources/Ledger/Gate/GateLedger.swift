@@ -1,0 +1,97 @@
+import Crypto
+import Foundation
+import Git
+
+/// The ledger state a gate judges: the store to read and where its state came from.
+public struct GateLedger {
+    /// The opened ledger (a local ledger, or the product repository's mirror of a remote one).
+    public let store: LedgerStore
+    /// The ledger path or the URL it was fetched from, for messages.
+    public let source: String
+    /// True when the state was fetched from a remote just now.
+    public let fetched: Bool
+
+    /// The default bound on fetching a remote ledger, in seconds.
+    public static let defaultFetchTimeout: TimeInterval = 20
+
+    /// Finds the ledger as other commands do (`--ledger`, `READINESS_LEDGER`, `readiness.ledger`
+    /// in the repository you stand in, the ledger you stand in) and makes sure the state judged
+    /// is the shared one: a git URL is fetched into a mirror under the product repository's git
+    /// directory, and a local ledger repository with a remote (`origin`, else its first) is
+    /// judged by that remote's state, fetched the same way. Sign-offs that exist only in
+    /// someone's local clone therefore never unlock a push.
+    ///
+    /// Fetching is bounded by `timeout` seconds (`readiness.fetchTimeout` overrides the default);
+    /// any failure to fetch throws `.storage`, so the gate fails closed.
+    public static func open(option: String?, timeout: TimeInterval? = nil,
+                            environment: [String: String] = ProcessInfo.processInfo.environment,
+                            currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> GateLedger {
+        let product = try? Repository.discover(from: currentDirectory)
+        let config = try product?.config()
+        let configuredTimeout = try config?.string("readiness.fetchTimeout").flatMap(TimeInterval.init)
+        let bound = timeout ?? configuredTimeout ?? defaultFetchTimeout
+        let configuredLedger = try config?.string("readiness.ledger")
+        let raw = nonEmpty(option) ?? nonEmpty(environment["READINESS_LEDGER"]) ?? nonEmpty(configuredLedger)
+        if let raw, isURL(raw) {
+            return try mirror(url: raw, product: product, timeout: bound, environment: environment)
+        }
+        let path = try LedgerLocator.locate(option: option, environment: environment, currentDirectory: currentDirectory).path
+        let local = try LedgerStore.open(at: path)
+        let remotes = try local.repository.remotes()
+        guard let remote = remotes.first(where: { $0.name == "origin" }) ?? remotes.first else {
+            return GateLedger(store: local, source: path, fetched: false)
+        }
+        var url = remote.url
+        if !isURL(url) && !url.hasPrefix("/") {
+            let base = local.repository.workingDirectory ?? local.repository.gitDirectory
+            url = URL(fileURLWithPath: base).appendingPathComponent(url).standardizedFileURL.path
+        }
+        return try mirror(url: url, product: product, timeout: bound, environment: environment)
+    }
+
+    /// True for what git would treat as a remote address rather than a local path:
+    /// `scheme://…`, or scp-like `[user@]host:path` (no slash before the colon).
+    public static func isURL(_ value: String) -> Bool {
+        if value.contains("://") { return true }
+        guard let colon = value.firstIndex(of: ":") else { return false }
+        let before = value[..<colon]
+        return before.count > 1 && !before.contains("/")
+    }
+
+    /// Fetches `url`'s HEAD into the mirror for that URL and opens the mirror.
+    private static func mirror(url: String, product: Repository?, timeout: TimeInterval,
+                               environment: [String: String]) throws -> GateLedger {
+        let base: String
+        if let product {
+            base = product.commonDirectory + LedgerLayout.cacheFolder + "/ledger-mirrors"
+        } else {
+            base = NSTemporaryDirectory() + "readiness-ledger-mirrors-\(getuid())"
+        }
+        let digest = SHA256.hash(data: Data(url.utf8)).map { String(format: "%02x", $0) }.joined().prefix(16)
+        let path = "\(base)/\(digest).git"
+        if !FileManager.default.fileExists(atPath: path + "/HEAD") {
+            do {
+                try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+                _ = try Repository.create(at: path, bare: true, initialBranch: LedgerLayout.defaultBranch)
+                try Data("readiness: mirror of \(url)\n".utf8).write(to: URL(fileURLWithPath: path + "/description"))
+            } catch let error as GitError where error.isExisting {
+                // Another gate created it a moment ago.
+            } catch let error as GitError {
+                throw LedgerError(.storage, "cannot create the ledger mirror \(path): \(error.message)")
+            }
+        }
+        try BoundedGitFetch.fetch(url: url, into: path, branch: LedgerLayout.defaultBranch, timeout: timeout, environment: environment)
+        let store: LedgerStore
+        do {
+            store = try LedgerStore.open(at: path)
+        } catch let error as LedgerError {
+            throw LedgerError(error.kind, "the ledger fetched from \(url) cannot be read: \(error.message)", hint: error.hint)
+        }
+        return GateLedger(store: store, source: url, fetched: true)
+    }
+
+    private static func nonEmpty(_ value: String?) -> String? {
+        guard let value, !value.isEmpty else { return nil }
+        return value
+    }
+}

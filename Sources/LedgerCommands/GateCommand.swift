@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import Git
+import Ledger
+
+/// `readiness gate`: exit 0 when every required item is done or validly waived, 20 otherwise.
+struct GateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gate",
+        abstract: "Pass (exit 0) when every required item is done or validly waived; otherwise list what is missing and exit 20.",
+        discussion: """
+            Exit codes: 0 passed, 20 blocked, 21 the ledger head fails verification, 4 unknown section, 3 no ledger, 10 fetch failed. Reads one tree of the ledger. A ledger given as a git URL, or a ledger clone with a remote, is \
+            fetched first (bounded by --fetch-timeout), so only the shared state counts. The head must pass \
+            verification (exit 21 otherwise). An unknown section exits 4. Run it as a CI step: client hooks \
+            can be skipped.
+            """)
+
+    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp(
+        "Required sections by id, number or unambiguous id prefix, or `all`. Default: `git config readiness.require`, else all.",
+        valueName: "section"))
+    var require: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Seconds to wait for fetching a remote ledger. Default: readiness.fetchTimeout, else 20.", valueName: "seconds"))
+    var fetchTimeout: Double?
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        var verdict: GateVerdict?
+        try reportingErrors {
+            let opened = try GateLedger.open(option: ledgerOptions.ledger, timeout: fetchTimeout)
+            var values = require
+            if values.isEmpty, let product = try? Repository.discover(from: FileManager.default.currentDirectoryPath) {
+                values = try product.config().strings("readiness.require")
+            }
+            verdict = try Gate().judge(opened.store, requirement: GateRequirement.parse(values),
+                                       source: opened.source, fetched: opened.fetched)
+        }
+        guard let verdict else { return }
+        if output.json {
+            printData(CanonicalJSON.encode(verdict))
+        } else {
+            print(GateText.render(verdict, ledgerOption: ledgerOptions.ledger))
+        }
+        if !verdict.passed { throw ExitCode(LedgerError(.gateBlocked, "").exitCode) }
+    }
+}
+
+/// The text form of a verdict.
+enum GateText {
+    static func render(_ verdict: GateVerdict, ledgerOption: String?) -> String {
+        let origin = verdict.fetched ? "fetched from \(verdict.source)" : "in \(verdict.source)"
+        var lines = ["readiness gate: judged \(TerminalText.escape(verdict.ledger)) at commit \(verdict.commit) (\(TerminalText.escape(origin)))"]
+        let sections = "\(verdict.required.count) required section\(verdict.required.count == 1 ? "" : "s")"
+        guard !verdict.passed else {
+            lines.append("passed: all \(verdict.requiredItems) items of the \(sections) are done or validly waived")
+            return lines.joined(separator: "\n")
+        }
+        lines.append("blocked: \(verdict.missing.count) of the \(verdict.requiredItems) items of the \(sections) are not done:")
+        let numberWidth = verdict.missing.map(\.number.count).max() ?? 0
+        let idWidth = verdict.missing.map(\.id.count).max() ?? 0
+        for item in verdict.missing {
+            let number = item.number.padding(toLength: numberWidth, withPad: " ", startingAt: 0)
+            let id = item.id.padding(toLength: idWidth, withPad: " ", startingAt: 0)
+            lines.append("  \(number)  \(id)  \(TerminalText.escape(item.title))  [\(item.stateDescription)]")
+        }
+        lines.append("Record the missing sign-offs with:")
+        let ledger = ledgerOption.map { " --ledger \(shellQuoted($0))" } ?? ""
+        for item in verdict.missing {
+            lines.append("  readiness check \(item.id)\(ledger)")
+        }
+        if verdict.fetched {
+            lines.append("(only the state at \(TerminalText.escape(verdict.source)) counts: sign off in a clone of it and push the ledger there)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func shellQuoted(_ text: String) -> String {
+        text.allSatisfy({ $0.isLetter || $0.isNumber || "/._-:@+=".contains($0) }) ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

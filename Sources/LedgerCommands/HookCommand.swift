@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import Ledger
+
+/// `readiness hook`: install, remove and describe the pre-push hook in a product repository.
+struct HookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hook",
+        abstract: "Install, remove or describe the pre-push hook that gates pushes on the ledger.",
+        subcommands: [HookInstallCommand.self, HookUninstallCommand.self, HookStatusCommand.self])
+}
+
+/// The `--repo` option of the hook commands.
+struct HookRepositoryOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The product repository. Default: the one you stand in.", valueName: "path"))
+    var repo: String?
+}
+
+/// `readiness hook install`.
+struct HookInstallCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "install",
+        abstract: "Install the pre-push hook where git runs it (core.hooksPath honoured), chaining any hook already there.",
+        discussion: "Settings go into the product repository's git config: readiness.ledger, readiness.require, readiness.protect. Installing twice changes nothing.")
+
+    @OptionGroup var repository: HookRepositoryOptions
+
+    @Option(name: .long, help: ArgumentHelp("The ledger: a path or a git URL (recorded as readiness.ledger).", valueName: "path|url"))
+    var ledger: String?
+
+    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Required sections, or `all` (recorded as readiness.require).", valueName: "section"))
+    var require: [String] = []
+
+    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp(
+        "Protected ref patterns (recorded as readiness.protect). Default: refs/heads/main refs/heads/master refs/heads/release/* refs/tags/v*.",
+        valueName: "pattern"))
+    var protect: [String] = []
+
+    func run() throws {
+        try reportingErrors {
+            let installation = try HookInstallation(repositoryPath: repository.repo)
+            let changes = try installation.install(ledger: ledger, require: require.isEmpty ? nil : require,
+                                                   protect: protect.isEmpty ? nil : protect)
+            if changes.isEmpty {
+                print("The readiness hook is already installed at \(TerminalText.escape(installation.hookPath)) with these settings; nothing changed.")
+            } else {
+                changes.forEach { print(TerminalText.escape($0)) }
+            }
+        }
+    }
+}
+
+/// `readiness hook uninstall`.
+struct HookUninstallCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "uninstall",
+        abstract: "Remove the pre-push hook and restore the hook it chained to, byte for byte with its mode.")
+
+    @OptionGroup var repository: HookRepositoryOptions
+
+    func run() throws {
+        try reportingErrors {
+            let installation = try HookInstallation(repositoryPath: repository.repo)
+            let changes = try installation.uninstall()
+            if changes.isEmpty {
+                print("No readiness hook is installed at \(TerminalText.escape(installation.hookPath)); nothing changed.")
+            } else {
+                changes.forEach { print(TerminalText.escape($0)) }
+            }
+        }
+    }
+}
+
+/// `readiness hook status`.
+struct HookStatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Say what pre-push hook is installed, where, and with which settings.")
+
+    @OptionGroup var repository: HookRepositoryOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        try reportingErrors {
+            let status = try HookInstallation(repositoryPath: repository.repo).status()
+            if output.json {
+                printData(CanonicalJSON.encode(status))
+                return
+            }
+            let what: String
+            switch status.hook {
+            case "readiness": what = "the readiness hook"
+            case "readiness (outdated)": what = "an older readiness hook (run `readiness hook install` to update it)"
+            case "other": what = "a pre-push hook that is not readiness's (`readiness hook install` keeps and chains it)"
+            default: what = "no pre-push hook"
+            }
+            var lines = ["hook:      \(what)", "path:      \(status.hookPath)"]
+            if let hooksPath = status.hooksPath { lines.append("           (core.hooksPath = \(hooksPath))") }
+            if let chained = status.chained { lines.append("chained:   \(chained) (mode \(status.chainedMode ?? "?"), runs first)") }
+            lines.append("ledger:    \(status.ledger ?? "(readiness.ledger unset)")")
+            lines.append("require:   \(status.require.isEmpty ? "all sections" : status.require.joined(separator: " "))")
+            lines.append("protect:   \(status.protect.joined(separator: " "))\(status.protectIsDefault ? " (default)" : "")")
+            lines.append("failOpen:  \(status.failOpen ? "true: pushes go through when the ledger cannot be judged" : "false: pushes are refused when the ledger cannot be judged")")
+            print(lines.map(TerminalText.escape).joined(separator: "\n"))
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import XCTest
+
+/// `readiness gate` as a CI step would run it: exit codes, the list of what is missing, and
+/// remote ledgers judged by their shared state only.
+final class GateTests: XCTestCase {
+    private var box: Sandbox!
+    private var ledger: String!
+
+    override func setUpWithError() throws {
+        box = try Sandbox()
+        ledger = box.path("ledger.git")
+        try box.readinessOK("init", ledger)
+    }
+
+    private let section1 = ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6"]
+
+    func testBlockedWithTheListThenPassedAfterSignOffs() throws {
+        let blocked = try box.readiness("gate", "--require", "sikkerhet", "3", "--ledger", ledger)
+        XCTAssertEqual(blocked.status, 20, blocked.stderr)
+        XCTAssertTrue(blocked.stdout.contains("blocked: 11 of the 11 items of the 2 required sections are not done"), blocked.stdout)
+        let head = try box.git("--git-dir", ledger, "rev-parse", "main")
+        XCTAssertTrue(blocked.stdout.contains("at commit \(head)"), "names the state judged: \(blocked.stdout)")
+        XCTAssertTrue(blocked.stdout.contains("  1.1  sikkerhet/ssl-sertifikater-installert-og-konfigurert"), blocked.stdout)
+        XCTAssertTrue(blocked.stdout.contains("SSL-sertifikater installert og konfigurert  [open]"), blocked.stdout)
+        XCTAssertTrue(blocked.stdout.contains("readiness check database/"), blocked.stdout)
+        XCTAssertFalse(blocked.stdout.contains("2.1 "), "section 2 is not required: \(blocked.stdout)")
+
+        for number in section1 { try box.readinessOK("check", number, "--ledger", ledger) }
+        try box.readinessOK("waive", "3.1", "--reason", "egen database i neste kvartal", "--until", "2099-12-31", "--ledger", ledger)
+        let partly = try box.readiness("gate", "--require", "1,3", "--json", "--ledger", ledger)
+        XCTAssertEqual(partly.status, 20)
+        let verdict = try JSONSerialization.jsonObject(with: Data(partly.stdout.utf8)) as? [String: Any]
+        let missing = (verdict?["missing"] as? [[String: Any]])?.compactMap { $0["number"] as? String }
+        XCTAssertEqual(missing, ["3.2", "3.3", "3.4", "3.5"])
+        XCTAssertEqual(verdict?["passed"] as? Bool, false)
+
+        let passed = try box.readiness("gate", "--require", "1", "--ledger", ledger)
+        XCTAssertEqual(passed.status, 0, passed.stdout + passed.stderr)
+        XCTAssertTrue(passed.stdout.contains("passed: all 6 items"), passed.stdout)
+    }
+
+    func testUnknownSectionExits4() throws {
+        let unknown = try box.readiness("gate", "--require", "sikkerhet", "nope", "--ledger", ledger)
+        XCTAssertEqual(unknown.status, 4, unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("no section matches 'nope'"), unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("1 sikkerhet"), "lists the sections: \(unknown.stderr)")
+        XCTAssertEqual(unknown.stdout, "")
+    }
+
+    func testAnUnsignedHeadWrittenWithStockGitFailsVerification() throws {
+        let work = box.path("work")
+        try box.git("clone", "-q", ledger, work)
+        let item = "\(work)/items/sikkerhet/ssl-sertifikater-installert-og-konfigurert.json"
+        let text = try String(contentsOfFile: item, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"open\"", with: "\"done\"").write(toFile: item, atomically: true, encoding: .utf8)
+        try box.git("-c", "commit.gpgsign=false", "commit", "-q", "-am", "done, trust me", in: work)
+        try box.git("push", "-q", "origin", "main", in: work)
+        let result = try box.readiness("gate", "--require", "1", "--ledger", ledger)
+        XCTAssertEqual(result.status, 21, result.stdout + result.stderr)
+        XCTAssertTrue(result.stderr.contains("not signed"), result.stderr)
+    }
+
+    func testARemoteLedgerIsJudgedByItsSharedStateOnly() throws {
+        // A clone of the ledger: sign-offs made there count only once pushed to its origin.
+        let clone = box.path("mine.git")
+        try box.git("clone", "-q", "--bare", ledger, clone)
+        for number in section1 { try box.readinessOK("check", number, "--ledger", clone) }
+        let local = try box.readiness("gate", "--require", "1", "--ledger", clone)
+        XCTAssertEqual(local.status, 20, "local-only sign-offs must not pass: \(local.stdout)\(local.stderr)")
+        XCTAssertTrue(local.stdout.contains("fetched from \(ledger!)"), local.stdout)
+
+        try box.git("--git-dir", clone, "push", "-q", "origin", "main")
+        let shared = try box.readiness("gate", "--require", "1", "--ledger", clone)
+        XCTAssertEqual(shared.status, 0, shared.stdout + shared.stderr)
+        let head = try box.git("--git-dir", ledger, "rev-parse", "main")
+        XCTAssertTrue(shared.stdout.contains("at commit \(head) (fetched from"), shared.stdout)
+
+        // The same ledger named by URL from a product repository: mirrored under its git dir.
+        let product = box.path("product")
+        try box.git("init", "-q", product)
+        try box.git("config", "readiness.ledger", "file://\(ledger!)", in: product)
+        let byURL = try box.readiness("gate", "--require", "1", in: product)
+        XCTAssertEqual(byURL.status, 0, byURL.stdout + byURL.stderr)
+        XCTAssertTrue(byURL.stdout.contains("fetched from file://\(ledger!)"), byURL.stdout)
+        let mirrors = try FileManager.default.contentsOfDirectory(atPath: "\(product)/.git/readiness/ledger-mirrors")
+        XCTAssertEqual(mirrors.count, 1)
+
+        try box.git("config", "readiness.ledger", "file://\(box.path("gone.git"))", in: product)
+        let unreachable = try box.readiness("gate", in: product)
+        XCTAssertEqual(unreachable.status, 10, unreachable.stdout + unreachable.stderr)
+        XCTAssertTrue(unreachable.stderr.contains("cannot fetch the ledger from file://"), unreachable.stderr)
+    }
+}
