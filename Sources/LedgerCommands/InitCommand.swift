@@ -23,6 +23,14 @@ struct InitCommand: ParsableCommand {
     @Flag(name: .long, help: "Accept unsigned commits in this ledger (not recommended).")
     var allowUnsigned = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Make this SSH key (a .pub or key file) the root of trust instead of your signing key. The init commit is checked against the trust file it creates, so it must be signed by this key.",
+        valueName: "keyfile"))
+    var root: String?
+
+    @Option(name: .long, help: ArgumentHelp("The e-mail the --root key is trusted for. Default: your user.email.", valueName: "email"))
+    var rootPrincipal: String?
+
     func run() throws {
         try reportingErrors {
             guard let target = path ?? ledgerOptions.ledger ?? ProcessInfo.processInfo.environment["READINESS_LEDGER"] else {
@@ -33,17 +41,17 @@ struct InitCommand: ParsableCommand {
             let imported = try MarkdownChecklistParser.parse(data, source: source)
             for warning in imported.warnings { printWarning("\(source): \(warning)") }
             let (identity, signer) = try SigningSetup.load(config: Config.global())
-            let root = try signer?.keyIdentity()
+            let root = try root.map { SigningKeyIdentity.ssh(try SSHKeyFile.publicKey(at: $0)) } ?? signer?.keyIdentity()
             let ledgerName = try FreeText.validateLine(name ?? imported.checklist.title, field: "ledger name")
             let blueprint = LedgerBlueprint(checklist: imported.checklist,
                                             settings: LedgerSettings(name: ledgerName, allowUnsigned: allowUnsigned),
-                                            root: root, email: identity.email)
+                                            root: root, email: rootPrincipal ?? identity.email)
             let store = try LedgerStore.create(at: target, blueprint: blueprint, identity: identity, signer: signer)
             let head = try store.head()
             let count = imported.checklist.allItems.count
             print("Created ledger \(TerminalText.escape(target)): \(imported.checklist.sections.count) sections, \(count) items, commit \(head.abbreviated())")
             if let signer {
-                print("Signed by \(identity.name) <\(identity.email)> with \(signer.description); that key is the root of trust.")
+                print("Signed by \(identity.name) <\(identity.email)> with \(signer.description); \(self.root == nil ? "that key is the root of trust" : "the --root key is the root of trust").")
             } else {
                 print("Unsigned: this ledger accepts unsigned commits.")
             }

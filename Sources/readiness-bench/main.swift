@@ -2,11 +2,12 @@ import Foundation
 
 // readiness-bench: measures readiness beside stock git on the same machine and prints medians
 // side by side as ratios (git/ours: above 1 means readiness is faster).
-// Usage: readiness-bench [signoff] [gate] [queries] [--rounds N] [--sizes 1000,10000,100000]
+// Usage: readiness-bench [signoff] [gate] [queries] [verify] [--rounds N] [--sizes 1000,10000,100000] [--commits N]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let rounds = arguments.firstIndex(of: "--rounds").flatMap { Int(arguments[$0 + 1]) } ?? 30
 let sizes = arguments.firstIndex(of: "--sizes").map { arguments[$0 + 1].split(separator: ",").compactMap { Int($0) } } ?? [1_000, 10_000, 100_000]
+let commits = arguments.firstIndex(of: "--commits").flatMap { Int(arguments[$0 + 1]) } ?? 10_000
 let suites = arguments.filter { !$0.hasPrefix("--") && Int($0) == nil && !$0.contains(",") }
 let readiness = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("readiness").path
 
@@ -26,6 +27,9 @@ do {
     }
     if suites.isEmpty || suites.contains("queries") {
         rows += try QueryBenchmark.run(world: world, sizes: sizes, rounds: rounds)
+    }
+    if suites.isEmpty || suites.contains("verify") {
+        rows += try VerifyBenchmark.run(world: world, commits: commits, rounds: rounds)
     }
     print(BenchRow.header)
     rows.forEach { print($0.formatted) }

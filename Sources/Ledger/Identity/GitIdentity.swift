@@ -13,6 +13,14 @@ public struct GitIdentity: Sendable {
     /// Whether a signing key is configured at all.
     public var hasSigningKey: Bool
 
+    /// An identity given directly (tools and benchmarks that sign in-process): `signing` names the key.
+    public init(name: String, email: String, signing: SigningConfiguration, hasSigningKey: Bool = true) {
+        self.name = name
+        self.email = email
+        self.signing = signing
+        self.hasSigningKey = hasSigningKey
+    }
+
     /// Reads identity and signing settings from `config`, honouring git's environment overrides.
     public static func load(from config: Config, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> GitIdentity {
         let name = try environment["GIT_COMMITTER_NAME"] ?? config.string("user.name")

@@ -69,6 +69,7 @@ extension LedgerStore {
             throw LedgerError(.signing, "no signing key configured; a ledger's first commit must be signed",
                               hint: "configure signing as for `git commit -S` (gpg.format ssh, user.signingkey), or pass --allow-unsigned")
         }
+        try requireRootSigner(signer, identity: identity, blueprint: blueprint)
         let time = try CommitTime.now(environment: environment)
         do {
             let repository = try Repository.create(at: path, bare: true, initialBranch: LedgerLayout.defaultBranch)
@@ -95,6 +96,24 @@ extension LedgerStore {
                 throw LedgerError(.storage, error.message)
             }
             throw error
+        }
+    }
+
+    /// The first commit is judged by the trust files it creates (trust on first use), so its
+    /// signer must be trusted by them: with a separate root key (`init --root`), init must be
+    /// signed by that key. Refused before anything is written.
+    static func requireRootSigner(_ signer: (any Signer)?, identity: GitIdentity, blueprint: LedgerBlueprint) throws {
+        guard let signer, let key = try signer.keyIdentity() else { return }
+        let trusted: Bool
+        switch key {
+        case let .ssh(publicKey):
+            trusted = blueprint.allowedSigners.entries(for: publicKey).contains { $0.matches(principal: identity.email) }
+        case let .openPGP(fingerprint):
+            trusted = blueprint.openPGPSigners.principals(for: fingerprint).contains(identity.email)
+        }
+        guard trusted else {
+            throw LedgerError(.untrustedKey, "the init commit would be signed by \(key.recordedForm) for \(identity.email), which the new ledger's trust files do not trust",
+                              hint: "sign init with the --root key (git config user.signingkey) and its principal, or omit --root")
         }
     }
 }

@@ -14,9 +14,6 @@ public struct RecordedChange: Sendable {
 }
 
 extension LedgerStore {
-    /// How often a lost compare-and-swap is retried before giving up.
-    static let maximumAttempts = 64
-
     /// Records `change` to the item `query` names, as one signed commit changing exactly that
     /// item's file. Retries on a lost race, rebuilding the commit on the new head; throws before
     /// writing anything when the item, the change, the identity or the key is not acceptable.
@@ -24,9 +21,7 @@ extension LedgerStore {
                        signer: (any Signer)?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RecordedChange {
         let writer = SignedCommitWriter(repository: repository, identity: identity, signer: signer)
         let key = try signer?.keyIdentity()
-        for attempt in 0..<Self.maximumAttempts {
-            let head = try head()
-            let snapshot = try snapshot(at: head)
+        let written = try commitOnHead { head, snapshot in
             let item = try snapshot.checklist.resolve(query)
             try requireSigner(signer, key: key, identity: identity, snapshot: snapshot)
             let current = try snapshot.record(of: item)
@@ -38,12 +33,9 @@ extension LedgerStore {
             let tree = try repository.updatedTree(snapshot.commit.treeID, applying: [.write(path: item.path, contents: next.encoded())])
             let message = Self.message(for: change, item: item, before: current, after: next)
             let commit = try writer.writeCommit(tree: tree, parents: [head], message: message.text, time: time)
-            if try moveBranch(to: commit, from: head, attempt: attempt) {
-                return RecordedChange(commit: commit, item: item, record: next, retries: attempt)
-            }
+            return (commit, (item, next))
         }
-        throw LedgerError(.storage, "the ledger branch kept moving; gave up after \(Self.maximumAttempts) attempts",
-                          hint: "try again; if it persists, look for a process rewriting \(branch)")
+        return RecordedChange(commit: written.commit, item: written.value.0, record: written.value.1, retries: written.retries)
     }
 
     /// Refuses, before anything is written, a missing signer where signatures are required and a
@@ -59,23 +51,6 @@ extension LedgerStore {
                               hint: "use an SSH key file or an OpenPGP key gpg can list")
         }
         try TrustCheck.requireTrusted(key, email: identity.email, in: snapshot, at: Date(), ledger: path)
-    }
-
-    /// Tries to move the branch; false when another writer got there first (the caller rebuilds).
-    func moveBranch(to commit: ObjectID, from head: ObjectID, attempt: Int) throws -> Bool {
-        do {
-            try repository.compareAndSwapReference(branch, to: commit, expecting: head, message: "readiness: \(commit.abbreviated())")
-            return true
-        } catch let error as GitError where error.isModified || error.isLocked || error.isExisting {
-            // Back off a little, growing and jittered, so racing writers do not collide in step.
-            let ceiling = min(50_000, 1_000 << min(attempt, 6))
-            usleep(UInt32.random(in: 500...UInt32(ceiling)))
-            if error.isLocked && attempt == Self.maximumAttempts - 1 {
-                throw LedgerError(.storage, "the ledger branch is locked: \(error.message)",
-                                  hint: "if no readiness or git process is running, remove \(repository.gitDirectory)\(branch).lock")
-            }
-            return false
-        }
     }
 
     /// The commit message for a change: subject, note, and trailers mirroring the tree.

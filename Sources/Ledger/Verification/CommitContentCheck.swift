@@ -1,0 +1,196 @@
+import Foundation
+import Git
+
+/// Checks what a commit changes against the layout and against what its trailers claim:
+/// the tree is the truth, and the message must agree with it. For item events it also checks
+/// the record against the commit (who, when) and the back-link against history.
+struct CommitContentCheck {
+    let repository: Repository
+    let data: LedgerDataCache
+    /// The commit that introduced `blob` at `path` below `parent` (an item file's content
+    /// identifies its event); `claimed` are the record's own back-links, tried first.
+    let introducer: (_ blob: ObjectID, _ path: String, _ parent: Commit, _ claimed: [String]) throws -> ObjectID?
+
+    private static let itemActions = Set(ItemAction.allCases.filter { $0 != .create }.map(\.rawValue))
+
+    func problems(of commit: Commit, parents: [Commit], changes: [ChangedFile]) throws -> [VerificationProblem] {
+        var out: [VerificationProblem] = []
+        func report(_ kind: VerificationProblem.Kind, _ reason: String) {
+            out.append(VerificationProblem(commit: commit.id.hex, kind: kind, reason: reason))
+        }
+        let defined: Set<String>
+        switch try data.itemIDs(ofTree: commit.treeID) {
+        case let .success(ids): defined = ids
+        case let .failure(error):
+            report(.unreadable, "\(LedgerLayout.checklistPath): \(error.message)")
+            return out
+        }
+        var parentDefined: Set<String> = []
+        for parent in parents {
+            if case let .success(ids) = try data.itemIDs(ofTree: parent.treeID) { parentDefined.formUnion(ids) }
+        }
+
+        var items: [(fullID: String, change: ChangedFile)] = []
+        for change in changes {
+            switch LedgerPath(change.path) {
+            case .outside:
+                report(.pathOutsideLayout, "changes \(change.path), which is not part of the ledger layout")
+            case let .item(fullID):
+                let listed = change.blob == nil ? parentDefined.contains(fullID) && !defined.contains(fullID) : defined.contains(fullID)
+                if listed {
+                    items.append((fullID, change))
+                } else {
+                    report(.pathOutsideLayout, "\(change.blob == nil ? "removes" : "changes") \(change.path), which the checklist definition does not allow")
+                }
+            default:
+                break
+            }
+        }
+
+        let trailers = CommitTrailers(commit.message)
+        let actions = trailers["Action"]
+        guard actions.count <= 1 else {
+            report(.trailerMismatch, "has \(actions.count) Readiness-Action trailers; a ledger commit records one action")
+            return out
+        }
+        let action = actions.first
+        if parents.isEmpty && action != "init" {
+            report(.trailerMismatch, "is a root commit but not an init commit (Readiness-Action: \(action ?? "none"))")
+        }
+        switch action {
+        case nil:
+            if !changes.isEmpty {
+                report(.trailerMismatch, "changes \(Self.list(changes.map(\.path))) without a Readiness-Action trailer")
+            }
+        case "init":
+            if !parents.isEmpty { report(.trailerMismatch, "claims to be an init commit but has parents") }
+        case let action? where Self.itemActions.contains(action):
+            try checkItemEvent(commit, trailers: trailers, parents: parents, changes: changes, items: items, action: action, report: report)
+        case TrustAction.add, TrustAction.revoke:
+            try checkTrustEvent(commit, trailers: trailers, parents: parents, changes: changes, action: action!, report: report)
+        case let action?:
+            // A definition change (another command's action word) may add or retire items; the
+            // layout rules above still hold. Anything else is an action this tool never writes.
+            if !changes.contains(where: { LedgerPath($0.path) == .checklist }) {
+                report(.trailerMismatch, "has Readiness-Action '\(action)', which is not a ledger action, and does not change the definition")
+            }
+        }
+        return out
+    }
+
+    // MARK: - Item events
+
+    private func checkItemEvent(_ commit: Commit, trailers: CommitTrailers, parents: [Commit], changes: [ChangedFile],
+                                items: [(fullID: String, change: ChangedFile)], action: String,
+                                report: (VerificationProblem.Kind, String) -> Void) throws {
+        let claimed = trailers["Item"]
+        guard claimed.count == 1, let item = claimed.first else {
+            report(.trailerMismatch, "a \(action) must name exactly one Readiness-Item; it names \(claimed.count)")
+            return
+        }
+        guard changes.count == 1, items.count == 1, items[0].fullID == item else {
+            report(.trailerMismatch, "its trailers claim \(item) but it changes \(changes.isEmpty ? "nothing" : Self.list(changes.map(\.path)))")
+            return
+        }
+        let change = items[0].change
+        guard let blob = change.blob else {
+            report(.trailerMismatch, "claims a \(action) of \(item) but removes its file")
+            return
+        }
+        let record: ItemRecord
+        switch try data.record(blob, path: change.path) {
+        case let .success(value): record = value
+        case let .failure(error):
+            report(.unreadable, error.message)
+            return
+        }
+        var before: ItemRecord?
+        if let parent = parents.first, let parentBlob = try repository.entry(atPath: change.path, inTree: parent.treeID)?.id,
+           case let .success(value) = try data.record(parentBlob, path: change.path) {
+            before = value
+        }
+        func disagree(_ what: String, _ claimed: [String], _ actual: [String]) {
+            report(.trailerMismatch, "Readiness-\(what) says \(Self.quoted(claimed)) but the tree says \(Self.quoted(actual))")
+        }
+        if record.item != item { disagree("Item", [item], [record.item]) }
+        if record.action.rawValue != action { disagree("Action", [action], [record.action.rawValue]) }
+        let state = "\(before?.state.rawValue ?? "none") -> \(record.state.rawValue)"
+        if trailers["State"] != [state] { disagree("State", trailers["State"], [state]) }
+        let evidence = record.evidence.map(\.summary)
+        if trailers["Evidence"] != evidence { disagree("Evidence", trailers["Evidence"], evidence) }
+        let until = record.waivedUntil.map { [$0] } ?? []
+        if trailers["Waived-Until"] != until { disagree("Waived-Until", trailers["Waived-Until"], until) }
+        if let by = record.by, by.email != commit.committer.email {
+            report(.trailerMismatch, "the record of \(item) is by \(by.email) but the committer is \(commit.committer.email)")
+        }
+        let time = UTCTimestamp.iso8601(commit.committer.time)
+        if record.at != time {
+            report(.trailerMismatch, "the record of \(item) is dated \(record.at ?? "never") but the commit is dated \(time)")
+        }
+
+        // The back-link must name, for each parent, the commit that introduced the item's file there.
+        var expected: [String] = []
+        for parent in parents {
+            guard let parentBlob = try repository.entry(atPath: change.path, inTree: parent.treeID)?.id else { continue }
+            guard let origin = try introducer(parentBlob, change.path, parent, record.previous) else { return }
+            if !expected.contains(origin.hex) { expected.append(origin.hex) }
+        }
+        if record.previous != expected {
+            let claimedLinks = record.previous.isEmpty ? "nothing" : record.previous.map { String($0.prefix(12)) }.joined(separator: ", ")
+            let actual = expected.isEmpty ? "nothing" : expected.map { String($0.prefix(12)) }.joined(separator: ", ")
+            report(.brokenBackLink, "the record of \(item) links back to \(claimedLinks), but the item was last changed by \(actual): an event is missing or forged")
+        }
+    }
+
+    // MARK: - Trust events
+
+    private func checkTrustEvent(_ commit: Commit, trailers: CommitTrailers, parents: [Commit], changes: [ChangedFile], action: String,
+                                 report: (VerificationProblem.Kind, String) -> Void) throws {
+        let other = changes.filter { !LedgerPath($0.path).isTrust }
+        guard other.isEmpty, !changes.isEmpty else {
+            report(.trailerMismatch, "a \(action) may change only the trust files, but it changes \(changes.isEmpty ? "nothing" : Self.list(changes.map(\.path)))")
+            return
+        }
+        guard let after = try keys(inTree: commit.treeID) else {
+            report(.unreadable, "its trust files cannot be parsed")
+            return
+        }
+        var before = Set<String>()
+        for parent in parents {
+            before.formUnion(try keys(inTree: parent.treeID) ?? [])
+        }
+        let added = Set(after.subtracting(before).map { $0.split(separator: " ").first.map(String.init) ?? $0 })
+        let removed = Set(before.subtracting(after).map { $0.split(separator: " ").first.map(String.init) ?? $0 })
+        let claimed = Set(trailers["Key"])
+        let actual = action == TrustAction.add ? added : removed
+        let opposite = action == TrustAction.add ? removed : added
+        if claimed != actual || !opposite.isEmpty {
+            report(.trailerMismatch,
+                   "Readiness-Key says \(Self.quoted(claimed.sorted())) but the trust files add \(Self.quoted(added.sorted())) and remove \(Self.quoted(removed.sorted()))")
+        }
+    }
+
+    /// Every trusted (key, principal, options) of a tree as "<fingerprint> <line>", nil when unparsable.
+    private func keys(inTree tree: ObjectID) throws -> Set<String>? {
+        let allowedText = try repository.file(atPath: LedgerLayout.allowedSignersPath, inTree: tree).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let openPGPText = try repository.file(atPath: LedgerLayout.openPGPSignersPath, inTree: tree).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        guard let allowed = try? AllowedSigners.parse(allowedText), let openPGP = try? OpenPGPSigners.parse(openPGPText) else { return nil }
+        var out = Set(allowed.entries.map { entry -> String in
+            var bare = entry
+            bare.key.comment = nil
+            return "\(entry.key.fingerprint) \(bare.serialized())"
+        })
+        out.formUnion(openPGP.entries.map { "openpgp:\($0.fingerprint) \($0.principal)" })
+        return out
+    }
+
+    // MARK: - Formatting
+
+    private static func list(_ paths: [String]) -> String {
+        paths.count <= 3 ? paths.joined(separator: ", ") : paths.prefix(3).joined(separator: ", ") + " and \(paths.count - 3) more"
+    }
+
+    private static func quoted(_ values: [String]) -> String {
+        values.isEmpty ? "nothing" : values.map { "'\($0)'" }.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import Git
+
+/// Verifies a ledger's history: every commit's signature against the trust files of its
+/// parent(s), committer times, what each commit changes against the layout and its trailers,
+/// item back-links, and that the branch was not rewritten since the last clean verification.
+///
+/// Rules, in one place:
+/// - A commit is judged by the trust files and settings of its parents (a merge: by every
+///   parent; it is good only if good under each). The root commit is judged by its own tree
+///   (trust on first use); so `init --root KEY` must be signed by KEY.
+/// - Key validity (`valid-after`/`valid-before`) is checked at the commit's committer time, as
+///   `git verify-commit` does.
+/// - A committer time may be earlier than a parent's by at most `clockSkew` seconds.
+/// - Incremental runs check only commits not reachable from the last clean verified head.
+public final class LedgerVerifier {
+    /// How far a commit's time may lie before its parent's (clocks of two signers disagree a little).
+    public static let clockSkew: Int64 = 300
+
+    private let store: LedgerStore
+    private let repository: Repository
+    private let crypto: SignatureCrypto
+    private let trust: TrustContextCache
+    private let data: LedgerDataCache
+    private var commits: [ObjectID: Commit] = [:]
+    private var introducers: [ObjectID: ObjectID] = [:]
+
+    /// A verifier of `store`, falling back on `programs` for non-Ed25519 SSH and OpenPGP signatures.
+    public init(store: LedgerStore, programs: VerificationPrograms = VerificationPrograms()) {
+        self.store = store
+        repository = store.repository
+        crypto = SignatureCrypto(programs: programs)
+        trust = TrustContextCache(repository: store.repository)
+        data = LedgerDataCache(repository: store.repository)
+    }
+
+    /// The signature status of one commit, judged as `verify` judges it. Never throws: an
+    /// unreadable commit is reported as a bad verdict with the reason.
+    public func verificationStatus(of commitID: ObjectID) -> SignatureVerdict {
+        do {
+            let commit = try commit(commitID)
+            return try signatureVerdict(of: commit, parents: commit.parentIDs.map(self.commit))
+        } catch {
+            return SignatureVerdict(status: .bad, reason: "cannot read commit \(commitID.abbreviated()): \(error)", problem: .unreadable)
+        }
+    }
+
+    /// Verifies the history up to the branch head: everything when `full`, else only commits
+    /// after the last clean verification. A clean run records the head as verified. A branch that
+    /// no longer descends from the recorded head is reported as rewritten, unless
+    /// `acceptRewrite` (then the whole history is checked and, if clean, becomes the new base).
+    public func verify(full: Bool, acceptRewrite: Bool = false) throws -> VerificationReport {
+        let head = try store.head()
+        var problems: [VerificationProblem] = []
+        var hiding: [ObjectID] = []
+        var since: String?
+        if let last = VerifiedHead.read(store) {
+            if last == head {
+                if !full { return VerificationReport(head: head.hex, since: last.hex, full: false, commitsChecked: 0, problems: []) }
+            } else if try repository.contains(last), try repository.isDescendant(head, of: last) {
+                if !full {
+                    hiding = [last]
+                    since = last.hex
+                }
+            } else if !acceptRewrite {
+                problems.append(VerificationProblem(
+                    commit: head.hex, kind: .branchRewritten,
+                    reason: "\(store.branch) no longer descends from \(last.abbreviated()), the head verified last time: history was rewritten"))
+            }
+        }
+        let walk = try RevisionWalk(repository: repository, from: [head], hiding: hiding, order: .topologicalReverse)
+        let content = CommitContentCheck(repository: repository, data: data, introducer: { [unowned self] blob, path, parent, claimed in
+            try self.introducer(of: blob, at: path, below: parent, claimed: claimed)
+        })
+        // Cryptography runs on other threads; everything touching libgit2 stays here. Problems
+        // are kept per commit and put in walk order (parents first) at the end.
+        let parallel = ParallelCrypto(crypto: crypto)
+        var pending: [(commit: Commit, contexts: [TrustContext])] = []
+        var found: [[VerificationProblem]] = []
+        var signatureProblems: [Int: VerificationProblem] = [:]
+        while let id = walk.next() {
+            let position = pending.count
+            let commit = try commit(id)
+            let parents = try commit.parentIDs.map(self.commit)
+            switch try signatureInputs(of: commit, parents: parents) {
+            case let .decided(verdict):
+                if let kind = verdict.problem { signatureProblems[position] = VerificationProblem(commit: id.hex, kind: kind, reason: verdict.reason) }
+                pending.append((commit, []))
+            case let .check(contexts, signature, payload):
+                parallel.submit(position, signature: signature, payload: payload)
+                pending.append((commit, contexts))
+            }
+            var local: [VerificationProblem] = []
+            for parent in parents where commit.committer.time + Self.clockSkew < parent.committer.time {
+                local.append(VerificationProblem(
+                    commit: id.hex, kind: .timeWentBackwards,
+                    reason: "committed at \(CommitTime.iso8601(commit.committer.time)), \(parent.committer.time - commit.committer.time) s before its parent \(parent.id.abbreviated()) (allowed skew \(Self.clockSkew) s)"))
+            }
+            let changes = try repository.changedFiles(tree: commit.treeID, parentTrees: parents.map(\.treeID))
+            local += try content.problems(of: commit, parents: parents, changes: changes)
+            for change in changes {
+                if let blob = change.blob, introducers[blob] == nil { introducers[blob] = id }
+            }
+            found.append(local)
+        }
+        if let failure = walk.failure { throw failure }
+        let evidence = parallel.finish()
+        for (position, entry) in pending.enumerated() {
+            if let known = evidence[position] {
+                let verdict = Self.judge(known, contexts: entry.contexts, commit: entry.commit)
+                if let kind = verdict.problem {
+                    signatureProblems[position] = VerificationProblem(commit: entry.commit.id.hex, kind: kind, reason: verdict.reason)
+                }
+            }
+            if let problem = signatureProblems[position] { problems.append(problem) }
+            problems += found[position]
+        }
+        if problems.isEmpty { try VerifiedHead.write(head, to: store) }
+        return VerificationReport(head: head.hex, since: since, full: hiding.isEmpty, commitsChecked: pending.count, problems: problems)
+    }
+
+    // MARK: - Parts
+
+    private func commit(_ id: ObjectID) throws -> Commit {
+        if let known = commits[id] { return known }
+        let commit = try repository.commit(id)
+        commits[id] = commit
+        return commit
+    }
+
+    /// The commit that introduced `blob` at `path` below `parent`: from this walk; else (history
+    /// before an incremental run's start) a claimed back-link confirmed directly (it is `parent`
+    /// or its ancestor, holds the blob, and none of its own parents does); else the event index.
+    private func introducer(of blob: ObjectID, at path: String, below parent: Commit, claimed: [String]) throws -> ObjectID? {
+        if let known = introducers[blob] { return known }
+        for candidate in claimed.compactMap(ObjectID.init(hex:)) where try confirms(candidate, introduced: blob, at: path, below: parent) {
+            return candidate
+        }
+        return try store.introduction(of: blob, at: path)?.commit
+    }
+
+    private func confirms(_ candidate: ObjectID, introduced blob: ObjectID, at path: String, below parent: Commit) throws -> Bool {
+        guard try repository.contains(candidate) else { return false }
+        if candidate != parent.id, !(try repository.isDescendant(parent.id, of: candidate)) { return false }
+        let commit = try commit(candidate)
+        guard try repository.entry(atPath: path, inTree: commit.treeID)?.id == blob else { return false }
+        for grandparent in try commit.parentIDs.map(self.commit) where try repository.entry(atPath: path, inTree: grandparent.treeID)?.id == blob {
+            return false
+        }
+        return true
+    }
+
+    /// What deciding a commit's signature needs: either the verdict already (unsigned,
+    /// unreadable trust files), or the judging contexts and the signature to check.
+    private enum SignatureInputs {
+        case decided(SignatureVerdict)
+        case check(contexts: [TrustContext], signature: String, payload: Data)
+    }
+
+    private func signatureInputs(of commit: Commit, parents: [Commit]) throws -> SignatureInputs {
+        // The root is judged by its own tree (trust on first use); every other commit by its parents'.
+        let judges = parents.isEmpty ? [commit.treeID] : parents.map(\.treeID)
+        var contexts: [TrustContext] = []
+        for tree in judges {
+            switch try trust.context(ofTree: tree) {
+            case let .success(context): contexts.append(context)
+            case let .failure(error):
+                return .decided(SignatureVerdict(status: .untrusted, reason: "the trust files that judge this commit cannot be read: \(error.message)",
+                                                 problem: .unreadable))
+            }
+        }
+        guard let signed = try repository.signedPayload(of: commit.id) else {
+            if contexts.allSatisfy(\.allowUnsigned) {
+                return .decided(SignatureVerdict(status: .unsigned, reason: "unsigned (this ledger allows unsigned commits)"))
+            }
+            return .decided(SignatureVerdict(status: .unsigned, reason: "the commit is not signed", problem: .unsigned))
+        }
+        return .check(contexts: contexts, signature: signed.signature, payload: signed.signedData)
+    }
+
+    /// The verdict of `evidence` under every judging context: good only if good under each.
+    private static func judge(_ evidence: SignatureEvidence, contexts: [TrustContext], commit: Commit) -> SignatureVerdict {
+        var verdict: SignatureVerdict?
+        for context in contexts {
+            let judged = TrustJudge.judge(evidence, context: context, email: commit.committer.email, time: commit.committer.date)
+            if !judged.isGood { return judged }
+            verdict = verdict ?? judged
+        }
+        return verdict ?? SignatureVerdict(status: .untrusted, reason: "no trust files judge this commit", problem: .untrustedKey)
+    }
+
+    private func signatureVerdict(of commit: Commit, parents: [Commit]) throws -> SignatureVerdict {
+        switch try signatureInputs(of: commit, parents: parents) {
+        case let .decided(verdict): return verdict
+        case let .check(contexts, signature, payload):
+            return Self.judge(crypto.examine(signature, payload: payload), contexts: contexts, commit: commit)
+        }
+    }
+}
+
+extension LedgerStore {
+    /// The signature status of one commit of this ledger (see `LedgerVerifier`), for history,
+    /// blame, timeline and the gate. Create one `LedgerVerifier` instead when asking about many
+    /// commits: it caches parsed trust files.
+    public func verificationStatus(of commit: ObjectID, programs: VerificationPrograms = VerificationPrograms()) -> SignatureVerdict {
+        LedgerVerifier(store: self, programs: programs).verificationStatus(of: commit)
+    }
+}

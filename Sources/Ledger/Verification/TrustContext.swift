@@ -1,0 +1,45 @@
+import Foundation
+import Git
+
+/// What one commit's tree says about who may sign its children: the two trust files and
+/// whether unsigned commits are accepted. A commit is judged by its parents' contexts.
+struct TrustContext {
+    /// `trust/allowed_signers`.
+    let allowed: AllowedSigners
+    /// `trust/openpgp_signers`.
+    let openPGP: OpenPGPSigners
+    /// `ledger.json`'s `allowUnsigned`.
+    let allowUnsigned: Bool
+}
+
+/// Reads trust contexts, parsing each distinct pair of trust files once: in a ledger of
+/// sign-offs the trust files rarely change, so almost every lookup is a cache hit.
+final class TrustContextCache {
+    private let repository: Repository
+    private var contexts: [[ObjectID?]: Result<TrustContext, LedgerError>] = [:]
+
+    init(repository: Repository) {
+        self.repository = repository
+    }
+
+    /// The context of `tree`, or the reason it cannot be read.
+    func context(ofTree tree: ObjectID) throws -> Result<TrustContext, LedgerError> {
+        let paths = [LedgerLayout.allowedSignersPath, LedgerLayout.openPGPSignersPath, LedgerLayout.settingsPath]
+        let blobs = try paths.map { try repository.entry(atPath: $0, inTree: tree)?.id }
+        if let known = contexts[blobs] { return known }
+        let result: Result<TrustContext, LedgerError>
+        do {
+            func text(_ blob: ObjectID?) throws -> String {
+                try blob.map { String(decoding: try repository.blob($0), as: UTF8.self) } ?? ""
+            }
+            let allowed = try AllowedSigners.parse(text(blobs[0]))
+            let openPGP = try OpenPGPSigners.parse(text(blobs[1]))
+            let allowUnsigned = try blobs[2].map { try LedgerSettings.decode(repository.blob($0)).allowUnsigned } ?? false
+            result = .success(TrustContext(allowed: allowed, openPGP: openPGP, allowUnsigned: allowUnsigned))
+        } catch let error as LedgerError {
+            result = .failure(error)
+        }
+        contexts[blobs] = result
+        return result
+    }
+}

@@ -1,0 +1,42 @@
+/// One thing wrong with one commit of a ledger's history.
+public struct VerificationProblem: Equatable, Sendable, Codable {
+    /// What kind of problem, stable for scripts (`--json`) and tests.
+    public enum Kind: String, Equatable, Sendable, Codable, CaseIterable {
+        /// The commit carries no signature and the ledger does not allow unsigned commits.
+        case unsigned
+        /// The signature does not verify (or cannot be read).
+        case badSignature
+        /// The signing key is not in the trust files of the commit's parent(s).
+        case untrustedKey
+        /// The key is trusted, but not for the committer's e-mail.
+        case principalMismatch
+        /// The key is trusted for this e-mail, but not at the commit's committer time (valid-after/valid-before).
+        case keyNotValidAtTime
+        /// The committer time is earlier than a parent's by more than the allowed clock skew.
+        case timeWentBackwards
+        /// The commit changes a path that is not part of the ledger's layout.
+        case pathOutsideLayout
+        /// The commit's trailers disagree with what its tree changes.
+        case trailerMismatch
+        /// An item's `previous` back-link does not name the commit that last changed the item.
+        case brokenBackLink
+        /// The branch no longer descends from the head verified last time.
+        case branchRewritten
+        /// Something in the commit cannot be read as ledger data at all.
+        case unreadable
+    }
+
+    /// The commit (full hex id).
+    public let commit: String
+    /// The kind.
+    public let kind: Kind
+    /// One line, for a person.
+    public let reason: String
+
+    /// Creates a problem record.
+    public init(commit: String, kind: Kind, reason: String) {
+        self.commit = commit
+        self.kind = kind
+        self.reason = reason
+    }
+}

@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import Ledger
+
+/// `readiness trust`: who may sign the ledger.
+struct TrustCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trust",
+        abstract: "Show or change who may sign the ledger (trust/allowed_signers), each change one signed commit.",
+        subcommands: [TrustAddCommand.self, TrustRevokeCommand.self, TrustListCommand.self])
+}
+
+/// `readiness trust add PRINCIPAL KEYFILE`.
+struct TrustAddCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Trust an SSH key for an e-mail. You must sign with a key the ledger already trusts.")
+
+    @Argument(help: "The e-mail the key signs as (its committer e-mail).")
+    var principal: String
+
+    @Argument(help: ArgumentHelp("The key: a .pub file, or an OpenSSH private key file.", valueName: "keyfile"))
+    var keyFile: String
+
+    @Option(name: .long, help: ArgumentHelp("The key is valid from this date (YYYY-MM-DD or ISO 8601, UTC).", valueName: "date"))
+    var validAfter: String?
+
+    @Option(name: .long, help: ArgumentHelp("The key is valid until just before this date (YYYY-MM-DD or ISO 8601, UTC).", valueName: "date"))
+    var validBefore: String?
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+
+    func run() throws {
+        try reportingErrors {
+            let key = try SSHKeyFile.publicKey(at: keyFile)
+            let change = TrustChange.add(principal: principal, key: key,
+                                         validAfter: try validAfter.map { try date($0, "--valid-after") },
+                                         validBefore: try validBefore.map { try date($0, "--valid-before") })
+            try writeTrust(change, options: ledgerOptions)
+        }
+    }
+
+    private func date(_ text: String, _ option: String) throws -> Date {
+        guard let date = DateParsing.parse(text) else {
+            throw LedgerError(.invalidInput, "\(option) '\(text)' is not a date", hint: "give YYYY-MM-DD or an ISO 8601 time")
+        }
+        return date
+    }
+}
+
+/// `readiness trust revoke PRINCIPAL|FINGERPRINT`.
+struct TrustRevokeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revoke",
+        abstract: "Stop trusting every key of an e-mail, or one key by its SHA256 fingerprint.")
+
+    @Argument(help: ArgumentHelp("An e-mail, or a key fingerprint (SHA256:…).", valueName: "principal-or-fingerprint"))
+    var target: String
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+
+    func run() throws {
+        try reportingErrors { try writeTrust(.revoke(target), options: ledgerOptions) }
+    }
+}
+
+/// Writes one trust change and says what it did.
+private func writeTrust(_ change: TrustChange, options: LedgerOptions) throws {
+    let store = try options.open()
+    let (identity, signer) = try SigningSetup.load(config: store.repository.config())
+    let result = try store.changeTrust(change, identity: identity, signer: signer)
+    for entry in result.entries {
+        print("\(change.action) \(TerminalText.escape(entry.principals.joined(separator: ","))) \(entry.key.fingerprint)")
+    }
+    print("  commit \(result.commit.abbreviated()), \(signer.map { "signed with \($0.description)" } ?? "unsigned")")
+}
+
+/// `readiness trust list`.
+struct TrustListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the keys the ledger trusts at its head.")
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+    @OptionGroup var output: OutputOptions
+
+    /// One trusted key, as printed.
+    struct Row: Codable {
+        var principals: [String]
+        var key: String
+        var type: String
+        var validAfter: String?
+        var validBefore: String?
+        var namespaces: String?
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let snapshot = try ledgerOptions.open().snapshot()
+            var rows = try snapshot.allowedSigners().entries.map { entry in
+                Row(principals: entry.principals, key: entry.key.fingerprint, type: entry.key.keyType,
+                    validAfter: entry.options["valid-after"], validBefore: entry.options["valid-before"], namespaces: entry.options["namespaces"])
+            }
+            rows += try snapshot.openPGPSigners().entries.map { entry in
+                Row(principals: [entry.principal], key: "openpgp:\(entry.fingerprint)", type: "openpgp")
+            }
+            if output.json {
+                printData(CanonicalJSON.encode(rows))
+                return
+            }
+            for row in rows {
+                var line = "\(TerminalText.escape(row.principals.joined(separator: ",")))  \(row.key)  \(row.type)"
+                if let after = row.validAfter { line += "  valid-after \(after)" }
+                if let before = row.validBefore { line += "  valid-before \(before)" }
+                print(line)
+            }
+        }
+    }
+}
