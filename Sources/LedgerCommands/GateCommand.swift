@@ -34,7 +34,8 @@ struct GateCommand: ParsableCommand {
             if values.isEmpty, let product = try? Repository.discover(from: FileManager.default.currentDirectoryPath) {
                 values = try product.config().strings("readiness.require")
             }
-            verdict = try Gate().judge(opened.store, requirement: GateRequirement.parse(values),
+            let programs = try VerificationPrograms(config: opened.store.repository.config())
+            verdict = try Gate(verifier: HeadSignatureCheck(programs: programs)).judge(opened.store, requirement: GateRequirement.parse(values),
                                        source: opened.source, fetched: opened.fetched)
         }
         guard let verdict else { return }

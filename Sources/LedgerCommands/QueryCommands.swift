@@ -16,7 +16,7 @@ struct HistoryCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let queries = try LedgerQueries(store: ledgerOptions.open())
-            let verdicts = UnverifiedSignatures()
+            let verdicts = try LedgerVerdicts(store: queries.store, programs: VerificationPrograms(config: queries.store.repository.config()))
             let views = try queries.history(of: item).map { EventView($0, signature: verdicts.verdict(for: $0.commit)) }
             if output.json {
                 printJSONArray(views.map(\.json))
@@ -49,7 +49,7 @@ struct BlameCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let queries = try LedgerQueries(store: ledgerOptions.open())
-            let verdicts = UnverifiedSignatures()
+            let verdicts = try LedgerVerdicts(store: queries.store, programs: VerificationPrograms(config: queries.store.repository.config()))
             let lines = try queries.blame(section: section).map { line in
                 Line(id: line.item.fullID, number: line.item.item.number, title: line.item.item.title, state: line.record.state,
                      event: line.event.map { EventView($0, signature: verdicts.verdict(for: $0.commit)) })
@@ -89,7 +89,7 @@ struct TimelineCommand: ParsableCommand {
         try reportingErrors {
             let queries = try LedgerQueries(store: ledgerOptions.open())
             let filter = try queries.filter(since: since, until: until, person: by, section: section, item: item, action: action)
-            let verdicts = UnverifiedSignatures()
+            let verdicts = try LedgerVerdicts(store: queries.store, programs: VerificationPrograms(config: queries.store.repository.config()))
             let events = queries.timeline(filter)
             func view(_ index: Int) -> EventView { EventView(events[index], signature: verdicts.verdict(for: events[index].commit)) }
             if output.json {

@@ -79,7 +79,7 @@ final class GateVerdictTests: XCTestCase {
 
         XCTAssertThrowsError(try Gate().judge(store, requirement: .all, source: "test", fetched: false)) { error in
             XCTAssertEqual((error as? LedgerError)?.kind, .verificationFailed)
-            XCTAssertTrue((error as? LedgerError)?.message.contains("does not trust") ?? false, "\(error)")
+            XCTAssertTrue((error as? LedgerError)?.message.contains("is not in trust/allowed_signers") ?? false, "\(error)")
         }
     }
 

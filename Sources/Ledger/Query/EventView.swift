@@ -87,11 +87,3 @@ public protocol SignatureVerdicts {
     /// A short verdict for `commit`: "good", "bad: …", "untrusted: …", "unsigned", or "not verified".
     func verdict(for commit: ObjectID) -> String
 }
-
-/// The verdict source used where no verification has been run.
-public struct UnverifiedSignatures: SignatureVerdicts {
-    /// Creates the source.
-    public init() {}
-    /// Always "not verified".
-    public func verdict(for commit: ObjectID) -> String { "not verified" }
-}
