@@ -123,6 +123,16 @@ extension LedgerStore {
         return try saveTips(of: eventIndex().index)
     }
 
+    /// After this process moved the branch from `parent` to `commit` with one event, moves the
+    /// tips along too, so the next write finds its back-link without touching the full index.
+    /// Does nothing when the tips were not at `parent` (they are then rebuilt when next needed).
+    func advanceTips(from parent: ObjectID, to commit: ObjectID, with event: LedgerEvent) {
+        guard let file = try? cacheDirectory().appendingPathComponent(Self.tipsName),
+              let storage = EventIndexStorage.load(path: file.path), storage.head == parent else { return }
+        let events = EventIndex(storage: storage).latestPerPath.filter { $0.path != event.path } + [event]
+        try? save(EventIndexFile.encode(head: commit, base: nil, newEvents: events), to: file)
+    }
+
     @discardableResult
     private func saveTips(of index: EventIndex) throws -> EventIndex {
         let data = EventIndexFile.encode(head: index.head, base: nil, newEvents: index.latestPerPath)

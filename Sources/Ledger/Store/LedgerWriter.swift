@@ -21,6 +21,7 @@ extension LedgerStore {
                        signer: (any Signer)?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RecordedChange {
         let writer = SignedCommitWriter(repository: repository, identity: identity, signer: signer)
         let key = try signer?.keyIdentity()
+        var event: (parent: ObjectID, event: LedgerEvent)?
         let written = try commitOnHead { head, snapshot in
             let item = try snapshot.checklist.resolve(query)
             try requireSigner(signer, key: key, identity: identity, snapshot: snapshot)
@@ -33,8 +34,14 @@ extension LedgerStore {
             let tree = try repository.updatedTree(snapshot.commit.treeID, applying: [.write(path: item.path, contents: next.encoded())])
             let message = Self.message(for: change, item: item, before: current, after: next)
             let commit = try writer.writeCommit(tree: tree, parents: [head], message: message.text, time: time)
+            event = (head, LedgerEvent(
+                commit: commit, sequence: 0, time: time.seconds, path: item.path,
+                blob: try repository.entry(atPath: item.path, inTree: tree)?.id, action: next.action.rawValue,
+                stateBefore: current.state, stateAfter: next.state, person: person, note: next.note, evidence: next.evidence,
+                waivedUntil: next.waivedUntil, previous: next.previous))
             return (commit, (item, next))
         }
+        if let event { advanceTips(from: event.parent, to: written.commit, with: event.event) }
         return RecordedChange(commit: written.commit, item: written.value.0, record: written.value.1, retries: written.retries)
     }
 
