@@ -40,7 +40,7 @@ enum StatusText {
         lines.append("\(TerminalText.escape(report.ledger)) — \(done)/\(total) done, \(waived) waived (head \(report.head.prefix(12)))")
         for section in report.sections {
             let percent = section.total == 0 ? 100 : (section.done + section.waived) * 100 / section.total
-            lines.append("")
+            if itemsToo { lines.append("") }
             lines.append("\(section.number). \(TerminalText.escape(section.title))  \(section.done)/\(section.total) done\(section.waived > 0 ? ", \(section.waived) waived" : "")  \(bar(percent)) \(percent)%")
             guard itemsToo else { continue }
             for item in report.items where item.section == section.id {
