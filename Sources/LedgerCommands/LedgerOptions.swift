@@ -19,3 +19,15 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Print JSON instead of text.")
     var json = false
 }
+
+/// `--skip-signatures` for the queries that show a signature verdict per event.
+struct SignatureOptions: ParsableArguments {
+    @Flag(name: .long, help: "Do not check signatures (verdicts read \"not checked\"); `readiness verify` checks them all.")
+    var skipSignatures = false
+
+    /// The verdict source these options ask for.
+    func verdicts(for store: LedgerStore) throws -> any SignatureVerdicts {
+        if skipSignatures { return SkippedSignatures() }
+        return try LedgerVerdicts(store: store, programs: VerificationPrograms(config: store.repository.config()))
+    }
+}

@@ -12,11 +12,12 @@ struct HistoryCommand: ParsableCommand {
 
     @OptionGroup var ledgerOptions: LedgerOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var signatures: SignatureOptions
 
     func run() throws {
         try reportingErrors {
             let queries = try LedgerQueries(store: ledgerOptions.open())
-            let verdicts = try LedgerVerdicts(store: queries.store, programs: VerificationPrograms(config: queries.store.repository.config()))
+            let verdicts = try signatures.verdicts(for: queries.store)
             let views = try queries.history(of: item).map { EventView($0, signature: verdicts.verdict(for: $0.commit)) }
             if output.json {
                 printJSONArray(views.map(\.json))
@@ -37,6 +38,7 @@ struct BlameCommand: ParsableCommand {
 
     @OptionGroup var ledgerOptions: LedgerOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var signatures: SignatureOptions
 
     struct Line: Codable {
         var id: String
@@ -49,7 +51,7 @@ struct BlameCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let queries = try LedgerQueries(store: ledgerOptions.open())
-            let verdicts = try LedgerVerdicts(store: queries.store, programs: VerificationPrograms(config: queries.store.repository.config()))
+            let verdicts = try signatures.verdicts(for: queries.store)
             let lines = try queries.blame(section: section).map { line in
                 Line(id: line.item.fullID, number: line.item.item.number, title: line.item.item.title, state: line.record.state,
                      event: line.event.map { EventView($0, signature: verdicts.verdict(for: $0.commit)) })
@@ -83,13 +85,14 @@ struct TimelineCommand: ParsableCommand {
 
     @OptionGroup var ledgerOptions: LedgerOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var signatures: SignatureOptions
     @Flag(name: .long, help: "Print CSV.") var csv = false
 
     func run() throws {
         try reportingErrors {
             let queries = try LedgerQueries(store: ledgerOptions.open())
             let filter = try queries.filter(since: since, until: until, person: by, section: section, item: item, action: action)
-            let verdicts = try LedgerVerdicts(store: queries.store, programs: VerificationPrograms(config: queries.store.repository.config()))
+            let verdicts = try signatures.verdicts(for: queries.store)
             let events = queries.timeline(filter)
             func view(_ index: Int) -> EventView { EventView(events[index], signature: verdicts.verdict(for: events[index].commit)) }
             if output.json {

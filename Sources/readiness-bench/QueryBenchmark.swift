@@ -23,7 +23,7 @@ enum QueryBenchmark {
         let noGraph = ["-c", "core.commitGraph=false"]
 
         try? FileManager.default.removeItem(atPath: "\(ledger)/readiness")
-        let cold = try world.timeProcess(world.readiness, ["timeline", "--json", "--ledger", ledger])
+        let cold = try world.timeProcess(world.readiness, ["timeline", "--json", "--skip-signatures", "--ledger", ledger])
         try world.shell(git, ["--git-dir", ledger, "commit-graph", "write", "--reachable", "--changed-paths"])
 
         func processMedian(_ program: String, _ arguments: [String]) throws -> Double {
@@ -36,18 +36,18 @@ enum QueryBenchmark {
         let store = try LedgerStore.open(at: ledger)
 
         let historyInProcess = try inProcessMedian { _ = try LedgerQueries(store: LedgerStore.open(at: ledger)).history(of: item) }
-        let history = try processMedian(world.readiness, ["history", item, "--json", "--ledger", ledger])
+        let history = try processMedian(world.readiness, ["history", item, "--json", "--skip-signatures", "--ledger", ledger])
         let gitHistoryGraph = try processMedian(git, ["--git-dir", ledger, "log", format, "--", path])
         let gitHistoryPlain = try processMedian(git, noGraph + ["--git-dir", ledger, "log", format, "--", path])
 
         let blameInProcess = try inProcessMedian { _ = try LedgerQueries(store: LedgerStore.open(at: ledger)).blame(section: nil) }
-        let blame = try processMedian(world.readiness, ["blame", "--json", "--ledger", ledger])
+        let blame = try processMedian(world.readiness, ["blame", "--json", "--skip-signatures", "--ledger", ledger])
         let paths = try store.snapshot().checklist.allItems.map(\.path)
         let gitBlame = try median((0..<max(3, rounds / 3)).map { _ in
             try paths.reduce(0.0) { total, path in try total + world.timeProcess(git, ["--git-dir", ledger, "log", "-1", format, "--", path]) }
         })
 
-        let timeline = try processMedian(world.readiness, ["timeline", "--json", "--ledger", ledger])
+        let timeline = try processMedian(world.readiness, ["timeline", "--json", "--skip-signatures", "--ledger", ledger])
         let gitTimeline = try processMedian(git, ["--git-dir", ledger, "log", format])
 
         let statusInProcess = try inProcessMedian {
@@ -61,7 +61,7 @@ enum QueryBenchmark {
         }
         let gitTree = try gitTreeRead("main")
         let gitTreeThen = try gitTreeRead("main~\(size / 2)")
-        let peak = try world.peakMemoryKB(world.readiness, ["timeline", "--json", "--ledger", ledger])
+        let peak = try world.peakMemoryKB(world.readiness, ["timeline", "--json", "--skip-signatures", "--ledger", ledger])
 
         return [
             BenchRow(name: "[\(label)] index build, cold (timeline process)", ours: cold, git: nil),

@@ -8,8 +8,7 @@ final class BadInputTests: XCTestCase {
 
     override func setUpWithError() throws {
         box = try Sandbox()
-        ledger = box.path("ledger.git")
-        try box.readinessOK("init", ledger)
+        ledger = try box.makeLedger()
         try box.readinessOK("check", "1.1", "--ledger", ledger)
     }
 

@@ -9,8 +9,7 @@ final class GateTests: XCTestCase {
 
     override func setUpWithError() throws {
         box = try Sandbox()
-        ledger = box.path("ledger.git")
-        try box.readinessOK("init", ledger)
+        ledger = try box.makeLedger()
     }
 
     private let section1 = ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6"]

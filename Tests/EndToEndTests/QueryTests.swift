@@ -141,4 +141,36 @@ final class QueryTests: XCTestCase {
         let rewritten = try json(box.readinessOK("timeline", "--json", "--action", "check", "--ledger", ledger).stdout)
         XCTAssertEqual(rewritten.count, 0)
     }
+
+    func testEventsCarryRealSignatureVerdicts() throws {
+        let box = try Sandbox()
+        let ledger = try box.makeLedger()
+        try box.readinessOK("check", "1.1", "--ledger", ledger)
+        // A stranger's key signs an event with stock git: the verdict must say it is untrusted.
+        let stranger = box.path("stranger")
+        try box.makeKey(at: stranger, comment: "stranger")
+        let work = box.path("work")
+        try box.git("clone", "-q", ledger, work)
+        try box.readinessOK("uncheck", "1.1", "--reason", "x", "--ledger", ledger)
+        try box.git("pull", "-q", "--ff-only", in: work)
+        let itemFile = "\(work)/items/sikkerhet/ssl-sertifikater-installert-og-konfigurert.json"
+        let record = try String(contentsOfFile: itemFile, encoding: .utf8)
+        try record.replacingOccurrences(of: "\"note\" : \"x\"", with: "\"note\" : \"forged\"").write(toFile: itemFile, atomically: true, encoding: .utf8)
+        try box.git("-c", "user.signingkey=\(stranger)", "commit", "-q", "-S", "-am", "uncheck sikkerhet/ssl-sertifikater-installert-og-konfigurert: forged", in: work)
+        try box.git("push", "-q", "origin", "main", in: work)
+        let timeline = try json(box.readinessOK("timeline", "--json", "--ledger", ledger).stdout)
+        let verdicts = Dictionary(timeline.map { ($0["commit"] as! String, $0["signature"] as! String) }, uniquingKeysWith: { first, _ in first })
+        let head = try box.git("--git-dir", ledger, "rev-parse", "main")
+        let signedByUs = try box.git("--git-dir", ledger, "rev-parse", "main~1")
+        XCTAssertEqual(verdicts[signedByUs], "good")
+        XCTAssertTrue(verdicts[head]?.hasPrefix("untrusted") == true, "\(verdicts[head] ?? "none")")
+        let history = try json(box.readinessOK("history", "1.1", "--json", "--ledger", ledger).stdout)
+        XCTAssertEqual(history.first?["note"] as? String, "forged")
+        XCTAssertTrue(history.dropFirst().allSatisfy { $0["signature"] as? String == "good" }, "\(history)")
+        let verify = try box.readiness("verify", "--ledger", ledger)
+        XCTAssertEqual(verify.status, 21, verify.stderr + verify.stdout)
+        XCTAssertTrue((verify.stdout + verify.stderr).contains(head.prefix(12)), verify.stdout)
+        let skipped = try json(box.readinessOK("history", "1.1", "--json", "--skip-signatures", "--ledger", ledger).stdout)
+        XCTAssertTrue(skipped.allSatisfy { $0["signature"] as? String == "not checked" })
+    }
 }

@@ -48,6 +48,14 @@ final class Sandbox {
     /// A path inside the sandbox.
     func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
+    /// Creates a ledger from the shipped checklist at `name` inside the sandbox and returns its path.
+    func makeLedger(_ name: String = "ledger.git") throws -> String {
+        let ledger = path(name)
+        let result = try readiness("init", ledger)
+        guard result.status == 0 else { throw SandboxError("readiness init failed: \(result.stderr)") }
+        return ledger
+    }
+
     /// Generates an unencrypted Ed25519 key pair.
     func makeKey(at path: String, comment: String, passphrase: String = "", type: String = "ed25519") throws {
         let result = try run("/usr/bin/ssh-keygen", ["-q", "-t", type, "-N", passphrase, "-C", comment, "-f", path])

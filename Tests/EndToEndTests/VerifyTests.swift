@@ -9,8 +9,7 @@ final class VerifyTests: XCTestCase {
 
     override func setUpWithError() throws {
         box = try Sandbox()
-        ledger = box.path("ledger.git")
-        try box.readinessOK("init", ledger)
+        ledger = try box.makeLedger()
         try box.readinessOK("check", "1.1", "--ledger", ledger)
         try box.readinessOK("check", "1.2", "--evidence", "https://example.no/bevis", "--ledger", ledger)
     }
