@@ -7,12 +7,12 @@ import FoundationXML
 /// Evidence packs an auditor checks with stock tools, tags, and the subject-access report.
 final class EvidenceTests: XCTestCase {
     /// A second and third person: their own key and git config, trusted via `readiness trust add`.
-    private func person(_ box: Sandbox, _ name: String, _ email: String, ledger: String) throws -> [String: String] {
+    private func person(_ box: Sandbox, _ name: String, _ email: String, ledger: String, on date: String) throws -> [String: String] {
         let key = box.path("key-\(email)")
         try box.makeKey(at: key, comment: email)
         let config = box.path("gitconfig-\(email)")
         try "[user]\n\tname = \(name)\n\temail = \(email)\n\tsigningkey = \(key)\n[gpg]\n\tformat = ssh\n".write(toFile: config, atomically: true, encoding: .utf8)
-        try box.readinessOK("trust", "add", email, key + ".pub", "--ledger", ledger)
+        try box.readinessOK("trust", "add", email, key + ".pub", "--ledger", ledger, environment: ["GIT_COMMITTER_DATE": date])
         return ["GIT_CONFIG_GLOBAL": config]
     }
 
@@ -20,8 +20,8 @@ final class EvidenceTests: XCTestCase {
     private func makeBusyLedger(_ box: Sandbox) throws -> (ledger: String, ola: [String: String], per: [String: String]) {
         let ledger = box.path("ledger.git")
         try box.readinessOK("init", ledger, environment: ["GIT_COMMITTER_DATE": "2026-01-10T10:00:00Z"])
-        var ola = try person(box, "Ola Hansen", "ola@example.no", ledger: ledger)
-        var per = try person(box, "Per Berg", "per@example.no", ledger: ledger)
+        var ola = try person(box, "Ola Hansen", "ola@example.no", ledger: ledger, on: "2026-01-15T10:00:00Z")
+        var per = try person(box, "Per Berg", "per@example.no", ledger: ledger, on: "2026-01-16T10:00:00Z")
         ola["GIT_COMMITTER_DATE"] = "2026-02-01T10:00:00Z"
         try box.readinessOK("check", "1.1", "--note", "sertifikat fornyet", "--evidence", "https://ci.example.no/run/1", "--ledger", ledger, environment: ola)
         per["GIT_COMMITTER_DATE"] = "2026-02-03T10:00:00Z"

@@ -57,7 +57,7 @@ struct EvidenceContent {
         }
         self.lines = lines
         rangeStart = selection.since ?? selection.itemEventsToEnd.first?.time ?? selection.endTime
-        rangeEnd = selection.endTime
+        rangeEnd = max(selection.endTime, selection.events.last?.time ?? selection.endTime, selection.itemEventsToEnd.last?.time ?? selection.endTime)
         readiness = Self.readiness(selection: selection, from: rangeStart)
     }
 

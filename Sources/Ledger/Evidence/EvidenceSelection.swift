@@ -65,8 +65,10 @@ struct EvidenceSelection {
                 && (itemIDs.isEmpty || itemIDs.contains(item.fullID))
                 && (tags.isEmpty || !tags.isDisjoint(with: item.item.tags))
         }
+        // Without --until the range ends at the head whatever the commit times say (a clock may
+        // have been wrong); with it, at the bound the person gave.
         var filter = LedgerQueries.TimelineFilter()
-        filter.until = endTime
+        filter.until = try request.until.map { try LedgerPoint.time(for: $0, in: store, upperBound: true) }
         let toEnd = queries.timeline(filter)
         let paths = Set(items.map(\.path))
         let narrowed = request.narrowed

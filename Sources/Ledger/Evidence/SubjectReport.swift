@@ -56,6 +56,8 @@ public struct SubjectReport {
         // The identities that belong to the person: start from the query, then add the names,
         // e-mails and keys recorded together with it (in events and in trust entries).
         var names = Set<String>(), emails = Set<String>(), keys = Set<String>()
+        // Fingerprints are compared without case but shown as recorded (base64 is case-sensitive).
+        var shownKeys: [String: String] = [:]
         func isThem(_ person: Person) -> Bool {
             [person.name, person.email, person.key ?? ""].contains { !$0.isEmpty && $0.lowercased() == wanted }
                 || emails.contains(person.email.lowercased()) || (person.key.map { keys.contains($0.lowercased()) } ?? false)
@@ -63,13 +65,14 @@ public struct SubjectReport {
         for _ in 0..<2 {
             for event in allEvents where isThem(event.person) {
                 names.insert(event.person.name); emails.insert(event.person.email.lowercased())
-                if let key = event.person.key { keys.insert(key.lowercased()) }
+                if let key = event.person.key { keys.insert(key.lowercased()); shownKeys[key.lowercased()] = key }
             }
             for entry in try queries.snapshot.allowedSigners().entries {
                 let principals = entry.principals.map { $0.lowercased() }
                 if principals.contains(wanted) || keys.contains(entry.key.fingerprint.lowercased()) || entry.key.fingerprint.lowercased() == wanted
                     || !emails.isDisjoint(with: principals) {
                     keys.insert(entry.key.fingerprint.lowercased())
+                    shownKeys[entry.key.fingerprint.lowercased()] = entry.key.fingerprint
                     principals.filter { $0.contains("@") }.forEach { emails.insert($0) }
                 }
             }
@@ -77,7 +80,7 @@ public struct SubjectReport {
         }
         self.names = names.sorted()
         self.emails = emails.sorted()
-        fingerprints = keys.sorted()
+        fingerprints = keys.map { shownKeys[$0] ?? $0 }.sorted()
         let needles = (names.map { $0.lowercased() } + Array(emails) + Array(keys) + [wanted]).filter { $0.count >= 3 }
         func mentions(_ text: String) -> Bool {
             let lower = text.lowercased()
