@@ -3,7 +3,8 @@ import Foundation
 /// The two inline SVG charts of an evidence report. Self-contained (no fonts, links or
 /// scripts), well-formed XML, and deterministic: positions are computed from commit times only.
 enum EvidenceCharts {
-    static let palette = ["#1b6ca8", "#d1495b", "#2e8540", "#edae49", "#6a4c93", "#00798c", "#8d6e63", "#c2185b", "#558b2f", "#37474f"]
+    static let palette = ["#1b6ca8", "#d1495b", "#2e8540", "#edae49", "#6a4c93", "#00798c", "#8d6e63", "#c2185b",
+                          "#558b2f", "#37474f", "#f57c00", "#0097a7", "#7b1fa2", "#9e9d24"]
 
     static func escape(_ text: String) -> String {
         var out = ""
@@ -49,14 +50,14 @@ enum EvidenceCharts {
     /// One row per section (plus one for ledger-wide changes), one mark per event, coloured by action.
     static func timeline(_ content: EvidenceContent) -> String {
         var rows = content.sections.map { ($0.id, "\($0.number). \($0.title)") }
-        if content.rawEvents.contains(where: { $0.sectionID == nil }) { rows.append(("", "Ledger (definition, trust, settings)")) }
-        let left = 230.0, width = 640.0, rowHeight = 22.0, top = 10.0
+        if content.rawEvents.contains(where: { $0.sectionID == nil }) { rows.append(("", "Ledger: definition, trust")) }
+        let left = 230.0, width = 630.0, rowHeight = 22.0, top = 10.0
         let height = top + Double(rows.count) * rowHeight + 50
         var svg = "<svg role=\"img\" aria-label=\"Timeline of events\" width=\"900\" height=\"\(format(height))\" viewBox=\"0 0 900 \(format(height))\" font-family=\"sans-serif\">\n"
         svg += "<title>Timeline: \(content.events.count) events</title>\n"
         for (index, row) in rows.enumerated() {
             let y = top + Double(index) * rowHeight + rowHeight / 2
-            svg += "<text x=\"\(format(left - 8))\" y=\"\(format(y + 4))\" font-size=\"11\" text-anchor=\"end\">\(escape(String(row.1.prefix(34))))</text>\n"
+            svg += "<text x=\"\(format(left - 8))\" y=\"\(format(y + 4))\" font-size=\"11\" text-anchor=\"end\">\(escape(String(row.1.prefix(36))))</text>\n"
             svg += "<line x1=\"\(format(left))\" y1=\"\(format(y))\" x2=\"\(format(left + width))\" y2=\"\(format(y))\" stroke=\"#ddd\"/>\n"
         }
         let rowIndex = Dictionary(rows.enumerated().map { ($0.element.0, $0.offset) }, uniquingKeysWith: { first, _ in first })

@@ -17,12 +17,14 @@ enum EvidenceReports {
             .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 
+    private static func list(_ values: [String]) -> String { values.isEmpty ? "all" : values.joined(separator: ", ") }
+
     private static func heading(_ content: EvidenceContent) -> [String] {
         [
             "Ledger: \(content.ledgerName)",
             "Range: \(content.since ?? "beginning") to \(content.endTime)",
             "End commit: \(content.endCommit)",
-            "Filters: sections [\(content.request.sections.joined(separator: ", "))], items [\(content.request.items.joined(separator: ", "))], tags [\(content.request.tags.joined(separator: ", "))]",
+            "Filters: sections \(list(content.request.sections)), items \(list(content.request.items)), tags \(list(content.request.tags))",
             "Events in range: \(content.events.count); items covered: \(content.lines.count); still open: \(content.openLines.count)",
         ]
     }
