@@ -78,7 +78,7 @@ struct EvidenceContent {
         var startSampled = false
         for event in selection.itemEventsToEnd {
             if event.time >= start, !startSampled {
-                points.append(sample(day: String(CommitTime.iso8601(start).prefix(10)), time: start))
+                points.append(sample(day: CommitTime.iso8601(start) + " (start)", time: start))
                 startSampled = true
             }
             if let after = event.stateAfter { states[event.path] = after } else { states[event.path] = nil }
@@ -87,7 +87,7 @@ struct EvidenceContent {
             let point = sample(day: day, time: event.time)
             if points.last?.day == day { points[points.count - 1] = point } else { points.append(point) }
         }
-        if !startSampled { points.append(sample(day: String(CommitTime.iso8601(start).prefix(10)), time: start)) }
+        if !startSampled { points.append(sample(day: CommitTime.iso8601(start) + " (start)", time: start)) }
         return points
     }
 

@@ -32,7 +32,12 @@ enum EvidenceReports {
     static func markdown(_ content: EvidenceContent) -> Data {
         var out = "# Evidence report: \(markdownCell(content.checklist.title))\n\n"
         for line in heading(content) { out += "- \(markdownCell(line))\n" }
-        out += "\n## Timeline\n\n" + EvidenceCharts.timeline(content) + "\n\n## Readiness over time\n\n" + EvidenceCharts.readiness(content) + "\n"
+        out += "\n## Timeline\n\n" + EvidenceCharts.timeline(content) + "\n\n## Readiness over time\n\n" + EvidenceCharts.readiness(content) + "\n\n"
+        out += "| Date | " + content.sections.map { "\($0.number). \(markdownCell($0.title))" }.joined(separator: " | ") + " |\n"
+        out += "|---|" + String(repeating: "---|", count: content.sections.count) + "\n"
+        for point in content.readiness {
+            out += "| \(point.day) | " + content.sections.map { "\(point.percent[$0.id] ?? 0)%" }.joined(separator: " | ") + " |\n"
+        }
         for section in content.sections {
             out += "\n## \(section.number). \(markdownCell(section.title))\n\n"
             out += "| # | Item | State | Signed by | When | Evidence | Note | Commit | Signature |\n|---|---|---|---|---|---|---|---|---|\n"
