@@ -25,6 +25,10 @@ struct SubjectCommand: ParsableCommand {
                 printData(Data(writer.bytes))
                 return
             }
+            if report.isEmpty {
+                print(TerminalText.escape("The ledger holds nothing about \(report.query) (no event, key, trust entry, commit line or file names them)."))
+                return
+            }
             var lines = ["Subject: \(report.query)",
                          "Names: \(report.names.joined(separator: ", "))",
                          "E-mails: \(report.emails.joined(separator: ", "))",

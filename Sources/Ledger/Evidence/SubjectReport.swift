@@ -47,6 +47,9 @@ public struct SubjectReport {
     public private(set) var trustChanges: [TrustChange] = []
     public private(set) var appearances: [Appearance] = []
 
+    /// True when the ledger holds nothing about the person.
+    public var isEmpty: Bool { events.isEmpty && keys.isEmpty && trustChanges.isEmpty && appearances.isEmpty }
+
     /// Builds the report for `query` (an e-mail, a name, or a `SHA256:…`/OpenPGP fingerprint).
     public init(store: LedgerStore, query: String, verdicts: any SignatureVerdicts) throws {
         self.query = query
