@@ -59,23 +59,28 @@ public enum EvidencePack {
         return fileNames + ["MANIFEST.sha256"]
     }
 
-    /// `git bundle create` of the ledger branch with one pack thread (so delta choice, and so the
-    /// bytes, do not depend on scheduling), then `git bundle verify` against the ledger.
+    /// The ledger branch as a v2 git bundle, written the way `git bundle create` does (header,
+    /// then `git pack-objects --revs`) but with one thread, no deltas (`--window=0`) and no reuse
+    /// of packed objects or bitmaps: delta choice breaks ties by where objects sit in existing packs, so
+    /// without this the bytes would change when the ledger repository is repacked. Ledger
+    /// objects are small, so whole objects cost little. Checked with `git bundle verify`.
     static func bundle(store: LedgerStore, to path: String) throws -> Data {
         let gitDir = store.repository.gitDirectory
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_DIR"] = nil
-        let create = try ProcessRunner.run("git", ["--git-dir", gitDir, "-c", "pack.threads=1", "-c", "core.bigFileThreshold=512m",
-                                                   "bundle", "create", "--quiet", path, store.branch], environment: environment)
-        guard create.status == 0 else {
-            throw LedgerError(.storage, "git bundle create failed: \(create.stderrText)", hint: "check that stock git is installed")
+        let head = try store.head()
+        let pack = try ProcessRunner.run("git", ["--git-dir", gitDir, "-c", "pack.useBitmaps=false", "-c", "pack.allowPackReuse=false", "pack-objects", "--stdout", "--revs", "--threads=1",
+                                                 "--no-reuse-delta", "--no-reuse-object", "--window=0", "--quiet"],
+                                         stdin: Data("\(head.hex)\n".utf8), environment: environment)
+        guard pack.status == 0, !pack.stdout.isEmpty else {
+            throw LedgerError(.storage, "git pack-objects failed: \(pack.stderrText)", hint: "check that stock git is installed")
         }
+        var data = Data("# v2 git bundle\n\(head.hex) \(store.branch)\n\n".utf8)
+        data.append(pack.stdout)
+        try data.write(to: URL(fileURLWithPath: path))
         let verify = try ProcessRunner.run("git", ["--git-dir", gitDir, "bundle", "verify", "--quiet", path], environment: environment)
         guard verify.status == 0 else {
             throw LedgerError(.storage, "the history bundle does not verify: \(verify.stderrText)")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw LedgerError(.storage, "cannot read back \(path)")
         }
         return data
     }
