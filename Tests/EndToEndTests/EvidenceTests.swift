@@ -26,9 +26,13 @@ final class EvidenceTests: XCTestCase {
         try box.readinessOK("check", "1.1", "--note", "sertifikat fornyet", "--evidence", "https://ci.example.no/run/1", "--ledger", ledger, environment: ola)
         per["GIT_COMMITTER_DATE"] = "2026-02-03T10:00:00Z"
         try box.readinessOK("check", "1.6", "--note", "DPIA gjennomgått med Ola Hansen", "--ledger", ledger, environment: per)
+        var liv = try person(box, "Liv Dahl", "liv@example.no", ledger: ledger, on: "2026-01-17T10:00:00Z")
+        liv["GIT_COMMITTER_DATE"] = "2026-02-04T10:00:00Z"
+        try box.readinessOK("check", "4.1", "--ledger", ledger, environment: liv)
         try box.readinessOK("check", "2.1", "--ledger", ledger, environment: ["GIT_COMMITTER_DATE": "2026-02-05T10:00:00Z"])
         try box.readinessOK("waive", "7.1", "--reason", "neste kvartal", "--until", "2099-01-01", "--ledger", ledger,
                             environment: ["GIT_COMMITTER_DATE": "2026-02-06T10:00:00Z"])
+        try box.readinessOK("trust", "revoke", "liv@example.no", "--ledger", ledger, environment: ["GIT_COMMITTER_DATE": "2026-02-07T10:00:00Z"])
         return (ledger, ola, per)
     }
 
@@ -72,6 +76,11 @@ final class EvidenceTests: XCTestCase {
             let result = try box.run("/usr/bin/git", ["-C", clone, "-c", "gpg.ssh.allowedSignersFile=\(out)/allowed_signers", "verify-commit", commit])
             XCTAssertEqual(result.status, 0, "verify-commit \(commit): \(result.stderr)")
         }
+        // Liv's key was revoked after she signed: the pack's file bounds it instead of dropping it.
+        let signers = try String(contentsOfFile: out + "/allowed_signers", encoding: .utf8)
+        let livLine = try XCTUnwrap(signers.split(separator: "\n").first { $0.hasPrefix("liv@example.no ") })
+        XCTAssertTrue(livLine.contains("valid-after=\"20260117100000Z\"") && livLine.contains("valid-before=\"20260207100000Z\""), String(livLine))
+        XCTAssertEqual(signers.split(separator: "\n").count, 4, signers)
         let readme = try String(contentsOfFile: out + "/README.txt", encoding: .utf8)
         XCTAssertTrue(readme.contains("verify-commit") && readme.contains("sha256sum -c") && readme.contains("fsck"), readme)
 
@@ -163,6 +172,17 @@ final class EvidenceTests: XCTestCase {
         XCTAssertTrue(kariActions.isSuperset(of: ["init", "check", "waive", "create"]), "\(kariActions)")
         XCTAssertEqual((kari["trustChanges"] as? [[String: Any]])?.count, 1, "the root entry, added by init")
         XCTAssertFalse((ola["fingerprints"] as? [String] ?? []).contains { $0.contains("kari") })
+        // Liv, trusted and later revoked: her event, both trust changes, her key found by fingerprint from history.
+        let liv = try report("Liv Dahl")
+        XCTAssertEqual((liv["events"] as? [[String: Any]])?.count, 1)
+        XCTAssertEqual((liv["keys"] as? [[String: Any]])?.count, 0, "no key trusted at the head")
+        let livTrust = try XCTUnwrap(liv["trustChanges"] as? [[String: Any]])
+        XCTAssertEqual(livTrust.map { ($0["added"] as? [String])?.count ?? 0 }, [1, 0])
+        XCTAssertEqual(livTrust.map { ($0["removed"] as? [String])?.count ?? 0 }, [0, 1])
+        let livKey = try XCTUnwrap((liv["fingerprints"] as? [String])?.first)
+        XCTAssertEqual((try report(livKey)["emails"] as? [String]), ["liv@example.no"])
+        let nobody = try box.readinessOK("subject", "nobody@example.no", "--ledger", ledger).stdout
+        XCTAssertTrue(nobody.contains("holds nothing about"), nobody)
         let text = try box.readinessOK("subject", "per@example.no", "--ledger", ledger).stdout
         XCTAssertTrue(text.contains("Per Berg"), text)
     }

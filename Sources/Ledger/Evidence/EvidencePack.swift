@@ -34,7 +34,7 @@ public enum EvidencePack {
             cache[commit] = text
             return text
         }
-        let signers = try selection.endSnapshot.allowedSigners().serialized()
+        let signers = try AuditAllowedSigners.build(selection: selection)
         var files: [String: Data] = [
             "events.json": content.eventsJSON,
             "report.md": EvidenceReports.markdown(content),
@@ -96,7 +96,10 @@ public enum EvidencePack {
                            definition as of the end of the range
           report.md/.html  the same as a report, with a timeline and a readiness chart
           history.bundle   the whole ledger branch (\(branch)) as a git bundle
-          allowed_signers  the ledger's trust/allowed_signers at the end of the range
+          allowed_signers  every SSH key the ledger trusted up to the end of the range, each
+                           limited to when it was trusted (valid-after: the commit that added
+                           it; valid-before: the commit that removed it), so stock git judges
+                           every commit by the trust of its own time
           MANIFEST.sha256  SHA-256 of every other file
 
         Check it yourself with stock tools, from inside this directory:
@@ -109,9 +112,14 @@ public enum EvidencePack {
           git -C ledger.git -c gpg.ssh.allowedSignersFile="$PWD/allowed_signers" verify-commit \(content.endCommit)
 
         Every commit id in events.json must exist in ledger.git, and `git show <commit>` shows the
-        item file it changed. allowed_signers is the trust file as of the range end; a key that was
-        removed from trust earlier is found in the history of trust/allowed_signers
-        (`git -C ledger.git log -p -- trust/allowed_signers`).
+        item file it changed. To verify every commit in the range:
+
+          for c in $(git -C ledger.git rev-list \(content.endCommit)); do
+            git -C ledger.git -c gpg.ssh.allowedSignersFile="$PWD/allowed_signers" verify-commit "$c" || echo "FAILED $c"
+          done
+
+        allowed_signers is derived from the history of trust/allowed_signers, which you can read
+        yourself: git -C ledger.git log -p -- trust/allowed_signers
 
         """
     }
