@@ -71,7 +71,8 @@ final class EvidenceTests: XCTestCase {
         let clone = box.path("audit.git")
         try box.git("clone", "--quiet", "--bare", out + "/history.bundle", clone)
         try box.git("-C", clone, "fsck", "--full", "--strict")
-        XCTAssertEqual(try box.git("-C", clone, "rev-parse", "main"), try box.git("--git-dir", ledger, "rev-parse", "main"))
+        XCTAssertEqual(try box.git("-C", clone, "rev-parse", "HEAD"), try box.git("--git-dir", ledger, "rev-parse", "main"))
+        XCTAssertEqual(try box.git("-C", clone, "symbolic-ref", "HEAD"), "refs/heads/main")
         for commit in gitCommits {
             let result = try box.run("/usr/bin/git", ["-C", clone, "-c", "gpg.ssh.allowedSignersFile=\(out)/allowed_signers", "verify-commit", commit])
             XCTAssertEqual(result.status, 0, "verify-commit \(commit): \(result.stderr)")
@@ -79,7 +80,7 @@ final class EvidenceTests: XCTestCase {
         // Liv's key was revoked after she signed: the pack's file bounds it instead of dropping it.
         let signers = try String(contentsOfFile: out + "/allowed_signers", encoding: .utf8)
         let livLine = try XCTUnwrap(signers.split(separator: "\n").first { $0.hasPrefix("liv@example.no ") })
-        XCTAssertTrue(livLine.contains("valid-after=\"20260117100000Z\"") && livLine.contains("valid-before=\"20260207100000Z\""), String(livLine))
+        XCTAssertTrue(livLine.contains("valid-after=\"20260117100000Z\"") && livLine.contains("valid-before=\"20260207100001Z\""), String(livLine))
         XCTAssertEqual(signers.split(separator: "\n").count, 4, signers)
         let readme = try String(contentsOfFile: out + "/README.txt", encoding: .utf8)
         XCTAssertTrue(readme.contains("verify-commit") && readme.contains("sha256sum -c") && readme.contains("fsck"), readme)

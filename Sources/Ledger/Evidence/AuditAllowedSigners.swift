@@ -19,7 +19,9 @@ enum AuditAllowedSigners {
             let entries = try AllowedSigners.parse(text).entries
             let keys = entries.map { $0.serialized() }
             for (index, entry) in active.enumerated().reversed() where !keys.contains(entry.key) {
-                closed.append(bounded(entry.entry, option: "valid-before", time: version.time, keepEarlier: true))
+                // Through the removing commit's second: git times have one-second resolution, and a
+                // key may sign, then be revoked, within one second.
+                closed.append(bounded(entry.entry, option: "valid-before", time: version.time + 1, keepEarlier: true))
                 active.remove(at: index)
             }
             for (key, entry) in zip(keys, entries) where !active.contains(where: { $0.key == key }) {

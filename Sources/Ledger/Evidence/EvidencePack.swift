@@ -75,7 +75,8 @@ public enum EvidencePack {
         guard pack.status == 0, !pack.stdout.isEmpty else {
             throw LedgerError(.storage, "git pack-objects failed: \(pack.stderrText)", hint: "check that stock git is installed")
         }
-        var data = Data("# v2 git bundle\n\(head.hex) \(store.branch)\n\n".utf8)
+        // HEAD too, so that `git clone` of the bundle checks out the ledger branch.
+        var data = Data("# v2 git bundle\n\(head.hex) \(store.branch)\n\(head.hex) HEAD\n\n".utf8)
         data.append(pack.stdout)
         try data.write(to: URL(fileURLWithPath: path))
         let verify = try ProcessRunner.run("git", ["--git-dir", gitDir, "bundle", "verify", "--quiet", path], environment: environment)
