@@ -132,6 +132,16 @@ final class EvidenceTests: XCTestCase {
         let markdown = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
         XCTAssertTrue(markdown.contains("GDPR-compliance verifisert #gdpr"))
         XCTAssertFalse(markdown.contains("SSL-sertifikater"))
+        // --until ends the range at the newest commit of that day: later events and states are left out.
+        let early = box.path("early")
+        try box.readinessOK("evidence", "--out", early, "--until", "2026-02-03", "--item", "1.1", "--item", "2.1", "--ledger", ledger)
+        let earlyJSON = try XCTUnwrap(JSONSerialization.jsonObject(with: read(early + "/events.json")) as? [String: Any])
+        let earlyEvents = try XCTUnwrap(earlyJSON["events"] as? [[String: Any]])
+        XCTAssertEqual(earlyEvents.map { "\($0["action"] ?? "")" }, ["create", "create", "check"])
+        XCTAssertEqual((earlyJSON["range"] as? [String: Any])?["endCommit"] as? String,
+                       try box.git("--git-dir", ledger, "rev-list", "-1", "--before=2026-02-03T23:59:59Z", "main"))
+        let earlyReport = try String(contentsOfFile: early + "/report.md", encoding: .utf8)
+        XCTAssertTrue(earlyReport.contains("| 2.1 | CloudWatch alarmer satt opp | open |"), earlyReport)
         // The shipped Markdown itself is untouched: the tag comes from the sidecar.
         XCTAssertEqual(try box.git("--git-dir", ledger, "show", "main:checklist.json").contains("\"gdpr\""), true)
     }
