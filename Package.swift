@@ -34,7 +34,8 @@ let package = Package(
                 "Git",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.embedInCode("Shipped/produksjons-sjekkliste.md"), .embedInCode("Hook/pre-push")]
+            resources: [.embedInCode("Shipped/produksjons-sjekkliste.md"), .embedInCode("Shipped/produksjons-sjekkliste.tags"),
+                        .embedInCode("Hook/pre-push")]
         ),
         .target(
             name: "LedgerCommands",

@@ -38,7 +38,9 @@ struct InitCommand: ParsableCommand {
                                   hint: "run `readiness init PATH`")
             }
             let (source, data) = try readChecklist()
-            let imported = try MarkdownChecklistParser.parse(data, source: source)
+            var imported = try MarkdownChecklistParser.parse(data, source: source)
+            // The shipped checklist's tags live in a sidecar so its Markdown stays as shipped.
+            if checklist == nil { imported.checklist = ShippedChecklist.applyingTags(to: imported.checklist) }
             for warning in imported.warnings { printWarning("\(source): \(warning)") }
             let (identity, signer) = try SigningSetup.load(config: Config.global())
             let root = try root.map { SigningKeyIdentity.ssh(try SSHKeyFile.publicKey(at: $0)) } ?? signer?.keyIdentity()

@@ -82,6 +82,7 @@ struct TimelineCommand: ParsableCommand {
     @Option(name: .long, help: "Only this section.") var section: String?
     @Option(name: .long, help: "Only this item.") var item: String?
     @Option(name: .long, help: "Only this action (check, uncheck, waive, create, init, …).") var action: String?
+    @Option(name: .long, help: "Only items carrying this tag in the current definition (e.g. gdpr).") var tag: String?
 
     @OptionGroup var ledgerOptions: LedgerOptions
     @OptionGroup var output: OutputOptions
@@ -91,7 +92,7 @@ struct TimelineCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let queries = try LedgerQueries(store: ledgerOptions.open())
-            let filter = try queries.filter(since: since, until: until, person: by, section: section, item: item, action: action)
+            let filter = try queries.filter(since: since, until: until, person: by, section: section, item: item, action: action, tag: tag)
             let verdicts = try signatures.verdicts(for: queries.store)
             let events = queries.timeline(filter)
             func view(_ index: Int) -> EventView { EventView(events[index], signature: verdicts.verdict(for: events[index].commit)) }

@@ -67,13 +67,15 @@ public struct LedgerQueries {
     }
 
     /// Builds a filter from the words a person typed, resolving sections, items and dates.
-    public func filter(since: String?, until: String?, person: String?, section: String?, item: String?, action: String?) throws -> TimelineFilter {
+    public func filter(since: String?, until: String?, person: String?, section: String?, item: String?, action: String?,
+                       tag: String? = nil) throws -> TimelineFilter {
         var filter = TimelineFilter()
         filter.since = try since.map { try LedgerPoint.time(for: $0, in: store, upperBound: false) }
         filter.until = try until.map { try LedgerPoint.time(for: $0, in: store, upperBound: true) }
         filter.person = person.map { $0.lowercased() }
         filter.sectionID = try section.map { try snapshot.checklist.resolveSection($0).id }
         filter.itemPath = try item.map(itemPath)
+        filter.tag = tag.map { $0.lowercased().hasPrefix("#") ? String($0.lowercased().dropFirst()) : $0.lowercased() }
         if let action {
             let known = index.actions
             guard known.contains(action) || ItemAction(rawValue: action) != nil else {
@@ -88,6 +90,8 @@ public struct LedgerQueries {
     /// Every event across the ledger in time order (oldest first; ties in history order),
     /// definition, trust and settings changes included.
     public func timeline(_ filter: TimelineFilter) -> [LedgerEvent] {
+        // Tags come from the definition at the head: an item's events count under its current tags.
+        let taggedPaths = filter.tag.map { tag in Set(snapshot.checklist.allItems.filter { $0.item.tags.contains(tag) }.map(\.path)) }
         // Time is read without decoding the event, so date ranges stay cheap on long histories.
         let inRange = (0..<index.count).filter { position in
             let time = index.time(at: position)
@@ -103,6 +107,7 @@ public struct LedgerQueries {
             if let sectionID = filter.sectionID, event.sectionID != sectionID { return false }
             if let path = filter.itemPath, event.path != path { return false }
             if let action = filter.action, event.action != action { return false }
+            if let taggedPaths, !taggedPaths.contains(event.path) { return false }
             return true
         }.sorted { ($0.time, $0.sequence) < ($1.time, $1.sequence) }
     }

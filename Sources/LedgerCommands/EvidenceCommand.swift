@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import Ledger
+
+/// `readiness evidence`: an evidence pack an auditor can check with stock tools.
+struct EvidenceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evidence",
+        abstract: "Write an evidence pack: events with signature verdicts, reports with charts, the history as a git bundle, the allowed signers and a SHA-256 manifest.")
+
+    @Option(name: .long, help: ArgumentHelp("A new or empty directory to write the pack into.", valueName: "dir")) var out: String
+    @Option(name: .long, help: "From this date, date-time or commit.") var since: String?
+    @Option(name: .long, help: "Up to this date (inclusive), date-time or commit.") var until: String?
+    @Option(name: .long, help: "Only this section (repeatable).") var section: [String] = []
+    @Option(name: .long, help: "Only this item (repeatable).") var item: [String] = []
+    @Option(name: .long, help: "Only items with this tag (repeatable).") var tag: [String] = []
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+
+    func run() throws {
+        try reportingErrors {
+            let store = try ledgerOptions.open()
+            let request = EvidenceRequest(since: since, until: until, sections: section, items: item, tags: tag)
+            let files = try EvidencePack.write(store: store, request: request, to: out,
+                                               programs: VerificationPrograms(config: store.repository.config()))
+            print(TerminalText.escape("Wrote \(files.count) files to \(out): \(files.joined(separator: ", "))"))
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import Ledger
+
+/// `readiness subject`: everything the ledger holds about one person (GDPR Art. 15).
+struct SubjectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "subject",
+        abstract: "Everything the ledger holds about one person (GDPR Art. 15): events, keys, trust changes, every place they are named.")
+
+    @Argument(help: "The person: e-mail, name, or key fingerprint (SHA256:…).") var person: String
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var signatures: SignatureOptions
+
+    func run() throws {
+        try reportingErrors {
+            let store = try ledgerOptions.open()
+            let report = try SubjectReport(store: store, query: person, verdicts: signatures.verdicts(for: store))
+            if output.json {
+                var writer = JSONWriter()
+                writer.write(report.json)
+                writer.raw("\n")
+                printData(Data(writer.bytes))
+                return
+            }
+            if report.isEmpty {
+                print(TerminalText.escape("The ledger holds nothing about \(report.query) (no event, key, trust entry, commit line or file names them)."))
+                return
+            }
+            var lines = ["Subject: \(report.query)",
+                         "Names: \(report.names.joined(separator: ", "))",
+                         "E-mails: \(report.emails.joined(separator: ", "))",
+                         "Keys: \(report.fingerprints.joined(separator: ", "))",
+                         "", "Events (\(report.events.count)):"]
+            lines += report.events.map { "  [\($0.role)] \(EventText.line($0.event))" }
+            lines += ["", "Trusted keys at the head (\(report.keys.count)):"]
+            lines += report.keys.map { "  \($0.kind) \($0.fingerprint) for \($0.principals.joined(separator: ",")) \($0.options)" }
+            lines += ["", "Trust changes (\(report.trustChanges.count)):"]
+            lines += report.trustChanges.map { change in
+                "  \(change.commit.prefix(12)) \(change.time) \(change.path) by \(change.committer): "
+                    + (change.added.map { "+\($0)" } + change.removed.map { "-\($0)" }).joined(separator: "; ")
+            }
+            lines += ["", "Appearances (\(report.appearances.count)):"]
+            lines += report.appearances.map { "  \($0.commit.prefix(12)) \($0.kind)\($0.path.map { " \($0)" } ?? ""): \($0.text)" }
+            lines.forEach { print(TerminalText.escape($0)) }
+        }
+    }
+}

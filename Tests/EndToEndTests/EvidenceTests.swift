@@ -1,0 +1,200 @@
+import Foundation
+import XCTest
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// Evidence packs an auditor checks with stock tools, tags, and the subject-access report.
+final class EvidenceTests: XCTestCase {
+    /// A second and third person: their own key and git config, trusted via `readiness trust add`.
+    private func person(_ box: Sandbox, _ name: String, _ email: String, ledger: String, on date: String) throws -> [String: String] {
+        let key = box.path("key-\(email)")
+        try box.makeKey(at: key, comment: email)
+        let config = box.path("gitconfig-\(email)")
+        try "[user]\n\tname = \(name)\n\temail = \(email)\n\tsigningkey = \(key)\n[gpg]\n\tformat = ssh\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try box.readinessOK("trust", "add", email, key + ".pub", "--ledger", ledger, environment: ["GIT_COMMITTER_DATE": date])
+        return ["GIT_CONFIG_GLOBAL": config]
+    }
+
+    /// A ledger with three people signing, a waiver, evidence and a trust change, at fixed times.
+    private func makeBusyLedger(_ box: Sandbox) throws -> (ledger: String, ola: [String: String], per: [String: String]) {
+        let ledger = box.path("ledger.git")
+        try box.readinessOK("init", ledger, environment: ["GIT_COMMITTER_DATE": "2026-01-10T10:00:00Z"])
+        var ola = try person(box, "Ola Hansen", "ola@example.no", ledger: ledger, on: "2026-01-15T10:00:00Z")
+        var per = try person(box, "Per Berg", "per@example.no", ledger: ledger, on: "2026-01-16T10:00:00Z")
+        ola["GIT_COMMITTER_DATE"] = "2026-02-01T10:00:00Z"
+        try box.readinessOK("check", "1.1", "--note", "sertifikat fornyet", "--evidence", "https://ci.example.no/run/1", "--ledger", ledger, environment: ola)
+        per["GIT_COMMITTER_DATE"] = "2026-02-03T10:00:00Z"
+        try box.readinessOK("check", "1.6", "--note", "DPIA gjennomgått med Ola Hansen", "--ledger", ledger, environment: per)
+        var liv = try person(box, "Liv Dahl", "liv@example.no", ledger: ledger, on: "2026-01-17T10:00:00Z")
+        liv["GIT_COMMITTER_DATE"] = "2026-02-04T10:00:00Z"
+        try box.readinessOK("check", "4.1", "--ledger", ledger, environment: liv)
+        try box.readinessOK("check", "2.1", "--ledger", ledger, environment: ["GIT_COMMITTER_DATE": "2026-02-05T10:00:00Z"])
+        try box.readinessOK("waive", "7.1", "--reason", "neste kvartal", "--until", "2099-01-01", "--ledger", ledger,
+                            environment: ["GIT_COMMITTER_DATE": "2026-02-06T10:00:00Z"])
+        try box.readinessOK("trust", "revoke", "liv@example.no", "--ledger", ledger, environment: ["GIT_COMMITTER_DATE": "2026-02-07T10:00:00Z"])
+        return (ledger, ola, per)
+    }
+
+    private func read(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
+
+    func testEvidencePackVerifiesWithStockToolsAndIsByteIdentical() throws {
+        let box = try Sandbox()
+        let (ledger, _, _) = try makeBusyLedger(box)
+        let out = box.path("pack1")
+        try box.readinessOK("evidence", "--out", out, "--ledger", ledger)
+        let names = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        XCTAssertEqual(names, ["MANIFEST.sha256", "README.txt", "allowed_signers", "events.json", "history.bundle", "report.html", "report.md"])
+
+        // The manifest covers every other file and checks with sha256sum.
+        let manifest = try String(contentsOfFile: out + "/MANIFEST.sha256", encoding: .utf8)
+        XCTAssertEqual(manifest.split(separator: "\n").map { String($0.split(separator: " ").last!) }, names.filter { $0 != "MANIFEST.sha256" })
+        let check = try box.run("/usr/bin/sha256sum", ["-c", "MANIFEST.sha256"], in: out)
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+
+        // events.json: every event with its real verdict, and the definition at the end.
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: read(out + "/events.json")) as? [String: Any])
+        let events = try XCTUnwrap(json["events"] as? [[String: Any]])
+        let gitCommits = Set(try box.git("--git-dir", ledger, "log", "--format=%H").split(separator: "\n").map(String.init))
+        XCTAssertEqual(Set(events.map { $0["commit"] as! String }), gitCommits)
+        XCTAssertTrue(events.allSatisfy { $0["signature"] as? String == "good" }, "\(events.map { $0["signature"] ?? "" })")
+        let check11 = try XCTUnwrap(events.first { $0["action"] as? String == "check" && $0["item"] as? String == "sikkerhet/ssl-sertifikater-installert-og-konfigurert" })
+        XCTAssertEqual(check11["signerEmail"] as? String, "ola@example.no")
+        XCTAssertEqual(check11["evidence"] as? [String], ["https://ci.example.no/run/1"])
+        XCTAssertEqual(check11["stateBefore"] as? String, "open")
+        let checklist = try XCTUnwrap(json["checklist"] as? [String: Any])
+        let items = (checklist["sections"] as! [[String: Any]]).flatMap { $0["items"] as! [[String: Any]] }
+        XCTAssertEqual(items.count, 56)
+        XCTAssertEqual(items.first { $0["id"] as? String == "gdpr-compliance-verifisert" }?["tags"] as? [String], ["gdpr"])
+
+        // The copied history verifies with stock git and the included allowed-signers file.
+        let clone = box.path("audit.git")
+        try box.git("clone", "--quiet", "--bare", out + "/history.bundle", clone)
+        try box.git("-C", clone, "fsck", "--full", "--strict")
+        XCTAssertEqual(try box.git("-C", clone, "rev-parse", "HEAD"), try box.git("--git-dir", ledger, "rev-parse", "main"))
+        XCTAssertEqual(try box.git("-C", clone, "symbolic-ref", "HEAD"), "refs/heads/main")
+        for commit in gitCommits {
+            let result = try box.run("/usr/bin/git", ["-C", clone, "-c", "gpg.ssh.allowedSignersFile=\(out)/allowed_signers", "verify-commit", commit])
+            XCTAssertEqual(result.status, 0, "verify-commit \(commit): \(result.stderr)")
+        }
+        // Liv's key was revoked after she signed: the pack's file bounds it instead of dropping it.
+        let signers = try String(contentsOfFile: out + "/allowed_signers", encoding: .utf8)
+        let livLine = try XCTUnwrap(signers.split(separator: "\n").first { $0.hasPrefix("liv@example.no ") })
+        XCTAssertTrue(livLine.contains("valid-after=\"20260117100000Z\"") && livLine.contains("valid-before=\"20260207100001Z\""), String(livLine))
+        XCTAssertEqual(signers.split(separator: "\n").count, 4, signers)
+        let readme = try String(contentsOfFile: out + "/README.txt", encoding: .utf8)
+        XCTAssertTrue(readme.contains("verify-commit") && readme.contains("sha256sum -c") && readme.contains("fsck"), readme)
+
+        // Exporting again gives the same bytes, file for file, even after the ledger was repacked.
+        try box.git("--git-dir", ledger, "repack", "-a", "-d", "-f", "-q")
+        let again = box.path("pack2")
+        try box.readinessOK("evidence", "--out", again, "--ledger", ledger)
+        for name in names {
+            XCTAssertEqual(try read(out + "/" + name), try read(again + "/" + name), "\(name) differs between two exports")
+        }
+        // An existing non-empty directory is refused, and nothing is written into it.
+        let refused = try box.readiness("evidence", "--out", out, "--ledger", ledger)
+        XCTAssertEqual(refused.status, 8, refused.stderr)
+    }
+
+    func testHTMLReportIsSelfContainedAndWellFormed() throws {
+        let box = try Sandbox()
+        let (ledger, _, _) = try makeBusyLedger(box)
+        let out = box.path("pack")
+        try box.readinessOK("evidence", "--out", out, "--ledger", ledger)
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        for forbidden in ["<script", "<link", "src=", "href=", "@import", "url(", "=\"http", "='http"] {
+            XCTAssertFalse(html.lowercased().contains(forbidden), "report.html contains \(forbidden)")
+        }
+        XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 2, "a timeline and a readiness chart")
+        XCTAssertTrue(html.contains("Ola Hansen &lt;ola@example.no&gt;"))
+        XCTAssertTrue(html.contains("https://ci.example.no/run/1"), "evidence links are shown as text")
+        // Well-formed as XML once the doctype is dropped.
+        let body = html.replacingOccurrences(of: "<!DOCTYPE html>\n", with: "")
+        let parser = XMLParser(data: Data(body.utf8))
+        XCTAssertTrue(parser.parse(), "report.html is not well-formed: \(String(describing: parser.parserError))")
+        let markdown = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
+        XCTAssertTrue(markdown.contains("## Still open"))
+        XCTAssertTrue(markdown.contains("| 1.1 | SSL-sertifikater installert og konfigurert | done | Ola Hansen"), markdown)
+    }
+
+    func testTagFiltersEvidenceAndTimeline() throws {
+        let box = try Sandbox()
+        let (ledger, _, _) = try makeBusyLedger(box)
+        let timeline = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(box.readinessOK("timeline", "--json", "--tag", "gdpr", "--ledger", ledger).stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(timeline.map { $0["action"] as? String }, ["create", "check"])
+        XCTAssertTrue(timeline.allSatisfy { $0["item"] as? String == "sikkerhet/gdpr-compliance-verifisert" })
+        let out = box.path("gdpr")
+        try box.readinessOK("evidence", "--out", out, "--tag", "gdpr", "--since", "2026-02-01", "--ledger", ledger)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: read(out + "/events.json")) as? [String: Any])
+        let events = try XCTUnwrap(json["events"] as? [[String: Any]])
+        XCTAssertEqual(events.map { $0["signerName"] as? String }, ["Per Berg"])
+        let markdown = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
+        XCTAssertTrue(markdown.contains("GDPR-compliance verifisert #gdpr"))
+        XCTAssertFalse(markdown.contains("SSL-sertifikater"))
+        // --until ends the range at the newest commit of that day: later events and states are left out.
+        let early = box.path("early")
+        try box.readinessOK("evidence", "--out", early, "--until", "2026-02-03", "--item", "1.1", "--item", "2.1", "--ledger", ledger)
+        let earlyJSON = try XCTUnwrap(JSONSerialization.jsonObject(with: read(early + "/events.json")) as? [String: Any])
+        let earlyEvents = try XCTUnwrap(earlyJSON["events"] as? [[String: Any]])
+        XCTAssertEqual(earlyEvents.map { "\($0["action"] ?? "")" }, ["create", "create", "check"])
+        XCTAssertEqual((earlyJSON["range"] as? [String: Any])?["endCommit"] as? String,
+                       try box.git("--git-dir", ledger, "rev-list", "-1", "--before=2026-02-03T23:59:59Z", "main"))
+        let earlyReport = try String(contentsOfFile: early + "/report.md", encoding: .utf8)
+        XCTAssertTrue(earlyReport.contains("| 2.1 | CloudWatch alarmer satt opp | open |"), earlyReport)
+        // The shipped Markdown itself is untouched: the tag comes from the sidecar.
+        XCTAssertEqual(try box.git("--git-dir", ledger, "show", "main:checklist.json").contains("\"gdpr\""), true)
+    }
+
+    func testSubjectReportFindsEverythingAboutOnePerson() throws {
+        let box = try Sandbox()
+        let (ledger, _, _) = try makeBusyLedger(box)
+        func report(_ query: String) throws -> [String: Any] {
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data(box.readinessOK("subject", query, "--json", "--ledger", ledger).stdout.utf8)) as? [String: Any])
+        }
+        let ola = try report("ola@example.no")
+        XCTAssertEqual(ola["names"] as? [String], ["Ola Hansen"])
+        let events = try XCTUnwrap(ola["events"] as? [[String: Any]])
+        XCTAssertEqual(events.map { $0["role"] as? String }, ["signer", "mentioned"])
+        XCTAssertEqual((events[1]["event"] as? [String: Any])?["signerName"] as? String, "Per Berg")
+        let keys = try XCTUnwrap(ola["keys"] as? [[String: Any]])
+        XCTAssertEqual(keys.count, 1)
+        let fingerprint = try XCTUnwrap(keys.first?["fingerprint"] as? String)
+        let trust = try XCTUnwrap(ola["trustChanges"] as? [[String: Any]])
+        XCTAssertEqual(trust.count, 1)
+        XCTAssertEqual((trust.first?["added"] as? [String])?.first, "ola@example.no \(fingerprint)")
+        XCTAssertEqual(trust.first?["committer"] as? String, "Kari Nordmann <kari@example.no>")
+        let appearances = try XCTUnwrap(ola["appearances"] as? [[String: Any]])
+        let olaCommit = try box.git("--git-dir", ledger, "log", "--format=%H", "--author=ola@example.no")
+        XCTAssertTrue(appearances.contains { $0["kind"] as? String == "author" && $0["commit"] as? String == olaCommit })
+        XCTAssertTrue(appearances.contains { $0["kind"] as? String == "committer" && $0["commit"] as? String == olaCommit })
+        XCTAssertTrue(appearances.contains { $0["kind"] as? String == "file" && $0["path"] as? String == "trust/allowed_signers" })
+        XCTAssertTrue(appearances.contains { $0["kind"] as? String == "file" && ($0["path"] as? String ?? "").hasSuffix("ssl-sertifikater-installert-og-konfigurert.json") })
+
+        // The same person found by name and by key fingerprint.
+        for query in ["Ola Hansen", fingerprint] {
+            let again = try report(query)
+            XCTAssertEqual((again["events"] as? [[String: Any]])?.count, 2, query)
+            XCTAssertEqual(again["emails"] as? [String], ["ola@example.no"], query)
+        }
+        // Kari, who made the ledger, signed the init, the check of 2.1, the waiver and both trust additions.
+        let kari = try report("kari@example.no")
+        let kariActions = Set((kari["events"] as? [[String: Any]] ?? []).compactMap { ($0["event"] as? [String: Any])?["action"] as? String })
+        XCTAssertTrue(kariActions.isSuperset(of: ["init", "check", "waive", "create"]), "\(kariActions)")
+        XCTAssertEqual((kari["trustChanges"] as? [[String: Any]])?.count, 1, "the root entry, added by init")
+        XCTAssertFalse((ola["fingerprints"] as? [String] ?? []).contains { $0.contains("kari") })
+        // Liv, trusted and later revoked: her event, both trust changes, her key found by fingerprint from history.
+        let liv = try report("Liv Dahl")
+        XCTAssertEqual((liv["events"] as? [[String: Any]])?.count, 1)
+        XCTAssertEqual((liv["keys"] as? [[String: Any]])?.count, 0, "no key trusted at the head")
+        let livTrust = try XCTUnwrap(liv["trustChanges"] as? [[String: Any]])
+        XCTAssertEqual(livTrust.map { ($0["added"] as? [String])?.count ?? 0 }, [1, 0])
+        XCTAssertEqual(livTrust.map { ($0["removed"] as? [String])?.count ?? 0 }, [0, 1])
+        let livKey = try XCTUnwrap((liv["fingerprints"] as? [String])?.first)
+        XCTAssertEqual((try report(livKey)["emails"] as? [String]), ["liv@example.no"])
+        let nobody = try box.readinessOK("subject", "nobody@example.no", "--ledger", ledger).stdout
+        XCTAssertTrue(nobody.contains("holds nothing about"), nobody)
+        let text = try box.readinessOK("subject", "per@example.no", "--ledger", ledger).stdout
+        XCTAssertTrue(text.contains("Per Berg"), text)
+    }
+}
