@@ -111,6 +111,40 @@ final class SyncTests: XCTestCase {
         try box.readinessOK("verify", "--full", "--ledger", left)
     }
 
+    /// `verify` checks merges with a Readiness-Action `merge`: a resolution that is not the
+    /// later event's record is reported, and so is one without the trailer.
+    func testForgedMergeResolutionIsReported() throws {
+        let box = try Sandbox()
+        let origin = try box.makeLedger("origin.git")
+        let left = box.path("left.git"), right = box.path("right.git")
+        try box.readinessOK("clone", origin, left)
+        try box.readinessOK("clone", origin, right)
+        try box.readinessOK("check", "5.1", "--note", "venstre", "--ledger", left)
+        try box.readinessOK("check", "5.1", "--note", "høyre", "--ledger", right)
+        try box.readinessOK("sync", "--ledger", left)
+        try box.readinessOK("sync", "--ledger", right)
+        let merge = try box.git("--git-dir", origin, "rev-parse", "main")
+        let item = try box.git("--git-dir", origin, "log", "-1", "--format=%(trailers:key=Readiness-Item,valueonly)", merge)
+        let path = try box.git("--git-dir", origin, "diff-tree", "--cc", "--name-only", merge).split(separator: "\n").last.map(String.init)!
+        let merged = try box.git("--git-dir", origin, "show", "\(merge):\(path)")
+        let forgedNote = merged.contains("venstre") ? merged.replacingOccurrences(of: "venstre", with: "forfalsket")
+            : merged.replacingOccurrences(of: "høyre", with: "forfalsket")
+        let work = box.path("work")
+        try box.git("clone", "-q", origin, work)
+        for (name, message) in [("forged", "merge origin: forged\n\nReadiness-Action: merge\nReadiness-Item: \(item)\n"),
+                                ("bare", "Merge without trailers\n")] {
+            try box.git("checkout", "-q", "-b", name, "\(merge)^1", in: work)
+            _ = try box.gitResult(["-C", work, "merge", "-q", "--no-ff", "--no-commit", "\(merge)^2"])
+            try (forgedNote + "\n").write(toFile: "\(work)/\(path)", atomically: true, encoding: .utf8)
+            try box.git("add", path, in: work)
+            try box.git("commit", "-q", "-S", "-m", message, in: work)
+            let report = try box.readiness("verify", "--full", "--ledger", "\(work)/.git")
+            XCTAssertEqual(report.status, 21, report.stdout)
+            XCTAssertTrue(report.stdout.contains(name == "forged" ? "not the record of the later event" : "without a Readiness-Action trailer"),
+                          report.stdout)
+        }
+    }
+
     /// Clone and sync over git:// against a real `git daemon`; a connection cut in the middle
     /// of a push leaves the local ledger intact and the next sync succeeds.
     func testSyncOverGitDaemonSurvivesACutConnection() throws {
@@ -119,6 +153,18 @@ final class SyncTests: XCTestCase {
         let daemon = try GitDaemon(box: box, basePath: box.root.path)
         defer { daemon.stop() }
         try converge(box: box, origin: origin, url: "git://127.0.0.1:\(daemon.port)/origin.git", seed: 11, clones: 2, rounds: 2)
+
+        // A push that loses the race over git:// fetches, merges and retries too.
+        let url = "git://127.0.0.1:\(daemon.port)/origin.git"
+        let left = box.path("left.git"), right = box.path("right.git")
+        try box.readinessOK("clone", url, left)
+        try box.readinessOK("clone", url, right)
+        try box.readinessOK("check", "8.1", "--ledger", left)
+        try box.readinessOK("check", "8.2", "--ledger", right)
+        try box.readinessOK("push", "--ledger", left)
+        let raced = try box.readinessOK("push", "--ledger", right)
+        XCTAssertTrue(raced.stdout.contains("after 1 retry"), raced.stdout)
+        try box.readinessOK("verify", "--full", "--ledger", origin)
 
         // Cut the connection after the pack is sent, before the remote updates its branch.
         let mine = box.path("cut.git")
@@ -133,7 +179,8 @@ final class SyncTests: XCTestCase {
         let local = try box.git("--git-dir", mine, "rev-parse", "main")
         let remoteBefore = try box.git("--git-dir", origin, "rev-parse", "main")
         let cut = try box.readiness("sync", "--ledger", mine)
-        XCTAssertNotEqual(cut.status, 0, "the push was cut: \(cut.stdout)")
+        XCTAssertEqual(cut.status, 10, "the push was cut: \(cut.stdout) \(cut.stderr)")
+        XCTAssertTrue(cut.stderr.contains("cannot push"), cut.stderr)
         XCTAssertEqual(try box.git("--git-dir", mine, "rev-parse", "main"), local, "local ledger intact")
         XCTAssertEqual(try box.git("--git-dir", origin, "rev-parse", "main"), remoteBefore)
         try box.readinessOK("verify", "--full", "--ledger", mine)
