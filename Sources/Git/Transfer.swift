@@ -106,10 +106,14 @@ extension Repository {
         options.callbacks.credentials = credentialCallback
         options.callbacks.payload = payload
         options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
-        try withExtendedLifetime(context) {
-            try withStringArray(refspecs) { array in
-                try check(git_remote_fetch(remote, &array, &options, "readiness: fetch"), "cannot fetch from \(url)")
+        do {
+            try withExtendedLifetime(context) {
+                try withStringArray(refspecs) { array in
+                    try check(git_remote_fetch(remote, &array, &options, "readiness: fetch"), "cannot fetch from \(url)")
+                }
             }
+        } catch let error as GitError where context.providerGaveUp {
+            throw GitError(code: error.code, errorClass: error.errorClass, message: "cannot fetch from \(url): no credentials were accepted")
         }
     }
 
@@ -136,6 +140,8 @@ extension Repository {
             }
         } catch let error as GitError where error.code == GIT_ENONFASTFORWARD.rawValue {
             return .rejected(error.message)
+        } catch let error as GitError where context.providerGaveUp {
+            throw GitError(code: error.code, errorClass: error.errorClass, message: "cannot push to \(url): no credentials were accepted")
         }
         if let rejection = context.rejection { return .rejected(rejection) }
         return .updated
