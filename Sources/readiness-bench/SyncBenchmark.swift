@@ -31,24 +31,65 @@ enum SyncBenchmark {
         try world.shell("/usr/bin/git", "-C", work, "add", "local.json")
         try world.shell("/usr/bin/git", "-C", work, "commit", "-q", "-S", "-m", "local", extra: date(1))
 
+        var rows: [BenchRow] = []
+        for daemon in [false, true] {
+            rows.append(try measure(world: world, after: after, local: local, work: work, events: events, incoming: incoming,
+                                    rounds: rounds, daemon: daemon, date: date))
+        }
+        return rows
+    }
+
+    /// One transport: local paths (libgit2's local transport for ours), or git:// through a
+    /// `git daemon` on 127.0.0.1 (git's upload-pack/receive-pack serve both sides alike).
+    private static func measure(world: BenchWorld, after: String, local: String, work: String, events: Int, incoming: Int,
+                                rounds: Int, daemon: Bool, date: (Int) -> [String: String]) throws -> BenchRow {
+        var server: Process?
+        var base = ""
+        if daemon {
+            let port = Int.random(in: 20_000...60_000)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+            process.arguments = ["daemon", "--enable=receive-pack", "--base-path=\(world.root.path)", "--export-all", "--reuseaddr",
+                                 "--listen=127.0.0.1", "--port=\(port)", world.root.path]
+            process.environment = world.environment
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            server = process
+            base = "git://127.0.0.1:\(port)/"
+            var ready = false
+            for _ in 0..<100 where !ready {
+                ready = (try? world.shell("/usr/bin/git", "ls-remote", base + "sync-after.git")) != nil
+                if !ready { usleep(50_000) }
+            }
+            guard ready else { throw BenchError("git daemon did not start on port \(port)") }
+        }
+        defer {
+            if let server {
+                server.terminate()
+                server.waitUntilExit()
+            }
+        }
+        func address(_ path: String) -> String { daemon ? base + URL(fileURLWithPath: path).lastPathComponent : path }
         var ours: [Double] = [], git: [Double] = []
         for round in 0..<rounds {
             let remote = world.path("sync-remote-\(round).git"), mine = world.path("sync-mine-\(round).git")
             try world.shell("/bin/cp", "-a", after, remote)
             try world.shell("/bin/cp", "-a", local, mine)
-            try world.shell("/usr/bin/git", "--git-dir", mine, "remote", "set-url", "origin", remote)
+            try world.shell("/usr/bin/git", "--git-dir", mine, "remote", "set-url", "origin", address(remote))
             ours.append(try world.timeProcess(world.readiness, ["sync", "--ledger", mine], extra: date(incoming + 20)))
 
             let gitRemote = world.path("sync-git-remote-\(round).git"), gitWork = world.path("sync-git-work-\(round)")
             try world.shell("/bin/cp", "-a", after, gitRemote)
             try world.shell("/bin/cp", "-a", work, gitWork)
-            try world.shell("/usr/bin/git", "-C", gitWork, "remote", "set-url", "origin", gitRemote)
+            try world.shell("/usr/bin/git", "-C", gitWork, "remote", "set-url", "origin", address(gitRemote))
             git.append(try world.timeProcess("/usr/bin/git", ["-C", gitWork, "pull", "-q", "--no-rebase", "-S", "--no-edit", "origin", "main"], extra: date(incoming + 20))
                 + world.timeProcess("/usr/bin/git", ["-C", gitWork, "push", "-q", "origin", "HEAD:main"]))
             for path in [remote, mine, gitRemote, gitWork] { try? FileManager.default.removeItem(atPath: path) }
         }
-        return [BenchRow(name: "sync \(incoming) sign-offs into \(events / 1000)k (verify+merge+push) vs git pull+push",
-                         ours: median(ours), git: median(git))]
+        return BenchRow(name: "sync \(incoming) into \(events / 1000)k events, \(daemon ? "git://" : "local path"), vs git pull+push",
+                        ours: median(ours), git: median(git))
     }
 
     /// Writes `count` signed sign-offs (check or uncheck, by state) into `ledger`, in this process.
