@@ -81,7 +81,11 @@ public struct LedgerSync {
     public func fetch() throws -> ObjectID? {
         let url = try url()
         do {
-            try store.repository.fetch(from: url, refspecs: ["+\(store.branch):\(trackingReference)"], credentials: credentials)
+            if let path = Self.localPath(url) {
+                try fetchDirectly(from: path)
+            } else {
+                try store.repository.fetch(from: url, refspecs: ["+\(store.branch):\(trackingReference)"], credentials: credentials)
+            }
         } catch let error as GitError {
             throw LedgerError(.storage, "cannot fetch from \(remote) (\(url)): \(error.message)",
                               hint: "check the address and your access; nothing was changed locally")
@@ -94,6 +98,28 @@ public struct LedgerSync {
                               hint: "nothing was merged; ask the remote's owner to investigate, or inspect it with `git --git-dir \(store.path) log \(trackingReference)`")
         }
         return tip
+    }
+
+    /// The directory a remote address names on this machine (a path or file://), else nil.
+    static func localPath(_ url: String) -> String? {
+        let path = url.hasPrefix("file://") ? String(url.dropFirst("file://".count)) : url
+        var isDirectory: ObjCBool = false
+        guard !url.contains("://") || url.hasPrefix("file://"),
+              FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
+        return path
+    }
+
+    /// A fetch from a repository on this file system: its branch's missing objects are copied
+    /// between the object databases (much faster than libgit2's local transport), then the
+    /// remote-tracking reference moves.
+    private func fetchDirectly(from path: String) throws {
+        let source = try Repository.open(at: path)
+        guard let tip = try source.referenceTarget(store.branch) else { return }
+        try store.repository.copyObjects(reachableFrom: tip, in: source)
+        let current = try store.repository.referenceTarget(trackingReference)
+        if current != tip {
+            try store.repository.compareAndSwapReference(trackingReference, to: tip, expecting: current, message: "readiness: fetch \(path)")
+        }
     }
 
     /// Fetches, verifies and merges the remote's branch into the ledger's (fast-forward when
