@@ -172,19 +172,17 @@ extension Repository {
 
 extension Repository {
     /// Copies into this repository every object reachable from `tip` in `source` that it lacks,
-    /// reading and writing the two object databases directly: a fetch between repositories on
+    /// packing them from the source's object database directly: a fetch between repositories on
     /// one file system, without libgit2's local transport (which, in 1.5.1, walks the trees of
     /// every commit both sides share to build a pack, seconds on a 10k-commit ledger).
     ///
     /// Relies on this repository being complete (having a commit implies having its history
-    /// and trees). Objects are written children first, commits parents first, so an interrupted
-    /// copy never leaves an object whose references are missing. Moves no reference. Returns how
-    /// many commits were copied.
+    /// and trees). The objects land as one pack whose index is renamed into place last, so an
+    /// interrupted copy leaves nothing half-written. Moves no reference. Returns how many
+    /// commits were copied.
     @discardableResult
     public func copyObjects(reachableFrom tip: ObjectID, in source: Repository) throws -> Int {
-        var sourceODB: OpaquePointer?, targetODB: OpaquePointer?
-        try check(git_repository_odb(&sourceODB, source.pointer), "cannot open the object database of \(source.gitDirectory)")
-        defer { git_odb_free(sourceODB) }
+        var targetODB: OpaquePointer?
         try check(git_repository_odb(&targetODB, pointer), "cannot open the object database of \(gitDirectory)")
         defer { git_odb_free(targetODB) }
         func has(_ id: ObjectID) -> Bool {
@@ -192,26 +190,6 @@ extension Repository {
             // Without a refresh: on a miss libgit2 would rescan the pack directory every time (a
             // miss is the common case here), and a pack that appeared meanwhile only costs a copy.
             return git_odb_exists_ext(targetODB, &oid, GIT_ODB_LOOKUP_NO_REFRESH.rawValue) == 1
-        }
-        func copy(_ id: ObjectID) throws {
-            var oid = id.raw
-            var object: OpaquePointer?
-            try check(git_odb_read(&object, sourceODB, &oid), "cannot read object \(id) in \(source.gitDirectory)")
-            defer { git_odb_object_free(object) }
-            var written = git_oid()
-            try check(git_odb_write(&written, targetODB, git_odb_object_data(object), git_odb_object_size(object), git_odb_object_type(object)),
-                      "cannot write object \(id)")
-        }
-        func copyTree(_ id: ObjectID) throws {
-            if has(id) { return }
-            for entry in try source.treeEntries(id) {
-                switch entry.kind {
-                case .tree: try copyTree(entry.id)
-                case .blob: if !has(entry.id) { try copy(entry.id) }
-                case .commit, .other: break
-                }
-            }
-            try copy(id)
         }
         // The commits we have where the missing history meets ours.
         var boundary: [ObjectID] = []
@@ -226,14 +204,21 @@ extension Repository {
             stack += try source.commit(id).parentIDs
         }
         if has(tip) { return 0 }
+        // One pack holding the missing commits with their trees, written by libgit2's pack
+        // builder and indexer into this repository's pack directory (atomically: the index is
+        // renamed into place last): far fewer files than one loose object each.
         let walk = try RevisionWalk(repository: source, from: [tip], hiding: boundary, order: .topologicalReverse)
+        var builder: OpaquePointer?
+        try check(git_packbuilder_new(&builder, source.pointer), "cannot start a pack")
+        defer { git_packbuilder_free(builder) }
         var copied = 0
         while let id = walk.next() {
-            try copyTree(try source.commit(id).treeID)
-            try copy(id)
+            var oid = id.raw
+            try check(git_packbuilder_insert_commit(builder, &oid), "cannot add \(id) to a pack")
             copied += 1
         }
         if let failure = walk.failure { throw failure }
+        try check(git_packbuilder_write(builder, "\(gitDirectory)objects/pack", 0, nil, nil), "cannot write the fetched pack")
         return copied
     }
 }
