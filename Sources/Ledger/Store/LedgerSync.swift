@@ -265,7 +265,16 @@ public struct LedgerSync {
             try repository.addRemote("origin", url: url)
             let branch = "refs/heads/\(LedgerLayout.defaultBranch)"
             do {
-                try repository.fetch(from: url, refspecs: ["+\(branch):refs/remotes/origin/\(LedgerLayout.defaultBranch)"], credentials: credentials)
+                if let local = localPath(url) {
+                    let source = try Repository.open(at: local)
+                    if let tip = try source.referenceTarget(branch) {
+                        try repository.copyObjects(reachableFrom: tip, in: source)
+                        try repository.compareAndSwapReference("refs/remotes/origin/\(LedgerLayout.defaultBranch)", to: tip, expecting: nil,
+                                                               message: "readiness: clone \(url)")
+                    }
+                } else {
+                    try repository.fetch(from: url, refspecs: ["+\(branch):refs/remotes/origin/\(LedgerLayout.defaultBranch)"], credentials: credentials)
+                }
             } catch let error as GitError {
                 throw LedgerError(.storage, "cannot fetch from \(url): \(error.message)", hint: "check the address and your access")
             }
