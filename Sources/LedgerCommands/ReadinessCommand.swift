@@ -15,7 +15,8 @@ public struct ReadinessCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [InitCommand.self, CheckCommand.self, UncheckCommand.self, WaiveCommand.self, StatusCommand.self,
                       HistoryCommand.self, BlameCommand.self, TimelineCommand.self, DiffCommand.self,
-                      GateCommand.self, HookCommand.self, TrustCommand.self, VerifyCommand.self, EvidenceCommand.self, SubjectCommand.self]
+                      GateCommand.self, HookCommand.self, TrustCommand.self, VerifyCommand.self, EvidenceCommand.self, SubjectCommand.self,
+                      CloneCommand.self, PullCommand.self, PushCommand.self, SyncCommand.self]
     )
 
     /// Creates the command (ArgumentParser needs it public).

@@ -2,7 +2,8 @@ import Foundation
 
 // readiness-bench: measures readiness beside stock git on the same machine and prints medians
 // side by side as ratios (git/ours: above 1 means readiness is faster).
-// Usage: readiness-bench [signoff] [gate] [queries] [verify] [--rounds N] [--sizes 1000,10000,100000] [--commits N]
+// Usage: readiness-bench [signoff] [gate] [queries] [verify] [sync] [--rounds N] [--sizes 1000,10000,100000] [--commits N] [--incoming N]
+// `sync` runs only when named (it is slow to set up): --commits events in the ledger, --incoming new sign-offs.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let rounds = arguments.firstIndex(of: "--rounds").flatMap { Int(arguments[$0 + 1]) } ?? 30
@@ -30,6 +31,10 @@ do {
     }
     if suites.isEmpty || suites.contains("verify") {
         rows += try VerifyBenchmark.run(world: world, commits: commits, rounds: rounds)
+    }
+    if suites.contains("sync") {
+        let incoming = arguments.firstIndex(of: "--incoming").flatMap { Int(arguments[$0 + 1]) } ?? 1_000
+        rows += try SyncBenchmark.run(world: world, events: commits, incoming: incoming, rounds: min(rounds, 5))
     }
     print(BenchRow.header)
     rows.forEach { print($0.formatted) }

@@ -226,7 +226,9 @@ struct EventBuilder {
                 record = try? ItemRecord.decode(repository.blob(blob), path: change.path)
             }
             if let blob = change.blob, let state = record?.state { stateOfBlob[blob] = state }
-            let action = record?.action.rawValue ?? (change.blob == nil ? "remove" : trailerAction ?? "edit")
+            // A merge's resolution of an item changed on both sides is recorded as a merge event.
+            let action = trailerAction == LedgerMerge.action && record != nil ? LedgerMerge.action
+                : record?.action.rawValue ?? (change.blob == nil ? "remove" : trailerAction ?? "edit")
             events.append(LedgerEvent(
                 commit: id, sequence: firstSequence + events.count, time: commit.committer.time, path: change.path, blob: change.blob,
                 action: action,

@@ -66,6 +66,8 @@ struct CommitContentCheck {
             if !parents.isEmpty { report(.trailerMismatch, "claims to be an init commit but has parents") }
         case let action? where Self.itemActions.contains(action):
             try checkItemEvent(commit, trailers: trailers, parents: parents, changes: changes, items: items, action: action, report: report)
+        case LedgerMerge.action:
+            try checkMergeEvent(commit, trailers: trailers, parents: parents, changes: changes, items: items, report: report)
         case TrustAction.add, TrustAction.revoke:
             try checkTrustEvent(commit, trailers: trailers, parents: parents, changes: changes, action: action!, report: report)
         case let action?:
@@ -139,6 +141,56 @@ struct CommitContentCheck {
             let claimedLinks = record.previous.isEmpty ? "nothing" : record.previous.map { String($0.prefix(12)) }.joined(separator: ", ")
             let actual = expected.isEmpty ? "nothing" : expected.map { String($0.prefix(12)) }.joined(separator: ", ")
             report(.brokenBackLink, "the record of \(item) links back to \(claimedLinks), but the item was last changed by \(actual): an event is missing or forged")
+        }
+    }
+
+    // MARK: - Merges
+
+    /// A merge written by `readiness pull`/`sync`: it has two or more parents and changes only
+    /// item files both sides changed; each such file is the record of the side whose last event
+    /// is later (committer time, ties broken by the greater commit id), back-linking the commit
+    /// that last changed the item on every side, in parent order. Its Readiness-Item trailers
+    /// name exactly the items it resolved.
+    private func checkMergeEvent(_ commit: Commit, trailers: CommitTrailers, parents: [Commit], changes: [ChangedFile],
+                                 items: [(fullID: String, change: ChangedFile)], report: (VerificationProblem.Kind, String) -> Void) throws {
+        guard parents.count >= 2 else {
+            report(.trailerMismatch, "claims to be a merge but has \(parents.count) parent(s)")
+            return
+        }
+        guard items.count == changes.count else {
+            report(.trailerMismatch, "a merge may resolve only item files, but it changes \(Self.list(changes.map(\.path)))")
+            return
+        }
+        let claimed = Set(trailers["Item"])
+        let resolved = Set(items.map(\.fullID))
+        if claimed != resolved {
+            report(.trailerMismatch, "Readiness-Item says \(Self.quoted(claimed.sorted())) but the merge resolves \(Self.quoted(resolved.sorted()))")
+        }
+        for (item, change) in items {
+            guard let blob = change.blob, case let .success(record) = try data.record(blob, path: change.path) else {
+                report(.unreadable, "the merged record of \(item) is missing or unreadable")
+                continue
+            }
+            var sides: [(origin: ObjectID, record: ItemRecord)] = []
+            for parent in parents {
+                guard let parentBlob = try repository.entry(atPath: change.path, inTree: parent.treeID)?.id,
+                      case let .success(parentRecord) = try data.record(parentBlob, path: change.path) else { continue }
+                guard let origin = try introducer(parentBlob, change.path, parent, record.previous) else { return }
+                sides.append((origin, parentRecord))
+            }
+            let expected = sides.map(\.origin.hex).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            if record.previous != expected {
+                report(.brokenBackLink, "the merged record of \(item) links back to \(record.previous.map { String($0.prefix(12)) }.joined(separator: ", ")), but the sides last changed it in \(expected.map { String($0.prefix(12)) }.joined(separator: ", "))")
+                continue
+            }
+            let candidates = try sides.map { side in (id: side.origin, time: try repository.commit(side.origin).committer.time, record: side.record) }
+            guard let winner = LedgerMerge.winner(candidates.map { ($0.id, $0.time) }),
+                  let chosen = candidates.first(where: { $0.id == winner })?.record else { continue }
+            var stripped = record
+            stripped.previous = chosen.previous
+            if stripped != chosen {
+                report(.trailerMismatch, "the merged record of \(item) is not the record of the later event \(winner.abbreviated())")
+            }
         }
     }
 

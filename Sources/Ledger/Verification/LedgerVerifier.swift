@@ -68,6 +68,21 @@ public final class LedgerVerifier {
                     reason: "\(store.branch) no longer descends from \(last.abbreviated()), the head verified last time: history was rewritten"))
             }
         }
+        let checked = try checkCommits(from: head, hiding: hiding)
+        problems += checked.problems
+        if problems.isEmpty { try VerifiedHead.write(head, to: store) }
+        return VerificationReport(head: head.hex, since: since, full: hiding.isEmpty, commitsChecked: checked.count, problems: problems)
+    }
+
+    /// Verifies the commits reachable from `tip` but not from `hiding` (commits fetched from a
+    /// remote, before they are merged), without recording anything. Returns the problems found.
+    public func verifyIncoming(tip: ObjectID, hiding: [ObjectID]) throws -> [VerificationProblem] {
+        try checkCommits(from: tip, hiding: hiding).problems
+    }
+
+    /// Every problem of the commits reachable from `head` but not from `hiding`, parents first.
+    private func checkCommits(from head: ObjectID, hiding: [ObjectID]) throws -> (problems: [VerificationProblem], count: Int) {
+        var problems: [VerificationProblem] = []
         let walk = try RevisionWalk(repository: repository, from: [head], hiding: hiding, order: .topologicalReverse)
         let content = CommitContentCheck(repository: repository, data: data, introducer: { [unowned self] blob, path, parent, claimed in
             try self.introducer(of: blob, at: path, below: parent, claimed: claimed)
@@ -115,8 +130,7 @@ public final class LedgerVerifier {
             if let problem = signatureProblems[position] { problems.append(problem) }
             problems += found[position]
         }
-        if problems.isEmpty { try VerifiedHead.write(head, to: store) }
-        return VerificationReport(head: head.hex, since: since, full: hiding.isEmpty, commitsChecked: pending.count, problems: problems)
+        return (problems, pending.count)
     }
 
     // MARK: - Parts

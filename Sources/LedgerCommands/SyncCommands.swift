@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import Git
+import Ledger
+
+/// The remote option shared by pull, push and sync.
+struct RemoteOptions: ParsableArguments {
+    @Option(name: .long, help: "The remote to sync with.")
+    var remote = "origin"
+
+    /// A sync of the ledger `options` name with this remote, signed as the configured git user.
+    func sync(_ options: LedgerOptions) throws -> LedgerSync {
+        let store = try options.open()
+        let config = try store.repository.config()
+        let (identity, signer) = try SigningSetup.load(config: config)
+        return LedgerSync(store: store, remote: remote, identity: identity, signer: signer,
+                          credentials: GitCredentials.provider(), programs: try VerificationPrograms(config: config))
+    }
+}
+
+/// One line describing a pull.
+private func describe(_ outcome: PullOutcome) -> String {
+    switch outcome {
+    case .upToDate: return "up to date"
+    case let .fastForward(head): return "fast-forwarded to \(head.abbreviated())"
+    case let .merged(commit, resolved):
+        return "merged as \(commit.abbreviated())" + (resolved.isEmpty ? "" : "; changed on both sides, later event kept: \(resolved.joined(separator: ", "))")
+    }
+}
+
+/// `readiness clone`: a verified bare copy of a shared ledger.
+struct CloneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clone", abstract: "Clone a shared ledger (bare) and verify its whole history.")
+
+    @Argument(help: "The ledger's address: a path, file://, ssh://, user@host:path, https:// or git://.")
+    var url: String
+
+    @Argument(help: "Where to put the clone (default: the last part of the address).")
+    var path: String?
+
+    func run() throws {
+        try reportingErrors {
+            let target = path ?? Self.defaultPath(for: url)
+            let (store, report) = try LedgerSync.clone(url: url, to: target, credentials: GitCredentials.provider())
+            print("cloned \(url) into \(store.path): \(report.commitsChecked) commits verified, head \(try store.head().abbreviated())")
+        }
+    }
+
+    /// `host:team/ledger.git` → `ledger.git`; `/srv/ledger/` → `ledger`.
+    static func defaultPath(for url: String) -> String {
+        let trimmed = url.hasSuffix("/") ? String(url.dropLast()) : url
+        let last = trimmed.split(whereSeparator: { $0 == "/" || $0 == ":" }).last.map(String.init) ?? "ledger.git"
+        return last.isEmpty ? "ledger.git" : last
+    }
+}
+
+/// `readiness pull`: fetch, verify, merge.
+struct PullCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pull", abstract: "Fetch the remote's ledger, verify it, and merge it in (never rewriting).")
+
+    @OptionGroup var remoteOptions: RemoteOptions
+    @OptionGroup var ledgerOptions: LedgerOptions
+
+    func run() throws {
+        try reportingErrors {
+            print("pull: \(describe(try remoteOptions.sync(ledgerOptions).pull()))")
+        }
+    }
+}
+
+/// `readiness push`: fast-forward only; a lost race fetches, merges and retries.
+struct PushCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "push", abstract: "Push the ledger (fast-forward only; when the remote moved, fetch, merge and retry).")
+
+    @OptionGroup var remoteOptions: RemoteOptions
+    @OptionGroup var ledgerOptions: LedgerOptions
+
+    func run() throws {
+        try reportingErrors {
+            let report = try remoteOptions.sync(ledgerOptions).push()
+            for pull in report.pulls { print("pull: \(describe(pull))") }
+            print("push: \(report.head.abbreviated())" + (report.retries > 0 ? " after \(report.retries) retr\(report.retries == 1 ? "y" : "ies")" : ""))
+        }
+    }
+}
+
+/// `readiness sync`: pull, then push.
+struct SyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync", abstract: "Pull, then push: share sign-offs with the remote.")
+
+    @OptionGroup var remoteOptions: RemoteOptions
+    @OptionGroup var ledgerOptions: LedgerOptions
+
+    func run() throws {
+        try reportingErrors {
+            let result = try remoteOptions.sync(ledgerOptions).sync()
+            print("pull: \(describe(result.pull))")
+            for pull in result.push.pulls { print("pull: \(describe(pull))") }
+            print("push: \(result.push.head.abbreviated())" + (result.push.retries > 0 ? " after \(result.push.retries) retr\(result.push.retries == 1 ? "y" : "ies")" : ""))
+        }
+    }
+}

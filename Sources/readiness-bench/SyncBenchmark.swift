@@ -1,0 +1,112 @@
+import Foundation
+import Git
+import Ledger
+
+/// `readiness sync` bringing 1,000 new signed sign-offs from a remote into a clone of a
+/// 10k-event ledger that has one local sign-off of its own (so a merge is made and pushed),
+/// beside `git pull --no-rebase -S && git push` doing the same on a copy. Ours also verifies
+/// every fetched commit's signature, trailers and back-links before merging; git checks none.
+enum SyncBenchmark {
+    static func run(world: BenchWorld, events: Int, incoming: Int, rounds: Int) throws -> [BenchRow] {
+        let base = try LedgerGenerator.generate(world: world, events: events)
+        // The generated events are dated a minute apart from the ledger's creation, so later
+        // commits are dated after its head (verification refuses time going backwards).
+        let start = try LedgerStore.open(at: base).snapshot().commit.committer.time + 60
+        func date(_ offset: Int) -> [String: String] { ["GIT_COMMITTER_DATE": "@\(start + Int64(offset)) +0000"] }
+        // The remote after others pushed `incoming` sign-offs: written in-process, signed as the bench user.
+        let after = world.path("sync-after.git")
+        try world.shell("/bin/cp", "-a", base, after)
+        try recordSignOffs(world: world, ledger: after, count: incoming, start: start + 10)
+        // Our clone, with one local sign-off on an item the incoming ones do not touch last.
+        let local = world.path("sync-local.git")
+        try world.shell("/usr/bin/git", "clone", "-q", "--bare", base, local)
+        let localStore = try LedgerStore.open(at: local)
+        let localState = try localStore.snapshot().record(of: localStore.snapshot().checklist.resolve("11.5")).state
+        try world.shell(world.readiness, (localState == .done ? ["uncheck", "11.5", "--reason", "lokal"] : ["check", "11.5", "--note", "lokal"])
+            + ["--ledger", local], extra: date(1))
+        // git's copy: a working clone with one signed local commit.
+        let work = world.path("sync-work")
+        try world.shell("/usr/bin/git", "clone", "-q", base, work)
+        try Data("{\"local\": true}\n".utf8).write(to: URL(fileURLWithPath: "\(work)/local.json"))
+        try world.shell("/usr/bin/git", "-C", work, "add", "local.json")
+        try world.shell("/usr/bin/git", "-C", work, "commit", "-q", "-S", "-m", "local", extra: date(1))
+
+        var rows: [BenchRow] = []
+        for daemon in [false, true] {
+            rows.append(try measure(world: world, after: after, local: local, work: work, events: events, incoming: incoming,
+                                    rounds: rounds, daemon: daemon, date: date))
+        }
+        return rows
+    }
+
+    /// One transport: local paths (libgit2's local transport for ours), or git:// through a
+    /// `git daemon` on 127.0.0.1 (git's upload-pack/receive-pack serve both sides alike).
+    private static func measure(world: BenchWorld, after: String, local: String, work: String, events: Int, incoming: Int,
+                                rounds: Int, daemon: Bool, date: (Int) -> [String: String]) throws -> BenchRow {
+        var server: Process?
+        var base = ""
+        if daemon {
+            let port = Int.random(in: 20_000...60_000)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+            process.arguments = ["daemon", "--enable=receive-pack", "--base-path=\(world.root.path)", "--export-all", "--reuseaddr",
+                                 "--listen=127.0.0.1", "--port=\(port)", world.root.path]
+            process.environment = world.environment
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            server = process
+            base = "git://127.0.0.1:\(port)/"
+            var ready = false
+            for _ in 0..<100 where !ready {
+                ready = (try? world.shell("/usr/bin/git", "ls-remote", base + "sync-after.git")) != nil
+                if !ready { usleep(50_000) }
+            }
+            guard ready else { throw BenchError("git daemon did not start on port \(port)") }
+        }
+        defer {
+            if let server {
+                server.terminate()
+                server.waitUntilExit()
+            }
+        }
+        func address(_ path: String) -> String { daemon ? base + URL(fileURLWithPath: path).lastPathComponent : path }
+        var ours: [Double] = [], git: [Double] = []
+        for round in 0..<rounds {
+            let remote = world.path("sync-remote-\(round).git"), mine = world.path("sync-mine-\(round).git")
+            try world.shell("/bin/cp", "-a", after, remote)
+            try world.shell("/bin/cp", "-a", local, mine)
+            try world.shell("/usr/bin/git", "--git-dir", mine, "remote", "set-url", "origin", address(remote))
+            ours.append(try world.timeProcess(world.readiness, ["sync", "--ledger", mine], extra: date(incoming + 20)))
+
+            let gitRemote = world.path("sync-git-remote-\(round).git"), gitWork = world.path("sync-git-work-\(round)")
+            try world.shell("/bin/cp", "-a", after, gitRemote)
+            try world.shell("/bin/cp", "-a", work, gitWork)
+            try world.shell("/usr/bin/git", "-C", gitWork, "remote", "set-url", "origin", address(gitRemote))
+            git.append(try world.timeProcess("/usr/bin/git", ["-C", gitWork, "pull", "-q", "--no-rebase", "-S", "--no-edit", "origin", "main"], extra: date(incoming + 20))
+                + world.timeProcess("/usr/bin/git", ["-C", gitWork, "push", "-q", "origin", "HEAD:main"]))
+            for path in [remote, mine, gitRemote, gitWork] { try? FileManager.default.removeItem(atPath: path) }
+        }
+        return BenchRow(name: "sync \(incoming) into \(events / 1000)k events, \(daemon ? "git://" : "local path"), vs git pull+push",
+                        ours: median(ours), git: median(git))
+    }
+
+    /// Writes `count` signed sign-offs (check or uncheck, by state) into `ledger`, in this process.
+    private static func recordSignOffs(world: BenchWorld, ledger: String, count: Int, start: Int64) throws {
+        // The ledger API reads git config from this process's environment, as the CLI would.
+        for key in ["HOME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM"] { setenv(key, world.environment[key] ?? "", 1) }
+        let store = try LedgerStore.open(at: ledger)
+        let config = try store.repository.config()
+        let identity = try GitIdentity.load(from: config)
+        let signer = try SignerFactory.makeSigner(identity.signing)
+        let items = try store.snapshot().checklist.allItems.filter { $0.item.number != "11.5" }
+        for index in 0..<count {
+            let item = items[index % items.count]
+            let state = try store.snapshot().record(of: item).state
+            let change: ItemChange = state == .done ? .uncheck(reason: "runde \(index)") : .check(note: "runde \(index)", evidence: [])
+            _ = try store.record(change, item: item.fullID, identity: identity, signer: signer,
+                                 environment: ["GIT_COMMITTER_DATE": "@\(start + Int64(index)) +0000"])
+        }
+    }
+}
