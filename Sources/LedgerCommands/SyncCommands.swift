@@ -80,9 +80,7 @@ struct PushCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let report = try remoteOptions.sync(ledgerOptions).push()
-            for pull in report.pulls { print("pull: \(describe(pull))") }
-            print("push: \(report.head.abbreviated())" + (report.retries > 0 ? " after \(report.retries) retr\(report.retries == 1 ? "y" : "ies")" : ""))
+            printPush(try remoteOptions.sync(ledgerOptions).push())
         }
     }
 }
@@ -99,8 +97,14 @@ struct SyncCommand: ParsableCommand {
         try reportingErrors {
             let result = try remoteOptions.sync(ledgerOptions).sync()
             print("pull: \(describe(result.pull))")
-            for pull in result.push.pulls { print("pull: \(describe(pull))") }
-            print("push: \(result.push.head.abbreviated())" + (result.push.retries > 0 ? " after \(result.push.retries) retr\(result.push.retries == 1 ? "y" : "ies")" : ""))
+            printPush(result.push)
         }
     }
+}
+
+/// Prints a push report: the pulls a lost race needed, then where the remote now stands.
+private func printPush(_ report: PushReport) {
+    for pull in report.pulls { print("pull: \(describe(pull))") }
+    let retries = report.retries > 0 ? " after \(report.retries) retr\(report.retries == 1 ? "y" : "ies")" : ""
+    print("push: \(report.head.abbreviated())\(retries)")
 }
