@@ -11,7 +11,9 @@ public struct RemoteInfo: Equatable, Sendable {
 extension Repository {
     /// The directory shared by all worktrees of this repository (the main `.git`, or the bare
     /// repository), with a trailing slash. Equals `gitDirectory` except in a linked worktree.
-    public var commonDirectory: String { String(cString: git_repository_commondir(pointer)) }
+    public var commonDirectory: String {
+        String(cString: git_repository_commondir(pointer))
+    }
 
     /// Every configured remote that has a URL, in the order libgit2 lists them.
     public func remotes() throws -> [RemoteInfo] {

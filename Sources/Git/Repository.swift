@@ -55,7 +55,9 @@ public final class Repository {
     }
 
     /// The git directory (`.git` or the bare repository itself), with a trailing slash.
-    public var gitDirectory: String { String(cString: git_repository_path(pointer)) }
+    public var gitDirectory: String {
+        String(cString: git_repository_path(pointer))
+    }
 
     /// The working directory, or nil for a bare repository.
     public var workingDirectory: String? {
@@ -64,7 +66,9 @@ public final class Repository {
     }
 
     /// True for a repository without a working directory.
-    public var isBare: Bool { git_repository_is_bare(pointer) == 1 }
+    public var isBare: Bool {
+        git_repository_is_bare(pointer) == 1
+    }
 
     /// The repository's configuration (local over global over system), honouring
     /// `GIT_CONFIG_GLOBAL` and `GIT_CONFIG_NOSYSTEM` as git does.
