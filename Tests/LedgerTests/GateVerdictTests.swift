@@ -99,4 +99,19 @@ final class GateVerdictTests: XCTestCase {
                                           identity: identity, signer: nil)
         XCTAssertNoThrow(try HeadSignatureCheck().verifyHead(of: open, snapshot: open.snapshot()))
     }
+
+    func testUnsignedHeadThatAllowsUnsignedItselfStillFails() throws {
+        let head = try store.head()
+        let snapshot = try store.snapshot(at: head)
+        var settings = snapshot.settings
+        settings.allowUnsigned = true
+        let tree = try store.repository.updatedTree(snapshot.commit.treeID, applying: [.write(path: LedgerLayout.settingsPath, contents: settings.encoded())])
+        let writer = SignedCommitWriter(repository: store.repository, identity: identity, signer: nil)
+        let unsigned = try writer.writeCommit(tree: tree, parents: [head], message: "open the gate\n", time: (Int64(Date().timeIntervalSince1970), 0))
+        try store.repository.compareAndSwapReference(store.branch, to: unsigned, expecting: head, message: "unsigned")
+        XCTAssertTrue(try store.snapshot().settings.allowUnsigned)
+        XCTAssertThrowsError(try HeadSignatureCheck().verifyHead(of: store, snapshot: store.snapshot())) { error in
+            XCTAssertEqual((error as? LedgerError)?.exitCode, 21, "\(error)")
+        }
+    }
 }

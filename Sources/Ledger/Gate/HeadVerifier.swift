@@ -28,10 +28,11 @@ public struct HeadSignatureCheck: HeadVerifier {
     public func verifyHead(of store: LedgerStore, snapshot: LedgerSnapshot) throws {
         let id = snapshot.commit.id
         let verdict = LedgerVerifier(store: store, programs: programs).verificationStatus(of: id)
+        // Whether an unsigned head is acceptable is decided by the verifier from the *parent's*
+        // settings (`problem == nil`): a head that switches allowUnsigned on itself must not pass.
+        guard verdict.problem != nil else { return }
         switch verdict.status {
         case .good:
-            return
-        case .unsigned where snapshot.settings.allowUnsigned:
             return
         case .unsigned:
             throw LedgerError(.verificationFailed, "the ledger head \(id.abbreviated()) is not signed, and this ledger requires signatures",

@@ -58,6 +58,10 @@ public struct AllowedSigners: Sendable, Equatable {
             return SSHPatternList.matches(namespace, patterns: namespaces)
         }
 
+        /// True for a plain signing key allowed in git's namespace: what both the writer's trust
+        /// check and verification require before looking at principals and validity.
+        public var signsGitCommits: Bool { allows(namespace: "git") && !isCertificateAuthority }
+
         /// True when `date` lies within valid-after (inclusive) and valid-before (exclusive).
         public func isValid(at date: Date) -> Bool {
             if let validAfter, date < validAfter { return false }

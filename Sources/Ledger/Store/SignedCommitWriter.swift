@@ -40,7 +40,9 @@ enum TrustCheck {
 
     /// Throws `.untrustedKey` unless `key` is listed for `email` (namespace git, valid at `time`).
     static func requireTrusted(_ key: SSHPublicKey, email: String, in allowed: AllowedSigners, at time: Date, ledger: String) throws {
-        let entries = allowed.entries(for: key)
+        // The same predicates, in the same order, as verification's TrustJudge: a key the writer
+        // accepts must be one `readiness verify` and the gate accept.
+        let entries = allowed.entries(for: key).filter(\.signsGitCommits)
         guard !entries.isEmpty else {
             throw LedgerError(.untrustedKey,
                               "the signing key \(key.fingerprint) is not in \(ledger)'s \(LedgerLayout.allowedSignersPath)",
@@ -53,15 +55,10 @@ enum TrustCheck {
                               "the signing key \(key.fingerprint) is trusted for \(listed), not for user.email \(email)",
                               hint: "sign with the e-mail the key is trusted for, or have it trusted for \(email)")
         }
-        let usable = forEmail.filter { entry in
-            (entry.namespaces?.contains("git") ?? true)
-                && (entry.validAfter.map { time >= $0 } ?? true)
-                && (entry.validBefore.map { time < $0 } ?? true)
-        }
-        guard !usable.isEmpty else {
+        guard forEmail.contains(where: { $0.isValid(at: time) }) else {
             throw LedgerError(.untrustedKey,
-                              "the signing key \(key.fingerprint) is listed for \(email) but not valid for git signatures now",
-                              hint: "check its namespaces, valid-after and valid-before options in \(LedgerLayout.allowedSignersPath)")
+                              "the signing key \(key.fingerprint) is listed for \(email) but not valid now",
+                              hint: "check its valid-after and valid-before options in \(LedgerLayout.allowedSignersPath)")
         }
     }
 }

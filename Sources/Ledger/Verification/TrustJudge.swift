@@ -21,7 +21,7 @@ enum TrustJudge {
             return SignatureVerdict(status: .bad, reason: "the signature by \(fingerprint) does not verify: the commit was altered after signing",
                                     key: fingerprint, problem: .badSignature)
         }
-        let listed = context.allowed.entries(for: key).filter { $0.allows(namespace: "git") && !$0.isCertificateAuthority }
+        let listed = context.allowed.entries(for: key).filter(\.signsGitCommits)
         guard !listed.isEmpty else {
             return SignatureVerdict(status: .untrusted, reason: "key \(fingerprint) is not in \(LedgerLayout.allowedSignersPath) of the parent commit",
                                     key: fingerprint, problem: .untrustedKey)
