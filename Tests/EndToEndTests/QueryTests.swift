@@ -84,6 +84,13 @@ final class QueryTests: XCTestCase {
         XCTAssertEqual(bad.status, 5, bad.stderr)
         let unknownAction = try box.readiness("timeline", "--action", "approve", "--ledger", ledger)
         XCTAssertEqual(unknownAction.status, 5, unknownAction.stderr)
+        for arguments in [["--tag", "gpdr"], ["--tag", ""], ["--by", " "], ["--since", "2026-03-01", "--until", "2026-02-01"]] {
+            let refused = try box.run(Sandbox.binary, ["timeline", "--ledger", ledger] + arguments)
+            XCTAssertEqual(refused.status, 5, "\(arguments): \(refused.stderr)")
+            XCTAssertEqual(refused.stdout, "", "\(arguments)")
+        }
+        let tagHint = try box.readiness("timeline", "--tag", "gpdr", "--ledger", ledger)
+        XCTAssertTrue(tagHint.stderr.contains("gdpr"), tagHint.stderr)
         let unknownSection = try box.readiness("blame", "--section", "99", "--ledger", ledger)
         XCTAssertEqual(unknownSection.status, 4, unknownSection.stderr)
     }

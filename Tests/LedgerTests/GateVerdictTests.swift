@@ -61,6 +61,14 @@ final class GateVerdictTests: XCTestCase {
         XCTAssertThrowsError(try GateRequirement.parse(["12"]).resolve(in: checklist)) { error in
             XCTAssertEqual((error as? LedgerError)?.exitCode, 4)
         }
+        for empty in [[""], ["1,,2"], [" "]] {
+            XCTAssertThrowsError(try GateRequirement.parse(empty), "\(empty)") { error in
+                XCTAssertEqual((error as? LedgerError)?.kind, .invalidInput)
+            }
+        }
+        // Every --section and --require goes through the one resolver.
+        XCTAssertEqual(try checklist.resolveSection("10.").id, "dokumentasjon")
+        XCTAssertEqual(try checklist.resolveSection("Overvåking").id, "overvaking-og-logging")
     }
 
     func testHeadSignedByAnUntrustedKeyFailsTheHeadCheck() throws {
@@ -112,6 +120,17 @@ final class GateVerdictTests: XCTestCase {
         XCTAssertTrue(try store.snapshot().settings.allowUnsigned)
         XCTAssertThrowsError(try HeadSignatureCheck().verifyHead(of: store, snapshot: store.snapshot())) { error in
             XCTAssertEqual((error as? LedgerError)?.exitCode, 21, "\(error)")
+        }
+    }
+
+    func testFetchTimeoutMustBeFiniteSecondsAboveZero() throws {
+        XCTAssertEqual(try GateLedger.fetchTimeout("20", source: "test"), 20)
+        XCTAssertEqual(try GateLedger.fetchTimeout(" 2.5 ", source: "test"), 2.5)
+        for bad in ["0", "-1", "nan", "inf", "20s", ""] {
+            XCTAssertThrowsError(try GateLedger.fetchTimeout(bad, source: "readiness.fetchTimeout"), bad) { error in
+                XCTAssertEqual((error as? LedgerError)?.kind, .invalidInput)
+                XCTAssertTrue((error as? LedgerError)?.message.contains("readiness.fetchTimeout") ?? false)
+            }
         }
     }
 }

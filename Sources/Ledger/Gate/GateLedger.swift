@@ -23,13 +23,21 @@ public struct GateLedger {
     ///
     /// Fetching is bounded by `timeout` seconds (`readiness.fetchTimeout` overrides the default);
     /// any failure to fetch throws `.storage`, so the gate fails closed.
+    /// A fetch bound in seconds: finite and above zero, or the gate could never fail closed.
+    static func fetchTimeout(_ text: String, source: String) throws -> TimeInterval {
+        guard let seconds = TimeInterval(text.trimmingCharacters(in: .whitespaces)), seconds.isFinite, seconds > 0 else {
+            throw LedgerError(.invalidInput, "\(source) '\(text)' is not a number of seconds above zero", hint: "give seconds, e.g. 20")
+        }
+        return seconds
+    }
+
     public static func open(option: String?, timeout: TimeInterval? = nil,
                             environment: [String: String] = ProcessInfo.processInfo.environment,
                             currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> GateLedger {
         let product = try? Repository.discover(from: currentDirectory)
         let config = try product?.config()
-        let configuredTimeout = try config?.string("readiness.fetchTimeout").flatMap(TimeInterval.init)
-        let bound = timeout ?? configuredTimeout ?? defaultFetchTimeout
+        let configuredTimeout = try config?.string("readiness.fetchTimeout").map { try fetchTimeout($0, source: "git config readiness.fetchTimeout") }
+        let bound = try timeout.map { try fetchTimeout(String($0), source: "--fetch-timeout") } ?? configuredTimeout ?? defaultFetchTimeout
         let configuredLedger = try config?.string("readiness.ledger")
         let raw = nonEmpty(option) ?? nonEmpty(environment["READINESS_LEDGER"]) ?? nonEmpty(configuredLedger)
         if let raw, isURL(raw) {

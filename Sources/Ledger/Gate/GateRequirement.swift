@@ -9,8 +9,13 @@ public enum GateRequirement: Equatable, Sendable {
 
     /// Reads `--require` values (or `readiness.require` config values): each may hold several
     /// references separated by commas; `all` anywhere means every section; none means all.
-    public static func parse(_ values: [String]) -> GateRequirement {
-        let parts = values.flatMap { $0.split(separator: ",").map(String.init) }
+    /// An empty reference (`--require ""`, `a,,b`) is refused rather than read as `all`.
+    public static func parse(_ values: [String]) throws -> GateRequirement {
+        let parts = values.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
+        if parts.contains(where: \.isEmpty) {
+            throw LedgerError(.invalidInput, "an empty section reference in --require / readiness.require",
+                              hint: "give section ids or numbers separated by commas, or `all`")
+        }
         if parts.isEmpty || parts.contains(where: { $0.lowercased() == "all" }) { return .all }
         return .sections(parts)
     }
@@ -21,31 +26,8 @@ public enum GateRequirement: Equatable, Sendable {
         guard case let .sections(references) = self else { return checklist.sections }
         var wanted = Set<String>()
         for reference in references {
-            wanted.insert(try Self.section(reference, in: checklist).id)
+            wanted.insert(try checklist.resolveSection(reference).id)
         }
         return checklist.sections.filter { wanted.contains($0.id) }
-    }
-
-    /// The one section `reference` names: exact id, exact number (`3` or `3.`), the slug of its
-    /// title, or a prefix of exactly one id; ASCII case is ignored.
-    static func section(_ reference: String, in checklist: Checklist) throws -> ChecklistSection {
-        let query = reference.trimmingCharacters(in: .whitespaces).lowercased()
-        if let scalar = TextSafety.firstControlCharacter(in: reference) {
-            throw LedgerError(.invalidInput, "section reference '\(TextSafety.escaped(reference))' contains the control character \(TextSafety.describe(scalar))")
-        }
-        let sections = checklist.sections
-        let number = query.hasSuffix(".") ? String(query.dropLast()) : query
-        if let exact = sections.first(where: { $0.id.lowercased() == query || $0.number == number }) { return exact }
-        let slug = Slug.make(reference)
-        if !slug.isEmpty, let bySlug = sections.first(where: { $0.id == slug || Slug.make($0.title) == slug }) { return bySlug }
-        let prefixed = sections.filter { $0.id.lowercased().hasPrefix(query) || (!slug.isEmpty && $0.id.hasPrefix(slug)) }
-        if prefixed.count == 1 { return prefixed[0] }
-        let known = sections.map { "\($0.number) \($0.id)" }.joined(separator: ", ")
-        if prefixed.count > 1 {
-            throw LedgerError(.unknownItem, "section '\(TextSafety.escaped(reference))' matches \(prefixed.count) sections: \(prefixed.map(\.id).joined(separator: ", "))",
-                              hint: "give more of the id, or the number")
-        }
-        throw LedgerError(.unknownItem, "no section matches '\(TextSafety.escaped(reference))'",
-                          hint: "sections are: \(known)")
     }
 }

@@ -72,10 +72,22 @@ public struct LedgerQueries {
         var filter = TimelineFilter()
         filter.since = try since.map { try LedgerPoint.time(for: $0, in: store, upperBound: false) }
         filter.until = try until.map { try LedgerPoint.time(for: $0, in: store, upperBound: true) }
-        filter.person = person.map { $0.lowercased() }
+        if let since = filter.since, let until = filter.until, since > until {
+            throw LedgerError(.invalidInput, "--since \(since) is later than --until \(until)", hint: "swap them, or widen the range")
+        }
+        filter.person = try person.map { try nonEmpty($0, option: "--by").lowercased() }
         filter.sectionID = try section.map { try snapshot.checklist.resolveSection($0).id }
         filter.itemPath = try item.map(itemPath)
-        filter.tag = tag.map { $0.lowercased().hasPrefix("#") ? String($0.lowercased().dropFirst()) : $0.lowercased() }
+        if let tag {
+            let wanted = try nonEmpty(tag, option: "--tag").lowercased()
+            let name = wanted.hasPrefix("#") ? String(wanted.dropFirst()) : wanted
+            let known = Set(snapshot.checklist.allItems.flatMap(\.item.tags))
+            guard known.contains(name) else {
+                throw LedgerError(.invalidInput, "no item carries the tag '\(name)'",
+                                  hint: known.isEmpty ? "this checklist has no tags" : "tags are: \(known.sorted().joined(separator: ", "))")
+            }
+            filter.tag = name
+        }
         if let action {
             let known = index.actions
             guard known.contains(action) || ItemAction(rawValue: action) != nil else {
@@ -85,6 +97,13 @@ public struct LedgerQueries {
             filter.action = action
         }
         return filter
+    }
+
+    private func nonEmpty(_ value: String, option: String) throws -> String {
+        guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw LedgerError(.invalidInput, "\(option) is empty", hint: "give a value, or leave the option out")
+        }
+        return value
     }
 
     /// Every event across the ledger in time order (oldest first; ties in history order),
