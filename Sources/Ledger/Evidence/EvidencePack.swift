@@ -25,15 +25,9 @@ public enum EvidencePack {
             }
         }
         let selection = try EvidenceSelection(store: store, request: request)
-        let verifier = LedgerVerifier(store: store, programs: programs)
-        var cache: [ObjectID: String] = [:]
-        let content = try EvidenceContent(selection: selection) { commit in
-            if let known = cache[commit] { return known }
-            let verdict = verifier.verificationStatus(of: commit)
-            let text = verdict.status == .good || verdict.status == .unsigned ? verdict.status.rawValue : "\(verdict.status.rawValue): \(verdict.reason)"
-            cache[commit] = text
-            return text
-        }
+        // Every commit in range gets a verdict (no budget): an evidence pack is complete or absent.
+        let verdicts = try LedgerVerdicts(store: store, programs: programs, budget: .max)
+        let content = try EvidenceContent(selection: selection, verdicts: verdicts.verdict(for:))
         let signers = try AuditAllowedSigners.build(selection: selection)
         var files: [String: Data] = [
             "events.json": content.eventsJSON,

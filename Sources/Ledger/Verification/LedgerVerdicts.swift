@@ -41,7 +41,9 @@ public final class LedgerVerdicts: SignatureVerdicts {
         } else {
             budget -= 1
             let verdict = verifier.verificationStatus(of: commit)
-            text = verdict.status == .good || verdict.status == .unsigned ? verdict.status.rawValue : "\(verdict.status.rawValue): \(verdict.reason)"
+            // An acceptable verdict is one word; a problem carries its reason (an unsigned commit in a
+            // ledger that requires signatures reads "unsigned: the commit is not signed").
+            text = verdict.problem == nil ? verdict.status.rawValue : "\(verdict.status.rawValue): \(verdict.reason)"
         }
         cache[commit] = text
         return text
