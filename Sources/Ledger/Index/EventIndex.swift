@@ -118,9 +118,14 @@ extension LedgerStore {
         if let storage = EventIndexStorage.load(path: try cacheDirectory().appendingPathComponent(Self.tipsName).path), storage.head == head {
             return EventIndex(storage: storage)
         }
-        // Stale or missing (a writer may have been killed between the two files): derive the
-        // tips from the full index and save them.
-        return try saveTips(of: eventIndex().index)
+        // Stale or missing (a writer may have been killed between the two files). Catching the
+        // full index up writes fresh tips; only an index that was already current needs them derived.
+        let (index, origin) = try eventIndex()
+        if origin != .current, let written = EventIndexStorage.load(path: try cacheDirectory().appendingPathComponent(Self.tipsName).path),
+           written.head == index.head {
+            return EventIndex(storage: written)
+        }
+        return try saveTips(of: index)
     }
 
     /// After this process moved the branch from `parent` to `commit` with one event, moves the
@@ -175,12 +180,6 @@ extension LedgerStore {
         try save(data, to: file)
         try saveTips(of: index)
         return (index, origin)
-    }
-
-    /// The commit that last changed `item` as of `snapshot`: the one that introduced its current file.
-    func lastChangeOfItem(_ item: ChecklistItemRef, snapshot: LedgerSnapshot) throws -> ObjectID? {
-        guard let blob = try snapshot.recordBlobID(of: item) else { return nil }
-        return try introduction(of: blob, at: item.path)?.commit
     }
 
     /// Writes derived data atomically (temporary file, then rename), so a crash leaves the old

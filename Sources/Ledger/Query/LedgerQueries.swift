@@ -46,9 +46,8 @@ public struct LedgerQueries {
     public func blame(section: String?) throws -> [BlameLine] {
         let sectionID = try section.map { try snapshot.checklist.resolveSection($0).id }
         return try snapshot.checklist.allItems.filter { sectionID == nil || $0.section.id == sectionID }.map { item in
-            let blob = try snapshot.recordBlobID(of: item)
-            return BlameLine(item: item, record: try snapshot.record(of: item),
-                             event: blob.flatMap { index.introduction(of: $0, at: item.path) })
+            let file = try snapshot.itemFile(of: item)
+            return BlameLine(item: item, record: file.record, event: index.introduction(of: file.blob, at: item.path))
         }
     }
 
@@ -150,13 +149,14 @@ public struct LedgerQueries {
         let oldItems = Dictionary(old.checklist.allItems.map { ($0.fullID, $0) }, uniquingKeysWith: { first, _ in first })
         var out: [Difference] = []
         for item in new.checklist.allItems {
-            let after = try new.record(of: item)
+            let (after, afterBlob) = try new.itemFile(of: item)
             guard let previous = oldItems[item.fullID] else {
                 out.append(Difference(item: item.fullID, number: item.item.number, title: item.item.title, kind: "added",
                                       before: nil, after: after.state, signerName: after.by?.name, time: after.at))
                 continue
             }
-            if try old.recordBlobID(of: previous) != new.recordBlobID(of: item) {
+            // Comparing blob ids first: an unchanged item costs no read of its old record.
+            if try old.recordBlobID(of: previous) != afterBlob {
                 let before = try old.record(of: previous)
                 out.append(Difference(item: item.fullID, number: item.item.number, title: item.item.title, kind: "changed",
                                       before: before.state, after: after.state, signerName: after.by?.name, time: after.at))

@@ -50,8 +50,9 @@ public struct StatusReport: Codable, Sendable {
         var items: [Item] = []
         for section in snapshot.checklist.sections {
             var summary = Section(id: section.id, number: section.number, title: section.title, total: 0, done: 0, waived: 0, open: 0)
-            for item in snapshot.checklist.allItems where item.section.id == section.id {
-                let record = try snapshot.record(of: item)
+            let info = ChecklistSectionInfo(section)
+            for item in section.items.map({ ChecklistItemRef(section: info, item: $0) }) {
+                let (record, blob) = try snapshot.itemFile(of: item)
                 summary.total += 1
                 switch record.state {
                 case .done: summary.done += 1
@@ -59,7 +60,7 @@ public struct StatusReport: Codable, Sendable {
                 case .open: summary.open += 1
                 }
                 var commit: String?
-                if record.action != .create, let blob = try snapshot.recordBlobID(of: item) {
+                if record.action != .create {
                     commit = lookup?.introduction(of: blob, at: item.path)?.commit.hex
                 }
                 items.append(Item(id: item.fullID, number: item.item.number, title: item.item.title,

@@ -28,13 +28,19 @@ public struct LedgerSnapshot {
         checklist = try Checklist.decode(canonicalJSON: checklistData)
     }
 
-    /// The record of one item; an item the definition lists but whose file is missing is an error.
-    public func record(of item: ChecklistItemRef) throws -> ItemRecord {
-        guard let data = try repository.file(atPath: item.path, inTree: commit.treeID) else {
+    /// The record of one item and the blob holding it (which identifies the event that produced
+    /// it), from one tree lookup. An item the definition lists but whose file is missing is an error.
+    public func itemFile(of item: ChecklistItemRef) throws -> (record: ItemRecord, blob: ObjectID) {
+        guard let entry = try repository.entry(atPath: item.path, inTree: commit.treeID), entry.kind == .blob else {
             throw LedgerError(.invalidInput, "the ledger lists \(item.fullID) but has no \(item.path)",
                               hint: "run `readiness verify` to find the commit that removed it")
         }
-        return try ItemRecord.decode(data, path: item.path)
+        return (try ItemRecord.decode(repository.blob(entry.id), path: item.path), entry.id)
+    }
+
+    /// The record of one item.
+    public func record(of item: ChecklistItemRef) throws -> ItemRecord {
+        try itemFile(of: item).record
     }
 
     /// The blob id of one item's file, which identifies the event that produced its state.
@@ -47,7 +53,7 @@ public struct LedgerSnapshot {
         guard let data = try repository.file(atPath: LedgerLayout.openPGPSignersPath, inTree: commit.treeID) else {
             return OpenPGPSigners()
         }
-        return try OpenPGPSigners.parse(String(decoding: data, as: UTF8.self))
+        return try OpenPGPSigners.parse(trustText(data, path: LedgerLayout.openPGPSignersPath))
     }
 
     /// `trust/allowed_signers`, empty when the file is absent.
@@ -55,9 +61,15 @@ public struct LedgerSnapshot {
         guard let data = try repository.file(atPath: LedgerLayout.allowedSignersPath, inTree: commit.treeID) else {
             return AllowedSigners(entries: [])
         }
+        return try AllowedSigners.parse(trustText(data, path: LedgerLayout.allowedSignersPath))
+    }
+
+    /// A trust file's text; invalid UTF-8 is refused, never repaired, since it decides who may sign.
+    private func trustText(_ data: Data, path: String) throws -> String {
         guard let text = String(data: data, encoding: .utf8) else {
-            throw LedgerError(.invalidInput, "\(LedgerLayout.allowedSignersPath) is not UTF-8")
+            throw LedgerError(.invalidInput, "\(path) in commit \(commit.id.abbreviated()) is not UTF-8",
+                              hint: "run `readiness verify` to find the commit that wrote it")
         }
-        return try AllowedSigners.parse(text)
+        return text
     }
 }

@@ -25,9 +25,9 @@ extension LedgerStore {
         let written = try commitOnHead { head, snapshot in
             let item = try snapshot.checklist.resolve(query)
             try requireSigner(signer, key: key, identity: identity, snapshot: snapshot)
-            let current = try snapshot.record(of: item)
+            let (current, currentBlob) = try snapshot.itemFile(of: item)
             let time = try CommitTime.now(environment: environment)
-            let lastChange = try lastChangeOfItem(item, snapshot: snapshot)
+            let lastChange = try introduction(of: currentBlob, at: item.path)?.commit
             let person = Person(name: identity.name, email: identity.email, key: key?.recordedForm)
             let next = try change.apply(to: current, by: person, at: CommitTime.iso8601(time.seconds),
                                         previous: lastChange.map { [$0.hex] } ?? [])
