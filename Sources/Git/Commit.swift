@@ -15,9 +15,4 @@ public struct Commit: Equatable, Sendable {
     /// The `gpgsig` header's value (the armored signature), when the commit is signed.
     /// `Repository.signedPayload(of:)` gives the bytes it covers.
     public let signature: String?
-
-    /// The first line of the message.
-    public var subject: String {
-        String(message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
-    }
 }

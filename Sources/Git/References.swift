@@ -40,29 +40,8 @@ extension Repository {
         git_reference_free(reference)
     }
 
-    /// Every reference name matching the glob (`refs/heads/*`), sorted.
-    public func referenceNames(matching glob: String) throws -> [String] {
-        var array = git_strarray()
-        try check(git_reference_list(&array, pointer), "cannot list references")
-        defer { git_strarray_dispose(&array) }
-        var names: [String] = []
-        for index in 0..<array.count {
-            let name = String(cString: array.strings[index]!)
-            if git_reference_name_is_valid_glob(name, glob) { names.append(name) }
-        }
-        return names.sorted()
-    }
 }
 
-private func git_reference_name_is_valid_glob(_ name: String, _ glob: String) -> Bool {
-    fnmatch(glob, name, 0) == 0
-}
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 extension Repository {
     /// The commit a revision expression names (`main~2`, an abbreviated id, a tag), or nil when

@@ -159,15 +159,6 @@ extension Repository {
         git_remote_free(remote)
     }
 
-    /// Deletes reference `name`; does nothing when it does not exist.
-    public func deleteReference(_ name: String) throws {
-        var reference: OpaquePointer?
-        let status = git_reference_lookup(&reference, pointer, name)
-        if status == GIT_ENOTFOUND.rawValue { return }
-        try check(status, "cannot read reference \(name)")
-        defer { git_reference_free(reference) }
-        try check(git_reference_delete(reference), "cannot delete reference \(name)")
-    }
 }
 
 extension Repository {

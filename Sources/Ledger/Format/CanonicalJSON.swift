@@ -16,14 +16,4 @@ public enum CanonicalJSON {
         }
     }
 
-    /// A compact, sorted-key single line, for machine output that is streamed line by line.
-    public static func encodeLine<T: Encodable>(_ value: T) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        do {
-            return try encoder.encode(value)
-        } catch {
-            preconditionFailure("encoding a ledger value cannot fail: \(error)")
-        }
-    }
 }

@@ -5,8 +5,7 @@ import Git
 /// trusted. A verifier throws `LedgerError(.verificationFailed)` (exit 21) with the reason when
 /// it cannot; the gate then blocks without reading any item.
 ///
-/// `HeadSignatureCheck` is the minimal check this module ships; the full history verifier
-/// (`readiness verify`) plugs in here by conforming to this protocol.
+/// `HeadSignatureCheck` judges the head's signature with `LedgerVerifier`; tests supply their own.
 public protocol HeadVerifier {
     /// Throws when the head of `store` (the commit `snapshot` was read from) must not be trusted.
     func verifyHead(of store: LedgerStore, snapshot: LedgerSnapshot) throws
@@ -44,9 +43,3 @@ public struct HeadSignatureCheck: HeadVerifier {
     }
 }
 
-/// A verifier that accepts every head: for callers that verified the ledger already.
-public struct NoHeadVerification: HeadVerifier {
-    /// Creates it.
-    public init() {}
-    public func verifyHead(of store: LedgerStore, snapshot: LedgerSnapshot) throws {}
-}

@@ -42,10 +42,6 @@ struct SSHWireReader {
         }
         return text
     }
-
-    mutating func readByte() throws -> UInt8 {
-        try readBytes(1)[0]
-    }
 }
 
 /// Writes the SSH wire encoding; the mirror image of `SSHWireReader`.

@@ -212,11 +212,3 @@ public final class LedgerVerifier {
     }
 }
 
-extension LedgerStore {
-    /// The signature status of one commit of this ledger (see `LedgerVerifier`), for history,
-    /// blame, timeline and the gate. Create one `LedgerVerifier` instead when asking about many
-    /// commits: it caches parsed trust files.
-    public func verificationStatus(of commit: ObjectID, programs: VerificationPrograms = VerificationPrograms()) -> SignatureVerdict {
-        LedgerVerifier(store: self, programs: programs).verificationStatus(of: commit)
-    }
-}
