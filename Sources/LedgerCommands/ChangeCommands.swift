@@ -2,9 +2,13 @@ import ArgumentParser
 import Foundation
 import Ledger
 
-/// Records one change to one item and prints what was written.
-private func recordChange(_ change: ItemChange, item: String, options: LedgerOptions) throws {
+/// Builds the change (`makeChange` validates the options), records it to one item and prints
+/// what was written. The library checks notes, reasons and dates again; the CLI adds only what
+/// depends on today.
+private func recordChange(item: String, options: LedgerOptions, makeChange: () throws -> ItemChange) throws {
     try reportingErrors {
+        let change = try makeChange()
+        try change.validate()
         let store = try options.open()
         let (identity, signer) = try SigningSetup.load(config: store.repository.config())
         let result = try store.record(change, item: item, identity: identity, signer: signer)
@@ -34,14 +38,9 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var ledgerOptions: LedgerOptions
 
     func run() throws {
-        var validated: ItemChange?
-        try reportingErrors {
-            let note = try note.map { try FreeText.validateNote($0, field: "note") }
-            let links = try evidence.map(Evidence.fromLink)
-            let files = try evidenceFile.map(Evidence.fromFile)
-            validated = .check(note: note, evidence: links + files)
+        try recordChange(item: item, options: ledgerOptions) {
+            .check(note: note, evidence: try evidence.map(Evidence.fromLink) + evidenceFile.map(Evidence.fromFile))
         }
-        try recordChange(validated!, item: item, options: ledgerOptions)
     }
 }
 
@@ -59,11 +58,7 @@ struct UncheckCommand: ParsableCommand {
     @OptionGroup var ledgerOptions: LedgerOptions
 
     func run() throws {
-        var validated: ItemChange?
-        try reportingErrors {
-            validated = .uncheck(reason: try nonEmptyReason(reason))
-        }
-        try recordChange(validated!, item: item, options: ledgerOptions)
+        try recordChange(item: item, options: ledgerOptions) { .uncheck(reason: reason) }
     }
 }
 
@@ -84,25 +79,12 @@ struct WaiveCommand: ParsableCommand {
     @OptionGroup var ledgerOptions: LedgerOptions
 
     func run() throws {
-        var validated: ItemChange?
-        try reportingErrors {
-            guard let day = DateParsing.day(until) else {
-                throw LedgerError(.invalidInput, "--until '\(until)' is not a date", hint: "give the last day as YYYY-MM-DD")
+        try recordChange(item: item, options: ledgerOptions) {
+            // A waiver that has already run out would be recorded only to block again at once.
+            if DateParsing.day(until) != nil, until < Gate.currentDay() {
+                throw LedgerError(.invalidInput, "--until \(until) is in the past", hint: "a waiver must hold until today or later")
             }
-            let today = String(CommitTime.iso8601(Int64(Date().timeIntervalSince1970)).prefix(10))
-            guard day >= today else {
-                throw LedgerError(.invalidInput, "--until \(day) is in the past", hint: "a waiver must hold until today or later")
-            }
-            validated = .waive(reason: try nonEmptyReason(reason), until: day)
+            return .waive(reason: reason, until: until)
         }
-        try recordChange(validated!, item: item, options: ledgerOptions)
     }
-}
-
-private func nonEmptyReason(_ reason: String) throws -> String {
-    let text = try FreeText.validateNote(reason, field: "reason")
-    guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-        throw LedgerError(.invalidInput, "the reason is empty", hint: "say why, with --reason \"…\"")
-    }
-    return text
 }

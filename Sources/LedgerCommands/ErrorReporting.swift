@@ -5,9 +5,10 @@ import Ledger
 
 /// Runs a command body, turning the errors people can act on into one line on standard error
 /// and a distinct exit code, instead of ArgumentParser's generic failure.
-func reportingErrors(_ body: () throws -> Void) throws {
+@discardableResult
+func reportingErrors<Result>(_ body: () throws -> Result) throws -> Result {
     do {
-        try body()
+        return try body()
     } catch let error as LedgerError {
         printError(error.description)
         throw ExitCode(error.exitCode)

@@ -27,18 +27,16 @@ struct GateCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        var verdict: GateVerdict?
-        try reportingErrors {
+        let verdict = try reportingErrors {
             let opened = try GateLedger.open(option: ledgerOptions.ledger, timeout: fetchTimeout)
             var values = require
             if values.isEmpty, let product = try? Repository.discover(from: FileManager.default.currentDirectoryPath) {
                 values = try product.config().strings("readiness.require")
             }
             let programs = try VerificationPrograms(config: opened.store.repository.config())
-            verdict = try Gate(verifier: HeadSignatureCheck(programs: programs)).judge(opened.store, requirement: GateRequirement.parse(values),
-                                       source: opened.source, fetched: opened.fetched)
+            return try Gate(verifier: HeadSignatureCheck(programs: programs)).judge(opened.store, requirement: GateRequirement.parse(values),
+                                                                                  source: opened.source, fetched: opened.fetched)
         }
-        guard let verdict else { return }
         if output.json {
             printData(CanonicalJSON.encode(verdict))
         } else {

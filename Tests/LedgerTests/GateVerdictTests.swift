@@ -133,4 +133,20 @@ final class GateVerdictTests: XCTestCase {
             }
         }
     }
+
+    func testLibraryRefusesBadWaiversAndReasonsBeforeWriting() throws {
+        let head = try store.head()
+        let bad: [ItemChange] = [
+            .waive(reason: "later", until: "tomorrow"),
+            .waive(reason: "  ", until: "2099-01-01"),
+            .uncheck(reason: ""),
+            .check(note: "fine\u{1b}[2J", evidence: []),
+        ]
+        for change in bad {
+            XCTAssertThrowsError(try store.record(change, item: "1.3", identity: identity, signer: signer), "\(change)") { error in
+                XCTAssertEqual((error as? LedgerError)?.kind, .invalidInput, "\(error)")
+            }
+        }
+        XCTAssertEqual(try store.head(), head)
+    }
 }

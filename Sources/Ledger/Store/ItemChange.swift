@@ -9,6 +9,29 @@ public enum ItemChange: Equatable, Sendable {
     /// Waive until a day (`YYYY-MM-DD`, inclusive), with a reason.
     case waive(reason: String, until: String)
 
+    /// Refuses text and dates no ledger should hold, whoever the caller: a note or reason with
+    /// control characters or forged trailers, an empty reason, a waiver day that is not YYYY-MM-DD.
+    public func validate() throws {
+        switch self {
+        case let .check(note, _):
+            if let note { _ = try FreeText.validateNote(note, field: "note") }
+        case let .uncheck(reason):
+            try Self.validateReason(reason)
+        case let .waive(reason, until):
+            try Self.validateReason(reason)
+            guard DateParsing.day(until) != nil else {
+                throw LedgerError(.invalidInput, "--until '\(until)' is not a date", hint: "give the last day as YYYY-MM-DD")
+            }
+        }
+    }
+
+    private static func validateReason(_ reason: String) throws {
+        _ = try FreeText.validateNote(reason, field: "reason")
+        guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw LedgerError(.invalidInput, "the reason is empty", hint: "say why, with --reason \"…\"")
+        }
+    }
+
     /// The action recorded for this change.
     public var action: ItemAction {
         switch self {
@@ -21,6 +44,7 @@ public enum ItemChange: Equatable, Sendable {
     /// The new record, or a `.conflict` error when the change makes no sense from `current`.
     /// `previous` is the commit that last changed the item: the back-link.
     func apply(to current: ItemRecord, by person: Person, at time: String, previous: [String]) throws -> ItemRecord {
+        try validate()
         var next = ItemRecord(item: current.item, state: current.state, action: action, by: person, at: time,
                               note: nil, evidence: [], waivedUntil: nil, previous: previous)
         switch self {
