@@ -72,6 +72,11 @@ final class HookTests: XCTestCase {
         XCTAssertNotEqual(try push("origin", "main:prod").status, 0)
         let bad = try box.readiness("hook", "install", "--protect", "main", in: product)
         XCTAssertEqual(bad.status, 5, bad.stderr)
+        // A bad pattern added by hand must not silently stop the gate.
+        try box.git("config", "--add", "readiness.protect", "main", in: product)
+        let misconfigured = try push("origin", "main:feature")
+        XCTAssertNotEqual(misconfigured.status, 0)
+        XCTAssertTrue(misconfigured.stderr.contains("not a full ref name"), misconfigured.stderr)
     }
 
     func testExistingHookIsChainedGetsTheSameInputAndItsFailureBlocks() throws {
