@@ -60,12 +60,11 @@ public enum EvidencePack {
     /// objects are small, so whole objects cost little. Checked with `git bundle verify`.
     static func bundle(store: LedgerStore, to path: String) throws -> Data {
         let gitDir = store.repository.gitDirectory
-        var environment = ProcessInfo.processInfo.environment
-        environment["GIT_DIR"] = nil
+        let environment = ProcessRunner.gitEnvironment(ProcessInfo.processInfo.environment)
         let head = try store.head()
         let pack = try ProcessRunner.run("git", ["--git-dir", gitDir, "-c", "pack.useBitmaps=false", "-c", "pack.allowPackReuse=false", "pack-objects", "--stdout", "--revs", "--threads=1",
                                                  "--no-reuse-delta", "--no-reuse-object", "--window=0", "--quiet"],
-                                         stdin: Data("\(head.hex)\n".utf8), environment: environment)
+                                         stdin: Data("\(head.hex)\n".utf8), environment: environment, failure: .storage)
         guard pack.status == 0, !pack.stdout.isEmpty else {
             throw LedgerError(.storage, "git pack-objects failed: \(pack.stderrText)", hint: "check that stock git is installed")
         }
@@ -73,7 +72,7 @@ public enum EvidencePack {
         var data = Data("# v2 git bundle\n\(head.hex) \(store.branch)\n\(head.hex) HEAD\n\n".utf8)
         data.append(pack.stdout)
         try data.write(to: URL(fileURLWithPath: path))
-        let verify = try ProcessRunner.run("git", ["--git-dir", gitDir, "bundle", "verify", "--quiet", path], environment: environment)
+        let verify = try ProcessRunner.run("git", ["--git-dir", gitDir, "bundle", "verify", "--quiet", path], environment: environment, failure: .storage)
         guard verify.status == 0 else {
             throw LedgerError(.storage, "the history bundle does not verify: \(verify.stderrText)")
         }

@@ -19,14 +19,9 @@ enum BoundedGitFetch {
     /// Throws `.storage` naming the URL and git's message, or the timeout.
     static func fetch(url: String, into mirror: String, branch: String, timeout: TimeInterval,
                       environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        var childEnvironment = environment
-        // A hook runs with the product repository's GIT_DIR and friends; none of them may leak into the mirror's fetch.
-        for key in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-                    "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_QUARANTINE_PATH", "GIT_PREFIX"] {
-            childEnvironment[key] = nil
-        }
+        var childEnvironment = ProcessRunner.gitEnvironment(environment)
         childEnvironment["GIT_TERMINAL_PROMPT"] = "0"
-        let git = try ProcessRunner.resolve("git", environment: environment)
+        let git = try ProcessRunner.resolve("git", environment: environment, failure: .storage)
         let arguments = ["git", "--git-dir", mirror, "-c", "fetch.fsckObjects=true", "fetch", "--quiet", "--no-tags",
                          "--no-write-fetch-head", url, "+HEAD:refs/heads/\(branch)"]
         let log = try TemporaryDirectory(prefix: "readiness-fetch-")

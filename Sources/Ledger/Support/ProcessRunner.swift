@@ -37,15 +37,18 @@ public enum ProcessRunner {
     ///   - timeout: when given, the program is terminated (SIGTERM, then SIGKILL) after this many
     ///     seconds and a `.signing` error is thrown, so a program waiting for a passphrase or a
     ///     stuck agent cannot hang the caller forever.
-    /// - Throws: `LedgerError(.signing)` naming the program when it cannot be found or started, or timed out.
+    ///   - failure: the error kind for a program that cannot be found, started or finished in time:
+    ///     `.signing` for signers (the default), `.storage` for git.
+    /// - Throws: `LedgerError(failure)` naming the program when it cannot be found or started, or timed out.
     public static func run(
         _ executable: String,
         _ arguments: [String],
         stdin: Data = Data(),
         environment: [String: String]? = nil,
-        timeout: TimeInterval? = nil
+        timeout: TimeInterval? = nil,
+        failure: LedgerError.Kind = .signing
     ) throws -> ProcessResult {
-        let path = try resolve(executable, environment: environment)
+        let path = try resolve(executable, environment: environment, failure: failure)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -62,7 +65,7 @@ public enum ProcessRunner {
         do {
             try process.run()
         } catch {
-            throw LedgerError(.signing, "cannot start \(executable): \(error.localizedDescription)")
+            throw LedgerError(failure, "cannot start \(executable): \(error.localizedDescription)", hint: "check that \(executable) is installed and runnable")
         }
 
         // Each stream gets its own thread: a child that fills the stdout pipe while we are still
@@ -93,7 +96,7 @@ public enum ProcessRunner {
         done.wait()
         exited.wait()
         if timedOut {
-            throw LedgerError(.signing, "\(executable) did not finish within \(Int(timeout ?? 0)) seconds and was stopped")
+            throw LedgerError(failure, "\(executable) did not finish within \(Int(timeout ?? 0)) seconds and was stopped")
         }
         let status = process.terminationReason == .uncaughtSignal
             ? 128 + process.terminationStatus
@@ -103,13 +106,13 @@ public enum ProcessRunner {
 
     /// Finds the program the way a shell would: a name containing "/" is used as given,
     /// anything else is searched in PATH (the given environment's PATH, else ours).
-    static func resolve(_ executable: String, environment: [String: String]?) throws -> String {
+    static func resolve(_ executable: String, environment: [String: String]?, failure: LedgerError.Kind = .signing) throws -> String {
         if executable.isEmpty {
-            throw LedgerError(.signing, "cannot start a program with an empty name")
+            throw LedgerError(failure, "cannot start a program with an empty name", hint: "check the program settings in git config")
         }
         if executable.contains("/") {
             guard FileManager.default.isExecutableFile(atPath: executable) else {
-                throw LedgerError(.signing, "cannot start \(executable): no such executable file")
+                throw LedgerError(failure, "cannot start \(executable): no such executable file", hint: "check the path")
             }
             return executable
         }
@@ -123,7 +126,7 @@ public enum ProcessRunner {
                 return candidate
             }
         }
-        throw LedgerError(.signing, "cannot start \(executable): not found in PATH")
+        throw LedgerError(failure, "cannot start \(executable): not found in PATH", hint: "install \(executable) or put it on PATH")
     }
 
     private static func startThread(_ group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {
@@ -175,4 +178,18 @@ private final class Collected: @unchecked Sendable {
     func setStderr(_ data: Data) { lock.withLock { err = data } }
     var stdout: Data { lock.withLock { out } }
     var stderr: Data { lock.withLock { err } }
+}
+
+extension ProcessRunner {
+    /// `environment` without the variables that point git at a particular repository: a hook
+    /// runs with the product repository's GIT_DIR and friends, and none may leak into a git
+    /// command aimed at the ledger.
+    public static func gitEnvironment(_ environment: [String: String]) -> [String: String] {
+        var clean = environment
+        for key in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+                    "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_QUARANTINE_PATH", "GIT_PREFIX"] {
+            clean[key] = nil
+        }
+        return clean
+    }
 }
