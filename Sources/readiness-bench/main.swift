@@ -6,10 +6,30 @@ import Foundation
 // `sync` runs only when named (it is slow to set up): --commits events in the ledger, --incoming new sign-offs.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let rounds = arguments.firstIndex(of: "--rounds").flatMap { Int(arguments[$0 + 1]) } ?? 30
-let sizes = arguments.firstIndex(of: "--sizes").map { arguments[$0 + 1].split(separator: ",").compactMap { Int($0) } } ?? [1_000, 10_000, 100_000]
-let commits = arguments.firstIndex(of: "--commits").flatMap { Int(arguments[$0 + 1]) } ?? 10_000
-let suites = arguments.filter { !$0.hasPrefix("--") && Int($0) == nil && !$0.contains(",") }
+
+/// Stops with a usage message: a mistyped option must not silently run the defaults.
+func usage(_ problem: String) -> Never {
+    FileHandle.standardError.write(Data("readiness-bench: \(problem)\nusage: readiness-bench [signoff] [gate] [queries] [verify] [sync] [--rounds N] [--sizes N,N,…] [--commits N] [--incoming N]\n".utf8))
+    exit(2)
+}
+
+/// The positive whole numbers after `option` (comma-separated), or `fallback` when it is absent.
+func numbers(after option: String, _ fallback: [Int]) -> [Int] {
+    guard let index = arguments.firstIndex(of: option) else { return fallback }
+    guard index + 1 < arguments.count else { usage("\(option) needs a value") }
+    let values = arguments[index + 1].split(separator: ",").map { Int($0) }
+    guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else { usage("\(option) takes positive whole numbers, not '\(arguments[index + 1])'") }
+    return values.compactMap { $0 }
+}
+
+let rounds = numbers(after: "--rounds", [30])[0]
+let sizes = numbers(after: "--sizes", [1_000, 10_000, 100_000])
+let commits = numbers(after: "--commits", [10_000])[0]
+let incoming = numbers(after: "--incoming", [1_000])[0]
+let knownSuites: Set<String> = ["signoff", "gate", "queries", "verify", "sync"]
+let optionValues = Set(["--rounds", "--sizes", "--commits", "--incoming"].compactMap { option in arguments.firstIndex(of: option).map { $0 + 1 } })
+let suites = arguments.indices.filter { !arguments[$0].hasPrefix("--") && !optionValues.contains($0) }.map { arguments[$0] }
+if let unknown = suites.first(where: { !knownSuites.contains($0) }) { usage("unknown suite '\(unknown)'") }
 let readiness = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("readiness").path
 
 guard FileManager.default.isExecutableFile(atPath: readiness) else {
@@ -33,7 +53,6 @@ do {
         rows += try VerifyBenchmark.run(world: world, commits: commits, rounds: rounds)
     }
     if suites.contains("sync") {
-        let incoming = arguments.firstIndex(of: "--incoming").flatMap { Int(arguments[$0 + 1]) } ?? 1_000
         rows += try SyncBenchmark.run(world: world, events: commits, incoming: incoming, rounds: min(rounds, 5))
     }
     print(BenchRow.header)
