@@ -9,10 +9,10 @@ private func recordChange(item: String, options: LedgerOptions, makeChange: () t
     try reportingErrors {
         let change = try makeChange()
         try change.validate()
-        let store = try options.open()
-        let (identity, signer) = try SigningSetup.load(config: store.repository.config())
-        let result = try store.record(change, item: item, identity: identity, signer: signer)
-        let how = signer.map { "signed with \($0.description)" } ?? "unsigned"
+        let session = try options.session()
+        let author = try session.writer()
+        let result = try session.store.record(change, item: item, by: author)
+        let how = author.signer.map { "signed with \($0.description)" } ?? "unsigned"
         print("\(result.record.action.rawValue) \(result.item.item.number) \(result.item.fullID): \(TerminalText.escape(result.item.item.title))")
         print("  state \(result.record.state.rawValue), commit \(result.commit.abbreviated()), \(how)")
     }

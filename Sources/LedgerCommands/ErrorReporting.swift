@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Git
 import Ledger
 
 /// Runs a command body, turning the errors people can act on into one line on standard error
@@ -12,8 +11,11 @@ func reportingErrors<Result>(_ body: () throws -> Result) throws -> Result {
     } catch let error as LedgerError {
         printError(error.description)
         throw ExitCode(error.exitCode)
-    } catch let error as GitError {
-        let wrapped = LedgerError(.storage, error.message)
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        // libgit2 and file-system failures that reach here are storage errors (exit 10).
+        let wrapped = LedgerError(storageFailure: error)
         printError(wrapped.description)
         throw ExitCode(wrapped.exitCode)
     }

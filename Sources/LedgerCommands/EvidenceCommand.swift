@@ -19,10 +19,9 @@ struct EvidenceCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let store = try ledgerOptions.open()
+            let session = try ledgerOptions.session()
             let request = EvidenceRequest(since: since, until: until, sections: section, items: item, tags: tag)
-            let files = try EvidencePack.write(store: store, request: request, to: out,
-                                               programs: VerificationPrograms(config: store.repository.config()))
+            let files = try EvidencePack.write(store: session.store, request: request, to: out, programs: session.programs)
             print(TerminalText.escape("Wrote \(files.count) files to \(out): \(files.joined(separator: ", "))"))
         }
     }

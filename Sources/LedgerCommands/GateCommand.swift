@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Git
 import Ledger
 
 /// `readiness gate`: exit 0 when every required item is done or validly waived, 20 otherwise.
@@ -9,10 +8,12 @@ struct GateCommand: ParsableCommand {
         commandName: "gate",
         abstract: "Pass (exit 0) when every required item is done or validly waived; otherwise list what is missing and exit 20.",
         discussion: """
-            Exit codes: 0 passed, 20 blocked, 21 the ledger head fails verification, 4 unknown section, 3 no ledger, 10 fetch failed. Reads one tree of the ledger. A ledger given as a git URL, or a ledger clone with a remote, is \
-            fetched first (bounded by --fetch-timeout), so only the shared state counts. The head must pass \
-            verification (exit 21 otherwise). An unknown section exits 4. Run it as a CI step: client hooks \
-            can be skipped.
+            Exit codes: 0 passed, 20 blocked, 21 the ledger's history fails verification or it is not the pinned \
+            ledger, 4 unknown section, 3 no ledger, 10 fetch failed. A ledger given as a git URL, or a ledger \
+            clone with a remote, is fetched first (bounded by --fetch-timeout), so only the shared state counts. \
+            The whole history up to the judged head must verify (incrementally, from the last verified commit), \
+            and its root commit must be the pinned one (--ledger-root, readiness.ledgerRoot). Run it as a CI \
+            step: client hooks can be skipped.
             """)
 
     @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp(
@@ -23,19 +24,21 @@ struct GateCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seconds to wait for fetching a remote ledger. Default: readiness.fetchTimeout, else 20.", valueName: "seconds"))
     var fetchTimeout: Double?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The root commit the ledger must have (7 to 40 hex digits). Default: readiness.ledgerRoot, which `hook install` and `clone` record.",
+        valueName: "commit"))
+    var ledgerRoot: String?
+
     @OptionGroup var ledgerOptions: LedgerOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let verdict = try reportingErrors {
             let opened = try GateLedger.open(option: ledgerOptions.ledger, timeout: fetchTimeout)
-            var values = require
-            if values.isEmpty, let product = try? Repository.discover(from: FileManager.default.currentDirectoryPath) {
-                values = try product.config().strings("readiness.require")
-            }
-            let programs = try VerificationPrograms(config: opened.store.repository.config())
-            return try Gate(verifier: HeadSignatureCheck(programs: programs)).judge(opened.store, requirement: GateRequirement.parse(values),
-                                                                                  source: opened.source, fetched: opened.fetched)
+            let session = try LedgerSession(store: opened.store)
+            let gate = Gate(pinnedRoot: ledgerRoot ?? opened.pinnedRoot)
+            return try gate.judge(session, requirement: GateRequirement.parse(require.isEmpty ? opened.configuredRequirement : require),
+                                  source: opened.source, fetched: opened.fetched)
         }
         if output.json {
             printData(CanonicalJSON.encode(verdict))

@@ -21,7 +21,11 @@ struct HookInstallCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "install",
         abstract: "Install the pre-push hook where git runs it (core.hooksPath honoured), chaining any hook already there.",
-        discussion: "Settings go into the product repository's git config: readiness.ledger, readiness.require, readiness.protect. Installing twice changes nothing.")
+        discussion: """
+            Settings go into the product repository's git config: readiness.ledger, readiness.require, readiness.protect, \
+            and readiness.ledgerRoot, the ledger's root commit, which pins it: the gate refuses a ledger with another root. \
+            The ledger must be reachable and its history must verify. Installing twice changes nothing.
+            """)
 
     @OptionGroup var repository: HookRepositoryOptions
 
@@ -39,8 +43,11 @@ struct HookInstallCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let installation = try HookInstallation(repositoryPath: repository.repo)
-            let changes = try installation.install(ledger: ledger, require: require.isEmpty ? nil : require,
+            // The hook judges only the ledger recorded here, so a ledger named by the environment is recorded too.
+            let named = ledger ?? ProcessInfo.processInfo.environment["READINESS_LEDGER"].flatMap { $0.isEmpty ? nil : $0 }
+            var changes = try installation.install(ledger: named, require: require.isEmpty ? nil : require,
                                                    protect: protect.isEmpty ? nil : protect)
+            changes += try installation.pinLedger()
             if changes.isEmpty {
                 print("The readiness hook is already installed at \(TerminalText.escape(installation.hookPath)) with these settings; nothing changed.")
             } else {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Git
 import Ledger
 
 /// `readiness init`: create a ledger repository from a Markdown checklist.
@@ -42,7 +41,8 @@ struct InitCommand: ParsableCommand {
             // The shipped checklist's tags live in a sidecar so its Markdown stays as shipped.
             if checklist == nil { imported.checklist = ShippedChecklist.applyingTags(to: imported.checklist) }
             for warning in imported.warnings { printWarning("\(source): \(warning)") }
-            let (identity, signer) = try SigningSetup.load(config: Config.global())
+            let author = try LedgerSession.globalWriter()
+            let (identity, signer) = (author.identity, author.signer)
             let root = try root.map { SigningKeyIdentity.ssh(try SSHKeyFile.publicKey(at: $0)) } ?? signer?.keyIdentity()
             let ledgerName = try FreeText.validateLine(name ?? imported.checklist.title, field: "ledger name")
             let blueprint = LedgerBlueprint(checklist: imported.checklist,

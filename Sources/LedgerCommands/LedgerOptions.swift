@@ -8,9 +8,9 @@ struct LedgerOptions: ParsableArguments {
         valueName: "path"))
     var ledger: String?
 
-    /// Opens the ledger these options name.
-    func open() throws -> LedgerStore {
-        try LedgerLocator.open(option: ledger)
+    /// Opens a session on the ledger these options name: found once, judged by one verifier.
+    func session() throws -> LedgerSession {
+        try LedgerSession.open(ledger: ledger)
     }
 }
 
@@ -26,8 +26,7 @@ struct SignatureOptions: ParsableArguments {
     var skipSignatures = false
 
     /// The verdict source these options ask for.
-    func verdicts(for store: LedgerStore) throws -> any SignatureVerdicts {
-        if skipSignatures { return SkippedSignatures() }
-        return try LedgerVerdicts(store: store, programs: VerificationPrograms(config: store.repository.config()))
+    func verdicts(for session: LedgerSession) throws -> any SignatureVerdicts {
+        try session.verdicts(skipSignatures: skipSignatures)
     }
 }

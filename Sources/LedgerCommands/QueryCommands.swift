@@ -16,8 +16,9 @@ struct HistoryCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let queries = try LedgerQueries(store: ledgerOptions.open())
-            let verdicts = try signatures.verdicts(for: queries.store)
+            let session = try ledgerOptions.session()
+            let queries = try LedgerQueries(store: session.store)
+            let verdicts = try signatures.verdicts(for: session)
             let views = try queries.history(of: item).map { EventView($0, signature: verdicts.verdict(for: $0.commit)) }
             if output.json {
                 printJSONArray(views.map(\.json))
@@ -50,8 +51,9 @@ struct BlameCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let queries = try LedgerQueries(store: ledgerOptions.open())
-            let verdicts = try signatures.verdicts(for: queries.store)
+            let session = try ledgerOptions.session()
+            let queries = try LedgerQueries(store: session.store)
+            let verdicts = try signatures.verdicts(for: session)
             let lines = try queries.blame(section: section).map { line in
                 Line(id: line.item.fullID, number: line.item.item.number, title: line.item.item.title, state: line.record.state,
                      event: line.event.map { EventView($0, signature: verdicts.verdict(for: $0.commit)) })
@@ -91,9 +93,10 @@ struct TimelineCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let queries = try LedgerQueries(store: ledgerOptions.open())
+            let session = try ledgerOptions.session()
+            let queries = try LedgerQueries(store: session.store)
             let filter = try queries.filter(since: since, until: until, person: by, section: section, item: item, action: action, tag: tag)
-            let verdicts = try signatures.verdicts(for: queries.store)
+            let verdicts = try signatures.verdicts(for: session)
             let events = queries.timeline(filter)
             func view(_ index: Int) -> EventView { EventView(events[index], signature: verdicts.verdict(for: events[index].commit)) }
             if output.json {
@@ -125,7 +128,7 @@ struct DiffCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let store = try ledgerOptions.open()
+            let store = try ledgerOptions.session().store
             let queries = try LedgerQueries(store: store)
             let old = try LedgerPoint.commit(for: from, in: store)
             let new = try to.map { try LedgerPoint.commit(for: $0, in: store) } ?? store.head()

@@ -18,7 +18,8 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let store = try ledgerOptions.open()
+            let session = try ledgerOptions.session()
+            let store = session.store
             let snapshot = try store.snapshot(at: asOf.map { try LedgerPoint.commit(for: $0, in: store) })
             let report = try StatusReport(snapshot: snapshot, lookup: EventLookup(store: store))
             if output.json {

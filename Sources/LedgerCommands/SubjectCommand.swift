@@ -16,8 +16,8 @@ struct SubjectCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let store = try ledgerOptions.open()
-            let report = try SubjectReport(store: store, query: person, verdicts: signatures.verdicts(for: store))
+            let session = try ledgerOptions.session()
+            let report = try SubjectReport(store: session.store, query: person, verdicts: signatures.verdicts(for: session))
             if output.json {
                 var writer = JSONWriter()
                 writer.write(report.json)

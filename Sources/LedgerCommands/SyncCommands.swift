@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Git
 import Ledger
 
 /// The remote option shared by pull, push and sync.
@@ -10,11 +9,10 @@ struct RemoteOptions: ParsableArguments {
 
     /// A sync of the ledger `options` name with this remote, signed as the configured git user.
     func sync(_ options: LedgerOptions) throws -> LedgerSync {
-        let store = try options.open()
-        let config = try store.repository.config()
-        let (identity, signer) = try SigningSetup.load(config: config)
-        return LedgerSync(store: store, remote: remote, identity: identity, signer: signer,
-                          credentials: GitCredentials.provider(), programs: try VerificationPrograms(config: config))
+        let session = try options.session()
+        let author = try session.writer()
+        return LedgerSync(store: session.store, remote: remote, identity: author.identity, signer: author.signer,
+                          credentials: GitCredentials.provider(), programs: session.programs)
     }
 }
 
@@ -43,7 +41,10 @@ struct CloneCommand: ParsableCommand {
         try reportingErrors {
             let target = path ?? Self.defaultPath(for: url)
             let (store, report) = try LedgerSync.clone(url: url, to: target, credentials: GitCredentials.provider())
-            print("cloned \(url) into \(store.path): \(report.commitsChecked) commits verified, head \(try store.head().abbreviated())")
+            // The clone pins the ledger it verified: its gate refuses a remote with another root.
+            let session = try LedgerSession(store: store)
+            let root = try session.pinRoot()
+            print("cloned \(url) into \(store.path): \(report.commitsChecked) commits verified, head \(try store.head().abbreviated()), root \(root) pinned as \(LedgerPin.configKey)")
         }
     }
 

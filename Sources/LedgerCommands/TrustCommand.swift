@@ -66,19 +66,19 @@ struct TrustRevokeCommand: ParsableCommand {
 
 /// Writes one trust change and says what it did.
 private func writeTrust(_ change: TrustChange, options: LedgerOptions) throws {
-    let store = try options.open()
-    let (identity, signer) = try SigningSetup.load(config: store.repository.config())
-    let result = try store.changeTrust(change, identity: identity, signer: signer)
+    let session = try options.session()
+    let author = try session.writer()
+    let result = try session.store.changeTrust(change, by: author)
     for entry in result.entries {
         print("\(change.action) \(TerminalText.escape(entry.principals.joined(separator: ","))) \(entry.key.fingerprint)")
     }
-    print("  commit \(result.commit.abbreviated()), \(signer.map { "signed with \($0.description)" } ?? "unsigned")")
+    print("  commit \(result.commit.abbreviated()), \(author.signer.map { "signed with \($0.description)" } ?? "unsigned")")
 }
 
 /// `readiness trust list`.
 struct TrustListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List the keys the ledger trusts at its head.")
+        commandName: "list", abstract: "List the keys the ledger trusts at its head (exit 21 when its history does not verify).")
 
     @OptionGroup var ledgerOptions: LedgerOptions
     @OptionGroup var output: OutputOptions
@@ -95,7 +95,10 @@ struct TrustListCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let snapshot = try ledgerOptions.open().snapshot()
+            // The trust of the verified state: a key that trusted itself in an unverified commit is not listed.
+            let session = try ledgerOptions.session()
+            try session.requireVerified(before: "list the trusted keys")
+            let snapshot = try session.store.snapshot()
             var rows = try snapshot.allowedSigners().entries.map { entry in
                 Row(principals: entry.principals, key: entry.key.fingerprint, type: entry.key.keyType,
                     validAfter: entry.options["valid-after"], validBefore: entry.options["valid-before"], namespaces: entry.options["namespaces"])

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Git
 import Ledger
 
 /// `readiness verify`: check the whole history for forged, untrusted or rewritten records.
@@ -20,7 +19,7 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .long, help: "Accept that the branch was rewritten since the last verification (checks everything).")
     var acceptRewrite = false
 
-    @Option(name: .long, help: ArgumentHelp("Only print the signature verdict of one commit (full hex id, or HEAD).", valueName: "commit"))
+    @Option(name: .long, help: ArgumentHelp("Only print the signature verdict of one commit (any revision: id, prefix, HEAD~2, main).", valueName: "commit"))
     var commit: String?
 
     @OptionGroup var ledgerOptions: LedgerOptions
@@ -28,13 +27,12 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let store = try ledgerOptions.open()
-            let verifier = LedgerVerifier(store: store, programs: try VerificationPrograms(config: store.repository.config()))
+            let session = try ledgerOptions.session()
             if let commit {
-                try verifyOne(commit, store: store, verifier: verifier)
+                try verifyOne(commit, session: session)
                 return
             }
-            let report = try verifier.verify(full: full, acceptRewrite: acceptRewrite)
+            let report = try session.verifier.verify(full: full, acceptRewrite: acceptRewrite)
             if output.json {
                 printData(CanonicalJSON.encode(report))
             } else {
@@ -53,16 +51,9 @@ struct VerifyCommand: ParsableCommand {
         }
     }
 
-    private func verifyOne(_ text: String, store: LedgerStore, verifier: LedgerVerifier) throws {
-        let id: ObjectID
-        if text == "HEAD" {
-            id = try store.head()
-        } else if let parsed = ObjectID(hex: text) {
-            id = parsed
-        } else {
-            throw LedgerError(.invalidInput, "'\(text)' is not a full commit id", hint: "give the 40-digit id, e.g. from `git rev-parse`")
-        }
-        let verdict = verifier.verificationStatus(of: id)
+    private func verifyOne(_ text: String, session: LedgerSession) throws {
+        let id = try session.store.resolveCommit(text)
+        let verdict = session.verifier.verificationStatus(of: id)
         if output.json {
             printData(CanonicalJSON.encode(verdict))
         } else {

@@ -97,7 +97,7 @@ enum SyncBenchmark {
         // The ledger API reads git config from this process's environment, as the CLI would.
         for key in ["HOME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM"] { setenv(key, world.environment[key] ?? "", 1) }
         let store = try LedgerStore.open(at: ledger)
-        let config = try store.repository.config()
+        let config = try Repository.open(at: ledger).config()
         let identity = try GitIdentity.load(from: config)
         let signer = try SignerFactory.makeSigner(identity.signing)
         let items = try store.snapshot().checklist.allItems.filter { $0.item.number != "11.5" }

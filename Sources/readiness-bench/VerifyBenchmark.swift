@@ -51,7 +51,8 @@ enum VerifyBenchmark {
         let blueprint = LedgerBlueprint(checklist: checklist, settings: LedgerSettings(name: "bench"), root: try signer.keyIdentity(), email: email)
         let store = try LedgerStore.create(at: ledger, blueprint: blueprint, identity: identity, signer: signer,
                                            environment: ["GIT_COMMITTER_DATE": "@\(start) +0000"])
-        let repository = store.repository
+        // The generator writes commits directly, the way a fast importer would; it is a benchmark tool, not a ledger writer.
+        let repository = try Repository.open(at: ledger)
         var head = try store.head()
         var tree = try repository.commit(head).treeID
         let items = checklist.allItems

@@ -33,16 +33,16 @@ final class GateVerdictTests: XCTestCase {
         // `readiness waive` refuses a past --until; the library records what it is given.
         _ = try store.record(.waive(reason: "WAF kommer i Q3", until: "2001-01-01"), item: "1.2", identity: identity, signer: signer)
 
-        let onTheDay = try Gate(today: "2001-01-01").judge(store, requirement: .sections(["1"]), source: "test", fetched: false)
+        let onTheDay = try Gate(today: "2001-01-01").judge(LedgerSession(store: store), requirement: .sections(["1"]), source: "test", fetched: false)
         XCTAssertTrue(onTheDay.passed, "a waiver holds through its until-day: \(onTheDay.missing)")
 
-        let dayAfter = try Gate(today: "2001-01-02").judge(store, requirement: .sections(["1"]), source: "test", fetched: false)
+        let dayAfter = try Gate(today: "2001-01-02").judge(LedgerSession(store: store), requirement: .sections(["1"]), source: "test", fetched: false)
         XCTAssertFalse(dayAfter.passed)
         XCTAssertEqual(dayAfter.missing.map(\.number), ["1.2"])
         XCTAssertEqual(dayAfter.missing.first?.state, .waived)
         XCTAssertEqual(dayAfter.missing.first?.stateDescription, "waiver expired 2001-01-01")
 
-        let now = try Gate().judge(store, requirement: .sections(["sikkerhet"]), source: "test", fetched: false)
+        let now = try Gate().judge(LedgerSession(store: store), requirement: .sections(["sikkerhet"]), source: "test", fetched: false)
         XCTAssertEqual(now.missing.map(\.id), ["sikkerhet/waf-web-application-firewall-satt-opp"])
         XCTAssertEqual(now.requiredItems, 6)
     }
@@ -71,8 +71,8 @@ final class GateVerdictTests: XCTestCase {
         XCTAssertEqual(try checklist.resolveSection("Overvåking").id, "overvaking-og-logging")
     }
 
-    func testHeadSignedByAnUntrustedKeyFailsTheHeadCheck() throws {
-        try HeadSignatureCheck().verifyHead(of: store, snapshot: store.snapshot())
+    func testHeadSignedByAnUntrustedKeyFailsTheHistoryCheck() throws {
+        try LedgerSession(store: store).requireVerified(before: "judge the gate")
         let stranger = try NativeEd25519Signer(privateKeyFile: directory.makeKey("stranger"))
         let head = try store.head()
         let snapshot = try store.snapshot(at: head)
@@ -85,7 +85,7 @@ final class GateVerdictTests: XCTestCase {
         let forged = try writer.writeCommit(tree: tree, parents: [head], message: "check 1.1\n", time: (Int64(Date().timeIntervalSince1970), 0))
         try store.repository.compareAndSwapReference(store.branch, to: forged, expecting: head, message: "forged")
 
-        XCTAssertThrowsError(try Gate().judge(store, requirement: .all, source: "test", fetched: false)) { error in
+        XCTAssertThrowsError(try Gate().judge(LedgerSession(store: store), requirement: .all, source: "test", fetched: false)) { error in
             XCTAssertEqual((error as? LedgerError)?.kind, .verificationFailed)
             XCTAssertTrue((error as? LedgerError)?.message.contains("is not in trust/allowed_signers") ?? false, "\(error)")
         }
@@ -97,7 +97,7 @@ final class GateVerdictTests: XCTestCase {
         let writer = SignedCommitWriter(repository: store.repository, identity: identity, signer: nil)
         let unsigned = try writer.writeCommit(tree: snapshot.commit.treeID, parents: [head], message: "unsigned\n", time: (Int64(Date().timeIntervalSince1970), 0))
         try store.repository.compareAndSwapReference(store.branch, to: unsigned, expecting: head, message: "unsigned")
-        XCTAssertThrowsError(try HeadSignatureCheck().verifyHead(of: store, snapshot: store.snapshot())) { error in
+        XCTAssertThrowsError(try LedgerSession(store: store).requireVerified(before: "judge the gate")) { error in
             XCTAssertEqual((error as? LedgerError)?.exitCode, 21)
         }
 
@@ -105,7 +105,7 @@ final class GateVerdictTests: XCTestCase {
                                           blueprint: LedgerBlueprint(checklist: snapshot.checklist, settings: LedgerSettings(name: "Open", allowUnsigned: true),
                                                                      root: nil, email: identity.email),
                                           identity: identity, signer: nil)
-        XCTAssertNoThrow(try HeadSignatureCheck().verifyHead(of: open, snapshot: open.snapshot()))
+        XCTAssertNoThrow(try LedgerSession(store: open).requireVerified(before: "judge the gate"))
     }
 
     func testUnsignedHeadThatAllowsUnsignedItselfStillFails() throws {
@@ -118,7 +118,7 @@ final class GateVerdictTests: XCTestCase {
         let unsigned = try writer.writeCommit(tree: tree, parents: [head], message: "open the gate\n", time: (Int64(Date().timeIntervalSince1970), 0))
         try store.repository.compareAndSwapReference(store.branch, to: unsigned, expecting: head, message: "unsigned")
         XCTAssertTrue(try store.snapshot().settings.allowUnsigned)
-        XCTAssertThrowsError(try HeadSignatureCheck().verifyHead(of: store, snapshot: store.snapshot())) { error in
+        XCTAssertThrowsError(try LedgerSession(store: store).requireVerified(before: "judge the gate")) { error in
             XCTAssertEqual((error as? LedgerError)?.exitCode, 21, "\(error)")
         }
     }

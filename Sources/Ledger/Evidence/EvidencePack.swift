@@ -25,8 +25,9 @@ public enum EvidencePack {
             }
         }
         let selection = try EvidenceSelection(store: store, request: request)
-        // Every commit in range gets a verdict (no budget): an evidence pack is complete or absent.
-        let verdicts = try LedgerVerdicts(store: store, programs: programs, budget: .max)
+        // Every commit in range gets its verdict from the verified state of the whole history.
+        let verifier = LedgerVerifier(store: store, programs: programs)
+        let verdicts = LedgerVerdicts(verifier: verifier, state: try verifier.verifiedState())
         let content = try EvidenceContent(selection: selection, verdicts: verdicts.verdict(for:))
         let signers = try AuditAllowedSigners.build(selection: selection)
         var files: [String: Data] = [

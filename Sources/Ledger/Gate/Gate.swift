@@ -41,18 +41,20 @@ public struct GateVerdict: Codable, Sendable {
     public var missing: [Missing]
 }
 
-/// Judges one ledger state against a requirement. Reads one tree: settings, definition and
-/// the required items' files; its cost does not grow with history.
+/// Judges one ledger state against a requirement. Nothing is read from a ledger whose whole
+/// history does not verify, or whose root is not the pinned one; then one tree is read
+/// (settings, definition and the required items' files), so with a warm verification cache its
+/// cost does not grow with history.
 public struct Gate {
-    /// Decides whether the head can be trusted before anything is read from it.
-    public var verifier: any HeadVerifier
     /// Today's date, UTC, `YYYY-MM-DD`.
     public var today: String
+    /// The root commit the ledger must have (hex, full or an unambiguous prefix); nil: not pinned.
+    public var pinnedRoot: String?
 
-    /// Creates a gate with `verifier` judging waivers against `today` (default: the current UTC day).
-    public init(verifier: any HeadVerifier = HeadSignatureCheck(), today: String = Gate.currentDay()) {
-        self.verifier = verifier
+    /// Creates a gate judging waivers against `today` (default: the current UTC day).
+    public init(today: String = Gate.currentDay(), pinnedRoot: String? = nil) {
         self.today = today
+        self.pinnedRoot = pinnedRoot
     }
 
     /// The current UTC day as `YYYY-MM-DD`.
@@ -60,13 +62,15 @@ public struct Gate {
         String(CommitTime.iso8601(Int64(date.timeIntervalSince1970)).prefix(10))
     }
 
-    /// Verifies the head of `store`, then judges it. `source`/`fetched` are reported as given.
-    /// Throws `.verificationFailed` when the head fails verification and `.unknownItem` for an
-    /// unknown section; a blocked gate is not an error but a verdict with `passed == false`.
-    public func judge(_ store: LedgerStore, requirement: GateRequirement, source: String, fetched: Bool) throws -> GateVerdict {
-        let snapshot = try store.snapshot()
-        try verifier.verifyHead(of: store, snapshot: snapshot)
-        return try judge(snapshot, requirement: requirement, source: source, fetched: fetched)
+    /// Judges the ledger of `session` at its head once the one judge has accepted it: throws
+    /// `.verificationFailed` (exit 21) for a history that does not verify or a ledger that is not
+    /// the pinned one, and `.unknownItem` for an unknown section; a blocked gate is not an
+    /// error but a verdict with `passed == false`.
+    public func judge(_ session: LedgerSession, requirement: GateRequirement, source: String, fetched: Bool) throws -> GateVerdict {
+        let state = try session.verifiedState()
+        try LedgerPin.check(roots: state.roots, pinned: pinnedRoot, source: source)
+        try state.requireVerified(before: "judge the gate", ledger: source)
+        return try judge(session.store.snapshot(at: state.head), requirement: requirement, source: source, fetched: fetched)
     }
 
     /// Judges `snapshot` without verifying it.

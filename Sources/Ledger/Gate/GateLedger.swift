@@ -2,7 +2,8 @@ import Crypto
 import Foundation
 import Git
 
-/// The ledger state a gate judges: the store to read and where its state came from.
+/// The ledger state a gate judges: the store to read, where its state came from, and what the
+/// product repository (or the ledger clone) says about it: required sections and the pinned root.
 public struct GateLedger {
     /// The opened ledger (a local ledger, or the product repository's mirror of a remote one).
     public let store: LedgerStore
@@ -10,6 +11,11 @@ public struct GateLedger {
     public let source: String
     /// True when the state was fetched from a remote just now.
     public let fetched: Bool
+    /// `readiness.require` of the product repository you stand in (empty: none set).
+    public var configuredRequirement: [String] = []
+    /// The root commit the ledger must have: `readiness.ledgerRoot` of the product repository,
+    /// else of the ledger repository itself (a clone records it); nil when nothing pins it.
+    public var pinnedRoot: String?
 
     /// The default bound on fetching a remote ledger, in seconds.
     public static let defaultFetchTimeout: TimeInterval = 20
@@ -40,21 +46,29 @@ public struct GateLedger {
         let bound = try timeout.map { try fetchTimeout(String($0), source: "--fetch-timeout") } ?? configuredTimeout ?? defaultFetchTimeout
         let configuredLedger = try config?.string("readiness.ledger")
         let raw = nonEmpty(option) ?? nonEmpty(environment["READINESS_LEDGER"]) ?? nonEmpty(configuredLedger)
+        var opened: GateLedger
         if let raw, isURL(raw) {
-            return try mirror(url: raw, product: product, timeout: bound, environment: environment)
+            opened = try mirror(url: raw, product: product, timeout: bound, environment: environment)
+        } else {
+            let path = try LedgerLocator.locate(option: option, environment: environment, currentDirectory: currentDirectory).path
+            let local = try LedgerStore.open(at: path)
+            let remotes = try local.repository.remotes()
+            if let remote = remotes.first(where: { $0.name == "origin" }) ?? remotes.first {
+                var url = remote.url
+                if !isURL(url) && !url.hasPrefix("/") {
+                    let base = local.repository.workingDirectory ?? local.repository.gitDirectory
+                    url = URL(fileURLWithPath: base).appendingPathComponent(url).standardizedFileURL.path
+                }
+                opened = try mirror(url: url, product: product, timeout: bound, environment: environment)
+                opened.pinnedRoot = try local.repository.config().string(LedgerPin.configKey)
+            } else {
+                opened = GateLedger(store: local, source: path, fetched: false)
+                opened.pinnedRoot = try local.repository.config().string(LedgerPin.configKey)
+            }
         }
-        let path = try LedgerLocator.locate(option: option, environment: environment, currentDirectory: currentDirectory).path
-        let local = try LedgerStore.open(at: path)
-        let remotes = try local.repository.remotes()
-        guard let remote = remotes.first(where: { $0.name == "origin" }) ?? remotes.first else {
-            return GateLedger(store: local, source: path, fetched: false)
-        }
-        var url = remote.url
-        if !isURL(url) && !url.hasPrefix("/") {
-            let base = local.repository.workingDirectory ?? local.repository.gitDirectory
-            url = URL(fileURLWithPath: base).appendingPathComponent(url).standardizedFileURL.path
-        }
-        return try mirror(url: url, product: product, timeout: bound, environment: environment)
+        opened.configuredRequirement = try config?.strings("readiness.require") ?? []
+        if let pinned = try config?.string(LedgerPin.configKey) { opened.pinnedRoot = pinned }
+        return opened
     }
 
     /// True for what git would treat as a remote address rather than a local path:

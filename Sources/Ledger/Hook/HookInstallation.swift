@@ -59,6 +59,31 @@ public struct HookInstallation {
         }
     }
 
+    // MARK: - Pinning
+
+    /// Pins the ledger the hook judges to its root commit (`readiness.ledgerRoot`): fetches it
+    /// as the gate does, requires its whole history to verify, and records its root. Refuses
+    /// (exit 21) when another root is pinned already. Returns one line per change.
+    public func pinLedger(timeout: TimeInterval? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [String] {
+        var scrubbed = environment
+        scrubbed["READINESS_LEDGER"] = nil
+        let opened = try GateLedger.open(option: nil, timeout: timeout, environment: scrubbed, currentDirectory: workingDirectory ?? gitDirectory)
+        let session = try LedgerSession(store: opened.store, environment: scrubbed)
+        let state = try session.verifiedState()
+        try state.requireVerified(before: "pin the ledger", ledger: opened.source)
+        guard state.roots.count == 1 else {
+            throw LedgerError(.verificationFailed, "\(opened.source) has \(state.roots.count) root commits, so it has no single identity to pin")
+        }
+        let root = state.roots[0].hex
+        let config = try repository.config()
+        if let pinned = try config.string(LedgerPin.configKey), !pinned.isEmpty {
+            try LedgerPin.check(roots: state.roots, pinned: pinned, source: opened.source)
+            return []
+        }
+        try config.set(LedgerPin.configKey, root)
+        return ["set \(LedgerPin.configKey) = \(root) (the root commit of \(opened.source))"]
+    }
+
     // MARK: - Install
 
     /// Installs the hook and records the settings given (nil leaves a setting as it is).

@@ -1,26 +1,101 @@
 import Foundation
 import Git
 
+/// A commit's time as git writes it: seconds since the epoch and the zone offset in minutes.
+typealias CommitStamp = (seconds: Int64, offsetMinutes: Int32?)
+
+/// What a signed write puts on the ledger branch: everything but the signature and the time.
+struct PlannedCommit<Value> {
+    /// The new tree.
+    var tree: ObjectID
+    /// The parents: the head, and for a merge the other side.
+    var parents: [ObjectID]
+    /// Subject, body and trailers.
+    var message: LedgerCommitMessage
+    /// What the caller wants back when the write lands.
+    var value: Value
+}
+
+/// Who writes: the identity on the commit, the signer (nil: unsigned, where the ledger allows
+/// it), the programs that check signatures, and the environment (`GIT_COMMITTER_DATE`).
+public struct LedgerAuthor {
+    /// `user.name` and `user.email` and the signing settings.
+    public var identity: GitIdentity
+    /// The signer; nil writes unsigned commits, which only a ledger allowing them accepts.
+    public var signer: (any Signer)?
+    /// ssh-keygen and gpg for checking non-Ed25519 signatures.
+    public var programs: VerificationPrograms
+    /// The environment the commit time is read from, as git reads it.
+    public var environment: [String: String]
+
+    /// An author signing with `signer` as `identity`.
+    public init(identity: GitIdentity, signer: (any Signer)?, programs: VerificationPrograms = VerificationPrograms(),
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.identity = identity
+        self.signer = signer
+        self.programs = programs
+        self.environment = environment
+    }
+}
+
 extension LedgerStore {
     /// How often a lost compare-and-swap is retried before giving up.
     static let maximumAttempts = 64
 
-    /// The one write path of the ledger: reads the head, lets `build` write a commit on it (the
-    /// object only), then moves the branch from that head to the commit with a compare-and-swap.
-    /// When another writer moved the branch first, `build` runs again on the new head, so every
-    /// check it makes (state, trust) is made against the parent the commit really gets.
-    /// Anything `build` throws aborts the write with nothing moved.
-    func commitOnHead<Value>(_ build: (_ head: ObjectID, _ snapshot: LedgerSnapshot) throws -> (commit: ObjectID, value: Value))
+    /// The one signed-write sequence of the ledger, for item, trust and definition changes and
+    /// merges alike. Each attempt:
+    /// 1. refuses (exit 21) a head whose history does not verify: nothing is built on it;
+    /// 2. refuses, before signing, a key the verifier would not accept for this author at the
+    ///    time the new commit will carry (the verifier's own rule, judged under every parent);
+    /// 3. lets `plan` say what to write on the head at the commit's time, signs and writes the commit object;
+    /// 4. has the verifier judge the new commit exactly as `verify` will, and refuses it if it
+    ///    finds anything (the object stays unreferenced, the branch does not move);
+    /// 5. moves the branch from the head to the commit with a compare-and-swap; when another
+    ///    writer got there first, everything runs again on the new head.
+    /// Anything thrown aborts the write with nothing moved.
+    func writeSigned<Value>(by author: LedgerAuthor, action: String,
+                            plan: (_ head: ObjectID, _ snapshot: LedgerSnapshot, _ time: CommitStamp) throws -> PlannedCommit<Value>)
         throws -> (commit: ObjectID, value: Value, retries: Int) {
+        let verifier = LedgerVerifier(store: self, programs: author.programs)
+        let writer = SignedCommitWriter(repository: repository, identity: author.identity, signer: author.signer)
+        let key = try author.signer?.keyIdentity()
         for attempt in 0..<Self.maximumAttempts {
-            let head = try head()
-            let built = try build(head, try snapshot(at: head))
-            if try moveBranch(to: built.commit, from: head, attempt: attempt) {
-                return (built.commit, built.value, attempt)
+            let state = try verifier.verifiedState()
+            try state.requireVerified(before: action, ledger: path)
+            let head = state.head
+            let snapshot = try snapshot(at: head)
+            let time = try CommitTime.now(environment: author.environment)
+            let planned = try plan(head, snapshot, time)
+            try requireSignable(author, key: key, parents: planned.parents, time: time.seconds, settings: snapshot.settings, verifier: verifier)
+            let commit = try writer.writeCommit(tree: planned.tree, parents: planned.parents, message: planned.message.text, time: time)
+            if let problem = try verifier.checkNewCommit(commit).first {
+                throw LedgerError(.verificationFailed, "refusing to \(action): the commit would fail verification (\(problem.kind.rawValue): \(problem.reason)); nothing was written",
+                                  hint: problem.kind == .futureDated || problem.kind == .timeWentBackwards
+                                      ? "check this machine's clock and GIT_COMMITTER_DATE" : "run `readiness verify` to see the ledger's state")
+            }
+            if try moveBranch(to: commit, from: head, attempt: attempt) {
+                verifier.recordVerified(commit, roots: state.roots)
+                return (commit, planned.value, attempt)
             }
         }
         throw LedgerError(.storage, "the ledger branch kept moving; gave up after \(Self.maximumAttempts) attempts",
                           hint: "try again; if it persists, look for a process rewriting \(branch)")
+    }
+
+    /// Refuses, before anything is signed, a missing signer where signatures are required and a
+    /// key the verifier would not accept.
+    private func requireSignable(_ author: LedgerAuthor, key: SigningKeyIdentity?, parents: [ObjectID], time: Int64,
+                                 settings: LedgerSettings, verifier: LedgerVerifier) throws {
+        guard let signer = author.signer else {
+            if settings.allowUnsigned { return }
+            throw LedgerError(.signing, "no signing key configured and this ledger requires signed sign-offs",
+                              hint: "configure signing as for `git commit -S`: git config --global gpg.format ssh; git config --global user.signingkey ~/.ssh/id_ed25519")
+        }
+        guard let key else {
+            throw LedgerError(.untrustedKey, "cannot tell which key \(signer.description) signs with, so cannot check it is trusted",
+                              hint: "use an SSH key file or an OpenPGP key gpg can list")
+        }
+        try verifier.requireSignable(key, email: author.identity.email, parents: parents, time: time)
     }
 
     /// Tries to move the branch; false when another writer got there first (the caller rebuilds).

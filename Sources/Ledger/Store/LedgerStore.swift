@@ -4,8 +4,8 @@ import Git
 /// A ledger repository opened for reading and writing. The branch head is the only state;
 /// everything else is derived from the commits it reaches.
 public final class LedgerStore {
-    /// The underlying repository.
-    public let repository: Repository
+    /// The underlying repository; only the Ledger module reaches through it.
+    let repository: Repository
     /// The full name of the ledger branch (`refs/heads/main`).
     public let branch: String
     /// The path the ledger was opened from, as given.
@@ -59,6 +59,15 @@ public final class LedgerStore {
     /// The ledger as of `commit`, or as of the head.
     public func snapshot(at commit: ObjectID? = nil) throws -> LedgerSnapshot {
         try LedgerSnapshot(repository: repository, commitID: commit ?? head())
+    }
+
+    /// The commit a revision names (an id, a prefix, `HEAD~2`, a branch), as git resolves it.
+    public func resolveCommit(_ revision: String) throws -> ObjectID {
+        guard let commit = try repository.resolveCommit(revision) else {
+            throw LedgerError(.invalidInput, "'\(revision)' names no commit of \(path)",
+                              hint: "give a commit id, a unique prefix of one, or a revision such as HEAD~1")
+        }
+        return commit
     }
 
     /// The folder under the git directory for derived data, created on demand.

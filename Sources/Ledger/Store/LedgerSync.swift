@@ -124,9 +124,17 @@ public struct LedgerSync {
 
     /// Fetches, verifies and merges the remote's branch into the ledger's (fast-forward when
     /// possible, else a signed merge commit). Never drops a local commit.
+    /// Refuses (exit 21) when the ledger's own history does not verify: nothing is merged into,
+    /// or published from, a history the verifier rejects.
     public func pull() throws -> PullOutcome {
+        let verifier = LedgerVerifier(store: store, programs: programs)
+        let state = try verifier.verifiedState()
+        try state.requireVerified(before: "pull from \(remote)", ledger: store.path)
         guard let tip = try fetch() else { return .upToDate }
-        return try merge(tip)
+        let outcome = try merge(tip)
+        // The fetched commits were verified on top of the verified head: the tip is verified too.
+        if case let .fastForward(head) = outcome { verifier.recordVerified(head, roots: state.roots) }
+        return outcome
     }
 
     /// Merges the (verified) commit `theirs` into the ledger branch.
@@ -141,24 +149,20 @@ public struct LedgerSync {
             }
             break
         }
-        let key = try signer?.keyIdentity()
-        let writer = SignedCommitWriter(repository: repository, identity: identity, signer: signer)
-        let written = try store.commitOnHead { head, snapshot in
-            try store.requireSigner(signer, key: key, identity: identity, snapshot: snapshot)
+        let author = LedgerAuthor(identity: identity, signer: signer, programs: programs)
+        let written = try store.writeSigned(by: author, action: "merge \(remote)") { head, _, _ in
             guard let base = try repository.mergeBase(head, theirs) else {
                 throw LedgerError(.conflict, "the remote's ledger shares no history with \(store.path)",
                                   hint: "it is a different ledger; clone it separately")
             }
             let merged = try mergedTree(ours: head, theirs: theirs, base: base)
-            let time = try CommitTime.now()
             var trailers: [(String, String)] = [("Action", LedgerMerge.action)]
             trailers += merged.resolved.map { ("Item", $0) }
             let message = LedgerCommitMessage(
                 action: LedgerMerge.action, subjectID: remote,
                 title: merged.resolved.isEmpty ? "join concurrent sign-offs" : "join concurrent sign-offs, \(merged.resolved.count) item(s) changed on both sides",
                 body: "", trailers: trailers)
-            let commit = try writer.writeCommit(tree: merged.tree, parents: [head, theirs], message: message.text, time: time)
-            return (commit, merged.resolved)
+            return PlannedCommit(tree: merged.tree, parents: [head, theirs], message: message, value: merged.resolved)
         }
         return .merged(written.commit, resolved: written.value)
     }
@@ -224,6 +228,7 @@ public struct LedgerSync {
     /// race), fetches, verifies, merges and tries again, up to `attempts` times.
     public func push(attempts: Int = 16) throws -> PushReport {
         let url = try url()
+        try LedgerVerifier(store: store, programs: programs).verifiedState().requireVerified(before: "push to \(remote)", ledger: store.path)
         var pulls: [PullOutcome] = []
         for attempt in 0..<attempts {
             let head = try store.head()

@@ -43,19 +43,18 @@ extension LedgerStore {
     /// sign the ledger afterwards. Nothing is written when a check fails.
     public func changeTrust(_ change: TrustChange, identity: GitIdentity, signer: (any Signer)?,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RecordedTrustChange {
-        let writer = SignedCommitWriter(repository: repository, identity: identity, signer: signer)
-        let key = try signer?.keyIdentity()
-        let written = try commitOnHead { head, snapshot in
-            try requireSigner(signer, key: key, identity: identity, snapshot: snapshot)
+        try changeTrust(change, by: LedgerAuthor(identity: identity, signer: signer, environment: environment))
+    }
+
+    /// Changes the trust files through the one signed-write sequence (`writeSigned`).
+    public func changeTrust(_ change: TrustChange, by author: LedgerAuthor) throws -> RecordedTrustChange {
+        let written = try writeSigned(by: author, action: change.action) { head, snapshot, _ in
             var allowed = try snapshot.allowedSigners()
             let touched = try Self.apply(change, to: &allowed, openPGP: snapshot.openPGPSigners())
             let tree = try repository.updatedTree(snapshot.commit.treeID, applying: [
                 .write(path: LedgerLayout.allowedSignersPath, contents: Data(allowed.serialized().utf8)),
             ])
-            let message = Self.trustMessage(change, entries: touched)
-            let commit = try writer.writeCommit(tree: tree, parents: [head], message: message.text,
-                                                time: try CommitTime.now(environment: environment))
-            return (commit, (touched, allowed))
+            return PlannedCommit(tree: tree, parents: [head], message: Self.trustMessage(change, entries: touched), value: (touched, allowed))
         }
         return RecordedTrustChange(commit: written.commit, entries: written.value.0, allowedSigners: written.value.1)
     }

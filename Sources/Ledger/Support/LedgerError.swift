@@ -1,3 +1,5 @@
+import Git
+
 /// Every error the Ledger module reports to a person: one line saying what was wrong,
 /// an optional hint saying what to do, and a kind that maps to a distinct exit code.
 public struct LedgerError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -37,6 +39,15 @@ public struct LedgerError: Error, CustomStringConvertible, Equatable, Sendable {
         self.kind = kind
         self.message = message
         self.hint = hint
+    }
+
+    /// A storage error (exit 10) carrying the message of a libgit2 or file-system failure.
+    public init(storageFailure error: any Error) {
+        if let error = error as? GitError {
+            self.init(.storage, error.message)
+        } else {
+            self.init(.storage, "\(error)")
+        }
     }
 
     /// The message, then the hint on the same line, as printed to a person.

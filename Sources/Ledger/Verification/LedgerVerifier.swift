@@ -11,10 +11,15 @@ import Git
 ///   (trust on first use); so `init --root KEY` must be signed by KEY.
 /// - Key validity (`valid-after`/`valid-before`) is checked at the commit's committer time, as
 ///   `git verify-commit` does.
-/// - A committer time may be earlier than a parent's by at most `clockSkew` seconds.
+/// - A committer time may be earlier than a parent's by at most `clockSkew` seconds, and later
+///   than the verifier's clock by at most `clockSkew` seconds (`futureDated` otherwise).
 /// - Incremental runs check only commits not reachable from the last clean verified head.
+///
+/// Every path that decides (verify, the gate, every writer, pull, clone, evidence) asks this
+/// type: `verifiedState()` for the history, `requireSignable` and `checkNewCommit` for a write.
 public final class LedgerVerifier {
-    /// How far a commit's time may lie before its parent's (clocks of two signers disagree a little).
+    /// How far a commit's time may lie before its parent's, or after the verifier's clock
+    /// (clocks of two machines disagree a little): five minutes.
     public static let clockSkew: Int64 = 300
 
     private let store: LedgerStore
@@ -22,16 +27,20 @@ public final class LedgerVerifier {
     private let crypto: SignatureCrypto
     private let trust: TrustContextCache
     private let data: LedgerDataCache
+    private let clock: @Sendable () -> Int64
     private var commits: [ObjectID: Commit] = [:]
     private var introducers: [ObjectID: ObjectID] = [:]
 
-    /// A verifier of `store`, falling back on `programs` for non-Ed25519 SSH and OpenPGP signatures.
-    public init(store: LedgerStore, programs: VerificationPrograms = VerificationPrograms()) {
+    /// A verifier of `store`, falling back on `programs` for non-Ed25519 SSH and OpenPGP
+    /// signatures; `clock` (seconds since the epoch) is what "the future" is judged against.
+    public init(store: LedgerStore, programs: VerificationPrograms = VerificationPrograms(),
+                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         self.store = store
         repository = store.repository
         crypto = SignatureCrypto(programs: programs)
         trust = TrustContextCache(repository: store.repository)
         data = LedgerDataCache(repository: store.repository)
+        self.clock = clock
     }
 
     /// The signature status of one commit, judged as `verify` judges it. Never throws: an
@@ -54,7 +63,7 @@ public final class LedgerVerifier {
         var problems: [VerificationProblem] = []
         var hiding: [ObjectID] = []
         var since: String?
-        if let last = VerifiedHead.read(store) {
+        if let last = VerifiedHead.read(store)?.head {
             if last == head {
                 if !full { return VerificationReport(head: head.hex, since: last.hex, full: false, commitsChecked: 0, problems: []) }
             } else if try repository.contains(last), try repository.isDescendant(head, of: last) {
@@ -70,8 +79,98 @@ public final class LedgerVerifier {
         }
         let checked = try checkCommits(from: head, hiding: hiding)
         problems += checked.problems
-        if problems.isEmpty { try VerifiedHead.write(head, to: store) }
+        if problems.isEmpty { try VerifiedHead.write(head, roots: try roots(of: checked, below: hiding.first), to: store) }
         return VerificationReport(head: head.hex, since: since, full: hiding.isEmpty, commitsChecked: checked.count, problems: problems)
+    }
+
+    /// The verified state of the ledger: its head, and the newest commit on the head's
+    /// first-parent line whose whole history verifies. Starts from the cached verified commit
+    /// when the head still descends from it (else checks everything), and moves the cache
+    /// forward to the verified commit; a rewritten branch is judged in full but leaves the
+    /// cache alone, so `verify` still reports the rewrite.
+    public func verifiedState() throws -> VerifiedState {
+        let head = try store.head()
+        let cached = VerifiedHead.read(store)
+        var base: ObjectID?
+        var rewritten = false
+        if let cached {
+            if cached.head == head, !cached.roots.isEmpty {
+                return VerifiedState(head: head, verified: head, roots: cached.roots, problems: [], unverified: [], rewritten: false)
+            }
+            if try repository.contains(cached.head), try cached.head == head || repository.isDescendant(head, of: cached.head) {
+                base = cached.head
+            } else {
+                rewritten = true
+            }
+        }
+        let checked = try checkCommits(from: head, hiding: base.map { [$0] } ?? [])
+        let roots = try roots(of: checked, below: base)
+        // A commit is tainted when it, or any commit below it that was checked, has a problem.
+        let bad = Set(checked.problems.map(\.commit))
+        var tainted = Set<ObjectID>()
+        for entry in checked.order where bad.contains(entry.id.hex) || entry.parents.contains(where: tainted.contains) {
+            tainted.insert(entry.id)
+        }
+        var verified: ObjectID? = head
+        while let candidate = verified, tainted.contains(candidate) {
+            verified = try commit(candidate).parentIDs.first
+        }
+        if let verified, !rewritten, verified != cached?.head || cached?.roots.isEmpty == true {
+            // Derived state: a read-only ledger (an auditor's copy) is judged all the same.
+            try? VerifiedHead.write(verified, roots: roots, to: store)
+        }
+        return VerifiedState(head: head, verified: verified, roots: roots, problems: checked.problems,
+                             unverified: Set(checked.order.map(\.id)).intersection(tainted), rewritten: rewritten)
+    }
+
+    /// The root commits of the history `checked` covers, with those of `base` (from the cache,
+    /// or found by a walk when an older cache did not record them).
+    private func roots(of checked: CheckedCommits, below base: ObjectID?) throws -> [ObjectID] {
+        var roots = checked.order.filter(\.parents.isEmpty).map(\.id)
+        if let base {
+            if let cached = VerifiedHead.read(store), cached.head == base, !cached.roots.isEmpty {
+                roots += cached.roots
+            } else {
+                let walk = try RevisionWalk(repository: repository, from: [base], hiding: [], order: .time)
+                while let id = walk.next() {
+                    if try commit(id).parentIDs.isEmpty { roots.append(id) }
+                }
+                if let failure = walk.failure { throw failure }
+            }
+        }
+        return Array(Set(roots)).sorted { $0.hex < $1.hex }
+    }
+
+    /// Refuses, before anything is signed, a key that may not sign a child of `parents` as
+    /// `email` at `time`: the verifier's own rule (trust files of every parent, principal,
+    /// validity window at the commit's time), so a writer never signs what `verify` rejects.
+    public func requireSignable(_ key: SigningKeyIdentity, email: String, parents: [ObjectID], time: Int64) throws {
+        for parent in parents {
+            let context: TrustContext
+            switch try trust.context(ofTree: try commit(parent).treeID) {
+            case let .success(value): context = value
+            case let .failure(error):
+                throw LedgerError(.verificationFailed, "the trust files of \(parent.abbreviated()) cannot be read: \(error.message)",
+                                  hint: "run `readiness verify` to find the commit that damaged them")
+            }
+            let verdict = TrustJudge.judgeKey(key, context: context, email: email, time: Date(timeIntervalSince1970: TimeInterval(time)))
+            guard verdict.isGood else {
+                throw LedgerError(.untrustedKey, "this ledger does not accept your signature: \(verdict.reason)",
+                                  hint: "ask a trusted signer to run `readiness trust add \(email) KEYFILE`, or sign with the key and e-mail trusted for you")
+            }
+        }
+    }
+
+    /// Records `commit`, just written on a verified head and checked by `checkNewCommit`, as
+    /// the newest verified commit, so the next command starts from it.
+    func recordVerified(_ commit: ObjectID, roots: [ObjectID]) {
+        try? VerifiedHead.write(commit, roots: roots, to: store)
+    }
+
+    /// Every problem of the commit `id`, written but not yet on the branch, judged exactly as
+    /// `verify` will judge it once it is: the writer's last check before moving the branch.
+    public func checkNewCommit(_ id: ObjectID) throws -> [VerificationProblem] {
+        try checkCommits(from: id, hiding: try commit(id).parentIDs).problems
     }
 
     /// Verifies the commits reachable from `tip` but not from `hiding` (commits fetched from a
@@ -80,9 +179,15 @@ public final class LedgerVerifier {
         try checkCommits(from: tip, hiding: hiding).problems
     }
 
-    /// Every problem of the commits reachable from `head` but not from `hiding`, parents first.
-    private func checkCommits(from head: ObjectID, hiding: [ObjectID]) throws -> (problems: [VerificationProblem], count: Int) {
+    /// What one walk checked: the commits in walk order (parents first) and their problems.
+    private struct CheckedCommits {
+        var order: [(id: ObjectID, parents: [ObjectID])] = []
         var problems: [VerificationProblem] = []
+        var count: Int { order.count }
+    }
+
+    /// Every problem of the commits reachable from `head` but not from `hiding`, parents first.
+    private func checkCommits(from head: ObjectID, hiding: [ObjectID]) throws -> CheckedCommits {
         let walk = try RevisionWalk(repository: repository, from: [head], hiding: hiding, order: .topologicalReverse)
         let content = CommitContentCheck(repository: repository, data: data, introducer: { [unowned self] blob, path, parent, claimed in
             try self.introducer(of: blob, at: path, below: parent, claimed: claimed)
@@ -106,6 +211,12 @@ public final class LedgerVerifier {
                 pending.append((commit, contexts))
             }
             var local: [VerificationProblem] = []
+            let now = clock()
+            if commit.committer.time > now + Self.clockSkew {
+                local.append(VerificationProblem(
+                    commit: id.hex, kind: .futureDated,
+                    reason: "committed at \(CommitTime.iso8601(commit.committer.time)), \(commit.committer.time - now) s after this machine's clock (\(CommitTime.iso8601(now)); allowed skew \(Self.clockSkew) s)"))
+            }
             for parent in parents where commit.committer.time + Self.clockSkew < parent.committer.time {
                 local.append(VerificationProblem(
                     commit: id.hex, kind: .timeWentBackwards,
@@ -120,17 +231,19 @@ public final class LedgerVerifier {
         }
         if let failure = walk.failure { throw failure }
         let evidence = parallel.finish()
+        var checked = CheckedCommits()
         for (position, entry) in pending.enumerated() {
+            checked.order.append((entry.commit.id, entry.commit.parentIDs))
             if let known = evidence[position] {
                 let verdict = Self.judge(known, contexts: entry.contexts, commit: entry.commit)
                 if let kind = verdict.problem {
                     signatureProblems[position] = VerificationProblem(commit: entry.commit.id.hex, kind: kind, reason: verdict.reason)
                 }
             }
-            if let problem = signatureProblems[position] { problems.append(problem) }
-            problems += found[position]
+            if let problem = signatureProblems[position] { checked.problems.append(problem) }
+            checked.problems += found[position]
         }
-        return (problems, pending.count)
+        return checked
     }
 
     // MARK: - Parts

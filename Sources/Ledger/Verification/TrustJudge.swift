@@ -16,11 +16,27 @@ enum TrustJudge {
     }
 
     private static func judgeSSH(key: SSHPublicKey, verifies: Bool, context: TrustContext, email: String, time: Date) -> SignatureVerdict {
-        let fingerprint = key.fingerprint
         guard verifies else {
-            return SignatureVerdict(status: .bad, reason: "the signature by \(fingerprint) does not verify: the commit was altered after signing",
-                                    key: fingerprint, problem: .badSignature)
+            return SignatureVerdict(status: .bad, reason: "the signature by \(key.fingerprint) does not verify: the commit was altered after signing",
+                                    key: key.fingerprint, problem: .badSignature)
         }
+        return judgeKey(.ssh(key), context: context, email: email, time: time)
+    }
+
+    /// Whether `key` may sign a commit by `email` at `time` under `context`, leaving the
+    /// signature's cryptography aside. Writers ask this before signing and `verify` after
+    /// checking the signature, so both apply the same rule at the same (commit) time.
+    static func judgeKey(_ key: SigningKeyIdentity, context: TrustContext, email: String, time: Date) -> SignatureVerdict {
+        switch key {
+        case let .ssh(key):
+            return judgeSSHKey(key, context: context, email: email, time: time)
+        case let .openPGP(fingerprint):
+            return judgeOpenPGPKey(fingerprints: [fingerprint], context: context, email: email)
+        }
+    }
+
+    private static func judgeSSHKey(_ key: SSHPublicKey, context: TrustContext, email: String, time: Date) -> SignatureVerdict {
+        let fingerprint = key.fingerprint
         let listed = context.allowed.entries(for: key).filter(\.signsGitCommits)
         guard !listed.isEmpty else {
             return SignatureVerdict(status: .untrusted, reason: "key \(fingerprint) is not in \(LedgerLayout.allowedSignersPath) of the parent commit",
@@ -52,6 +68,10 @@ enum TrustJudge {
             return SignatureVerdict(status: .bad, reason: "the OpenPGP signature does not verify: the commit was altered after signing",
                                     problem: .badSignature)
         }
+        return judgeOpenPGPKey(fingerprints: fingerprints, context: context, email: email)
+    }
+
+    private static func judgeOpenPGPKey(fingerprints: [String], context: TrustContext, email: String) -> SignatureVerdict {
         let key = fingerprints.first.map { "openpgp:\($0)" }
         let trusted = fingerprints.filter { !context.openPGP.principals(for: $0).isEmpty }
         guard let fingerprint = trusted.first else {

@@ -14,6 +14,9 @@ public struct VerificationProblem: Equatable, Sendable, Codable {
         case keyNotValidAtTime
         /// The committer time is earlier than a parent's by more than the allowed clock skew.
         case timeWentBackwards
+        /// The committer time lies in the future of the verifier's clock by more than the allowed
+        /// skew: every honest commit after it would look as if time went backwards.
+        case futureDated
         /// The commit changes a path that is not part of the ledger's layout.
         case pathOutsideLayout
         /// The commit's trailers disagree with what its tree changes.

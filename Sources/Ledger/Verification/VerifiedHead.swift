@@ -1,20 +1,60 @@
 import Foundation
 import Git
 
-/// The head of the last verification that found nothing wrong, kept in
-/// `<gitdir>/readiness/verified-head`. Incremental verification starts from it, and a branch
-/// that no longer descends from it has been rewritten. Like every file there it is local,
-/// derived state: deleting it only makes the next verification a full one.
+/// The newest commit known to verify with its whole history, and the root commits below it,
+/// kept in `<gitdir>/readiness/verified-head` (one id per line: the commit, then its roots).
+/// Verification starts from it, and a branch that no longer descends from it has been
+/// rewritten. Like every file there it is local, derived state, never trusted over history:
+/// a missing, unreadable or unreachable entry only makes the next check a full one.
 enum VerifiedHead {
     static let fileName = "verified-head"
 
-    static func read(_ store: LedgerStore) -> ObjectID? {
+    static func read(_ store: LedgerStore) -> (head: ObjectID, roots: [ObjectID])? {
         guard let url = try? store.cacheDirectory().appendingPathComponent(fileName),
               let data = try? Data(contentsOf: url) else { return nil }
-        return ObjectID(hex: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        let ids = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map { ObjectID(hex: String($0)) }
+        guard let first = ids.first, let head = first, !ids.contains(nil) else { return nil }
+        return (head, ids.dropFirst().compactMap { $0 })
     }
 
-    static func write(_ head: ObjectID, to store: LedgerStore) throws {
-        try store.save(Data((head.hex + "\n").utf8), to: store.cacheDirectory().appendingPathComponent(fileName))
+    static func write(_ head: ObjectID, roots: [ObjectID], to store: LedgerStore) throws {
+        let lines = ([head] + roots).map { $0.hex + "\n" }.joined()
+        try store.save(Data(lines.utf8), to: store.cacheDirectory().appendingPathComponent(fileName))
+    }
+}
+
+/// The verified state of a ledger, as every deciding path sees it: what the branch points at
+/// and how much of it can be trusted.
+public struct VerifiedState: Sendable {
+    /// The branch head.
+    public let head: ObjectID
+    /// The newest commit on the head's first-parent line whose whole history verifies; nil when
+    /// not even the root commit does.
+    public let verified: ObjectID?
+    /// The root commits of the history: a ledger's identity (one, for a ledger made by `init`).
+    public let roots: [ObjectID]
+    /// The problems of the commits checked this time, parents first.
+    public let problems: [VerificationProblem]
+    /// The commits above `verified` that cannot be trusted: each has a problem or builds on one.
+    public let unverified: Set<ObjectID>
+    /// True when the branch no longer descends from the commit verified last time.
+    public let rewritten: Bool
+
+    /// True when the whole history up to the head verifies.
+    public var isVerified: Bool { verified == head && problems.isEmpty }
+
+    /// The first problem (parents first), when there is one.
+    public var firstProblem: VerificationProblem? { problems.first }
+
+    /// Throws `.verificationFailed` (exit 21) unless the whole history up to the head verifies,
+    /// naming the first failing commit, its problem, and `action` refused because of it.
+    public func requireVerified(before action: String, ledger: String) throws {
+        guard !isVerified else { return }
+        let first = firstProblem
+        let what = first.map { "commit \($0.commit.prefix(12)) \($0.kind.rawValue): \($0.reason)" } ?? "the ledger has no verified state"
+        let back = verified.map { "the newest verified commit is \($0.abbreviated())" } ?? "no commit of it verifies"
+        throw LedgerError(.verificationFailed, "refusing to \(action): the history of \(ledger) up to \(head.abbreviated()) does not verify (\(problems.count) problem(s); first: \(what)); \(back)",
+                          hint: verified == nil ? "this is not a ledger you can trust; clone a good copy"
+                              : "run `readiness verify` to see every problem, and `readiness recover` to move the branch back to \(verified!.abbreviated()), keeping the refused commits under refs/readiness/quarantine/")
     }
 }
