@@ -53,7 +53,7 @@ final class BadInputTests: XCTestCase {
         let stranger = box.path("stranger")
         try box.makeKey(at: stranger, comment: "stranger")
         try expectRefusal(["check", "1.2"], code: 7, mentions: "not in", environment: [:].merging(gitConfig("user.signingkey", stranger)) { $1 })
-        try expectRefusal(["check", "1.2"], code: 7, mentions: "not for user.email",
+        try expectRefusal(["check", "1.2"], code: 7, mentions: "not for committer someone@else.no",
                           environment: gitConfig("user.email", "someone@else.no"))
         try expectRefusal(["check", "1.2"], code: 6, mentions: "no signing key", environment: gitConfig("user.signingkey", ""))
         try expectRefusal(["check", "1.2"], code: 6, mentions: box.path("gone"), environment: gitConfig("user.signingkey", box.path("gone")))

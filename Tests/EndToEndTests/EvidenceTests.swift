@@ -26,7 +26,7 @@ final class EvidenceTests: XCTestCase {
         try box.readinessOK("check", "1.1", "--note", "sertifikat fornyet", "--evidence", "https://ci.example.no/run/1", "--ledger", ledger, environment: ola)
         per["GIT_COMMITTER_DATE"] = "2026-02-03T10:00:00Z"
         try box.readinessOK("check", "1.6", "--note", "DPIA gjennomgått med Ola Hansen", "--ledger", ledger, environment: per)
-        var liv = try person(box, "Liv Dahl", "liv@example.no", ledger: ledger, on: "2026-01-17T10:00:00Z")
+        var liv = try person(box, "Liv Dahl", "liv@example.no", ledger: ledger, on: "2026-02-03T12:00:00Z")
         liv["GIT_COMMITTER_DATE"] = "2026-02-04T10:00:00Z"
         try box.readinessOK("check", "4.1", "--ledger", ledger, environment: liv)
         try box.readinessOK("check", "2.1", "--ledger", ledger, environment: ["GIT_COMMITTER_DATE": "2026-02-05T10:00:00Z"])
@@ -80,7 +80,7 @@ final class EvidenceTests: XCTestCase {
         // Liv's key was revoked after she signed: the pack's file bounds it instead of dropping it.
         let signers = try String(contentsOfFile: out + "/allowed_signers", encoding: .utf8)
         let livLine = try XCTUnwrap(signers.split(separator: "\n").first { $0.hasPrefix("liv@example.no ") })
-        XCTAssertTrue(livLine.contains("valid-after=\"20260117100000Z\"") && livLine.contains("valid-before=\"20260207100001Z\""), String(livLine))
+        XCTAssertTrue(livLine.contains("valid-after=\"20260203120000Z\"") && livLine.contains("valid-before=\"20260207100001Z\""), String(livLine))
         XCTAssertEqual(signers.split(separator: "\n").count, 4, signers)
         let readme = try String(contentsOfFile: out + "/README.txt", encoding: .utf8)
         XCTAssertTrue(readme.contains("verify-commit") && readme.contains("sha256sum -c") && readme.contains("fsck"), readme)

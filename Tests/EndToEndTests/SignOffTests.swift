@@ -57,8 +57,9 @@ final class SignOffTests: XCTestCase {
     func testCommitIsByteIdenticalToGitCommitS() throws {
         let box = try Sandbox()
         let ledger = box.path("ledger.git")
+        // A fixed time after init's (a writer never writes a commit older than its parent).
         let date = ["GIT_COMMITTER_DATE": "@1790000000 +0000"]
-        try box.readinessOK("init", ledger)
+        try box.readinessOK("init", ledger, environment: ["GIT_COMMITTER_DATE": "@1789999000 +0000"])
         try box.readinessOK("check", "2.1", "--note", "Alarmer for 5xx og latens", "--ledger", ledger, environment: date)
         let ours = try box.git("--git-dir", ledger, "rev-parse", "main")
         let path = try box.git("--git-dir", ledger, "show", "--name-only", "--format=", "main")

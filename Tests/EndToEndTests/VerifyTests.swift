@@ -76,10 +76,15 @@ final class VerifyTests: XCTestCase {
         XCTAssertTrue(again.contains("verified 0 commits since"), again)
         try box.readinessOK("uncheck", "1.1", "--reason", "feil sertifikat", "--ledger", ledger)
         try box.readinessOK("waive", "1.3", "--reason", "senere", "--until", "2099-01-01", "--ledger", ledger)
+        // Each writer had the verifier judge its commit before the branch moved, and recorded it.
         let incremental = try box.readinessOK("verify", "--ledger", ledger).stdout
-        XCTAssertTrue(incremental.contains("verified 2 commits since"), incremental)
+        XCTAssertTrue(incremental.contains("verified 0 commits since \(try rev("main").prefix(12))"), incremental)
         let full = try box.readinessOK("verify", "--full", "--ledger", ledger).stdout
         XCTAssertTrue(full.contains("verified 5 commits (full history)"), full)
+        // Without the cache (derived state), the next run checks everything again.
+        try FileManager.default.removeItem(atPath: ledger + "/readiness/verified-head")
+        let cold = try box.readinessOK("verify", "--ledger", ledger).stdout
+        XCTAssertTrue(cold.contains("verified 5 commits (full history)"), cold)
     }
 
     func testTrustAddListRevokeAreSignedCommitsStockGitAccepts() throws {
@@ -183,14 +188,28 @@ final class VerifyTests: XCTestCase {
         // Two minutes back is clock skew and accepted; an hour back is not.
         try box.readinessOK("check", "1.3", "--ledger", ledger, environment: ["GIT_COMMITTER_DATE": "@\(parentTime - 120) +0000"])
         XCTAssertEqual(try verify("--full").status, 0)
-        try box.readinessOK("check", "1.4", "--ledger", ledger, environment: ["GIT_COMMITTER_DATE": "@\(parentTime - 3600) +0000"])
+        // The writer refuses to write what verify would reject: exit 21, nothing moved.
+        let head = try rev("main")
+        let refused = try box.readiness("check", "1.4", "--ledger", ledger, environment: ["GIT_COMMITTER_DATE": "@\(parentTime - 3600) +0000"])
+        XCTAssertEqual(refused.status, 21, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("timeWentBackwards"), refused.stderr)
+        XCTAssertEqual(try rev("main"), head)
+        // Written with stock git, verify catches it.
+        let work = try clone()
+        box.environment["GIT_COMMITTER_DATE"] = "@\(parentTime - 3600) +0000"
+        try commit(in: work, message: "backdated\n", extra: ["--allow-empty"])
+        box.environment["GIT_COMMITTER_DATE"] = nil
+        try push(work)
         try expectProblem("timeWentBackwards", at: rev("main"))
     }
 
     func testRewrittenBranchIsReportedUntilAccepted() throws {
         XCTAssertEqual(try verify().status, 0)
         try box.git("--git-dir", ledger, "update-ref", "refs/heads/main", "main~1")
-        try box.readinessOK("check", "1.4", "--ledger", ledger)
+        // Writers do not build on a rewritten branch: that would make verify forget the rewrite.
+        let refused = try box.readiness("check", "1.4", "--ledger", ledger)
+        XCTAssertEqual(refused.status, 21, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("rewritten"), refused.stderr)
         let result = try verify()
         XCTAssertEqual(result.status, 21, result.stderr)
         XCTAssertEqual(result.problems.map(\.kind), ["branchRewritten"])
@@ -198,6 +217,7 @@ final class VerifyTests: XCTestCase {
         XCTAssertEqual(try verify("--full").problems.map(\.kind), ["branchRewritten"], "--full alone does not forget a rewrite")
         XCTAssertEqual(try verify("--accept-rewrite").status, 0)
         XCTAssertEqual(try verify().status, 0)
+        try box.readinessOK("check", "1.4", "--ledger", ledger)
     }
 
     func testItemEditedWithMismatchedTrailers() throws {

@@ -61,12 +61,15 @@ extension LedgerStore {
         let key = try author.signer?.keyIdentity()
         for attempt in 0..<Self.maximumAttempts {
             let state = try verifier.verifiedState()
-            try state.requireVerified(before: action, ledger: path)
+            try state.requireVerified(before: action, ledger: path, rewriteToo: true)
             let head = state.head
             let snapshot = try snapshot(at: head)
             let time = try CommitTime.now(environment: author.environment)
+            // The key is judged before anything is built, so a refused signer writes no object.
+            try requireSignable(author, key: key, parents: [head], time: time.seconds, settings: snapshot.settings, verifier: verifier)
             let planned = try plan(head, snapshot, time)
-            try requireSignable(author, key: key, parents: planned.parents, time: time.seconds, settings: snapshot.settings, verifier: verifier)
+            try requireSignable(author, key: key, parents: planned.parents.filter { $0 != head }, time: time.seconds,
+                                settings: snapshot.settings, verifier: verifier)
             let commit = try writer.writeCommit(tree: planned.tree, parents: planned.parents, message: planned.message.text, time: time)
             if let problem = try verifier.checkNewCommit(commit).first {
                 throw LedgerError(.verificationFailed, "refusing to \(action): the commit would fail verification (\(problem.kind.rawValue): \(problem.reason)); nothing was written",

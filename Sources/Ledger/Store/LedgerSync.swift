@@ -129,7 +129,7 @@ public struct LedgerSync {
     public func pull() throws -> PullOutcome {
         let verifier = LedgerVerifier(store: store, programs: programs)
         let state = try verifier.verifiedState()
-        try state.requireVerified(before: "pull from \(remote)", ledger: store.path)
+        try state.requireVerified(before: "pull from \(remote)", ledger: store.path, rewriteToo: true)
         guard let tip = try fetch() else { return .upToDate }
         let outcome = try merge(tip)
         // The fetched commits were verified on top of the verified head: the tip is verified too.
@@ -228,7 +228,7 @@ public struct LedgerSync {
     /// race), fetches, verifies, merges and tries again, up to `attempts` times.
     public func push(attempts: Int = 16) throws -> PushReport {
         let url = try url()
-        try LedgerVerifier(store: store, programs: programs).verifiedState().requireVerified(before: "push to \(remote)", ledger: store.path)
+        try LedgerVerifier(store: store, programs: programs).verifiedState().requireVerified(before: "push to \(remote)", ledger: store.path, rewriteToo: true)
         var pulls: [PullOutcome] = []
         for attempt in 0..<attempts {
             let head = try store.head()

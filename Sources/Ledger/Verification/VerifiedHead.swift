@@ -47,14 +47,20 @@ public struct VerifiedState: Sendable {
     public var firstProblem: VerificationProblem? { problems.first }
 
     /// Throws `.verificationFailed` (exit 21) unless the whole history up to the head verifies,
-    /// naming the first failing commit, its problem, and `action` refused because of it.
-    public func requireVerified(before action: String, ledger: String) throws {
+    /// naming the first failing commit, its problem, and `action` refused because of it. With
+    /// `rewriteToo`, a branch rewritten since the last verification is refused as well (writers:
+    /// building on it would make `verify` forget the rewrite).
+    public func requireVerified(before action: String, ledger: String, rewriteToo: Bool = false) throws {
+        if isVerified, rewriteToo, rewritten {
+            throw LedgerError(.verificationFailed, "refusing to \(action): \(ledger)'s branch was rewritten since the commit verified last time",
+                              hint: "run `readiness verify` to see it, and `readiness verify --accept-rewrite` if the rewrite was intended")
+        }
         guard !isVerified else { return }
         let first = firstProblem
         let what = first.map { "commit \($0.commit.prefix(12)) \($0.kind.rawValue): \($0.reason)" } ?? "the ledger has no verified state"
         let back = verified.map { "the newest verified commit is \($0.abbreviated())" } ?? "no commit of it verifies"
         throw LedgerError(.verificationFailed, "refusing to \(action): the history of \(ledger) up to \(head.abbreviated()) does not verify (\(problems.count) problem(s); first: \(what)); \(back)",
                           hint: verified == nil ? "this is not a ledger you can trust; clone a good copy"
-                              : "run `readiness verify` to see every problem, and `readiness recover` to move the branch back to \(verified!.abbreviated()), keeping the refused commits under refs/readiness/quarantine/")
+                              : "run `readiness verify` to see every problem, and `readiness recover` to move the branch back to \(verified!.abbreviated()), keeping the refused commits under \(Quarantine.refPrefix)")
     }
 }
