@@ -37,6 +37,9 @@ public final class LedgerSession {
         config = try store.repository.config()
         programs = try VerificationPrograms(config: config)
         verifier = LedgerVerifier(store: store, programs: programs)
+        if let formatError = store.headFormatError, try verifier.formatRaiseIsSigned() {
+            throw formatError
+        }
     }
 
     /// The ledger's path as opened.

@@ -10,6 +10,9 @@ public final class LedgerStore {
     public let branch: String
     /// The path the ledger was opened from, as given.
     public let path: String
+    /// Set when the head's settings name a format newer than this tool: whether that is a real
+    /// upgrade or a forgery is for the verifier to say (`LedgerSession` asks it).
+    public internal(set) var headFormatError: LedgerError?
 
     init(repository: Repository, branch: String, path: String) {
         self.repository = repository
@@ -44,7 +47,11 @@ public final class LedgerStore {
             throw LedgerError(.notALedger, "\(path) has no \(LedgerLayout.settingsPath) on \(branch)",
                               hint: "it is not a readiness ledger; create one with `readiness init`")
         }
-        _ = try LedgerSettings.decode(settings)
+        do {
+            _ = try LedgerSettings.decode(settings)
+        } catch let error as LedgerError where error.kind == .unsupportedFormat {
+            store.headFormatError = error
+        }
         return store
     }
 

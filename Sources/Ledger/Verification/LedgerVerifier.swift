@@ -167,6 +167,33 @@ public final class LedgerVerifier {
         try? VerifiedHead.write(commit, roots: roots, to: store)
     }
 
+    /// Whether the commit that raised the ledger's format beyond this tool (the oldest commit on
+    /// the head's first-parent line whose settings this tool cannot read) carries a signature
+    /// its parent's trust accepts: then the ledger really was upgraded and this tool is too old.
+    /// Otherwise the raise is that commit's problem, which `verify` reports like any other,
+    /// with the history before it still judged.
+    func formatRaiseIsSigned() throws -> Bool {
+        var raising = try store.head()
+        while let parent = try commit(raising).parentIDs.first, try settingsTooNew(in: parent) {
+            raising = parent
+        }
+        // A root commit is judged by its own tree, which this tool cannot read: a newer tool made it.
+        if try commit(raising).parentIDs.isEmpty { return true }
+        return verificationStatus(of: raising).problem == nil
+    }
+
+    private func settingsTooNew(in id: ObjectID) throws -> Bool {
+        guard let data = try repository.file(atPath: LedgerLayout.settingsPath, inTree: commit(id).treeID) else { return false }
+        do {
+            _ = try LedgerSettings.decode(data)
+            return false
+        } catch let error as LedgerError where error.kind == .unsupportedFormat {
+            return true
+        } catch {
+            return false
+        }
+    }
+
     /// Every problem of the commit `id`, written but not yet on the branch, judged exactly as
     /// `verify` will judge it once it is: the writer's last check before moving the branch.
     public func checkNewCommit(_ id: ObjectID) throws -> [VerificationProblem] {
