@@ -21,7 +21,8 @@ struct StatusCommand: ParsableCommand {
             let session = try ledgerOptions.session()
             let store = session.store
             let snapshot = try store.snapshot(at: asOf.map { try LedgerPoint.commit(for: $0, in: store) })
-            let report = try StatusReport(snapshot: snapshot, lookup: EventLookup(store: store))
+            var report = try StatusReport(snapshot: snapshot, lookup: EventLookup(store: store))
+            if asOf == nil { report.mark(try session.verifiedState()) }
             if output.json {
                 printData(CanonicalJSON.encode(report))
             } else {
@@ -39,6 +40,9 @@ enum StatusText {
         let done = report.items.filter { $0.state == .done }.count
         let waived = report.items.filter { $0.state == .waived }.count
         lines.append("\(TerminalText.escape(report.ledger)) — \(done)/\(total) done, \(waived) waived (head \(report.head.prefix(12)))")
+        if let verified = report.verified {
+            lines.append("warning: the history after \(verified.prefix(12)) does not verify; states marked (unverified) come from it (run `readiness verify`)")
+        }
         for section in report.sections {
             let percent = section.total == 0 ? 100 : (section.done + section.waived) * 100 / section.total
             if itemsToo { lines.append("") }
@@ -56,6 +60,7 @@ enum StatusText {
                     line += " — \(TerminalText.escape(name)), \(item.time ?? "")"
                 }
                 if let until = item.waivedUntil, item.state == .waived { line += ", until \(until)" }
+                if item.unverified == true { line += " (unverified)" }
                 lines.append(line)
             }
         }

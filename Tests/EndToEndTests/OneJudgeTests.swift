@@ -93,6 +93,15 @@ final class OneJudgeTests: XCTestCase {
         let gate = try expectRefusal(["gate", "--require", "1", "--ledger", ledger], code: 21, mentions: "does not verify")
         XCTAssertTrue(gate.stderr.contains("readiness recover"), gate.stderr)
         XCTAssertEqual(try box.readiness("verify", "--ledger", ledger).status, 21)
+        // Queries still read, and say which states nobody trusted vouches for.
+        let status = try box.readinessOK("status", "--ledger", ledger).stdout
+        XCTAssertTrue(status.contains("warning: the history after \(try rev("main~2").prefix(12)) does not verify"), status)
+        let wafLine = status.split(separator: "\n").first { $0.contains("(sikkerhet/waf-web-application-firewall-satt-opp)") } ?? ""
+        XCTAssertTrue(wafLine.hasSuffix("(unverified)"), String(wafLine))
+        let sslLine = status.split(separator: "\n").first { $0.contains("(sikkerhet/ssl-sertifikater-installert-og-konfigurert)") } ?? ""
+        XCTAssertFalse(sslLine.contains("unverified"), String(sslLine))
+        let history = try box.readinessOK("history", "sikkerhet/waf", "--ledger", ledger).stdout
+        XCTAssertTrue(history.contains("untrusted: key SHA256:"), history)
 
         // The way out: back to the newest verified commit, the refused commits kept for the audit.
         let honest = try rev("main~2")

@@ -20,6 +20,9 @@ public struct StatusReport: Codable, Sendable {
         public var waivedUntil: String?
         /// The commit that made the current state (nil for items untouched since they were created).
         public var commit: String?
+        /// True when that commit fails verification or builds on one that does: the state is
+        /// shown as recorded, but nobody trusted vouches for it.
+        public var unverified: Bool?
     }
 
     /// One section's progress.
@@ -41,6 +44,9 @@ public struct StatusReport: Codable, Sendable {
     public var sections: [Section]
     /// Items in definition order.
     public var items: [Item]
+    /// The newest commit whose whole history verifies, when that is not the head (nil: the
+    /// head verifies, or the report is of an earlier point).
+    public var verified: String?
 
     /// Builds the report for `snapshot`; `lookup` supplies the commit behind each state when given.
     public init(snapshot: LedgerSnapshot, lookup: EventLookup?) throws {
@@ -73,5 +79,15 @@ public struct StatusReport: Codable, Sendable {
         }
         self.sections = sections
         self.items = items
+    }
+
+    /// Marks the items whose state comes from a commit above the verified state.
+    public mutating func mark(_ state: VerifiedState) {
+        guard !state.isVerified else { return }
+        verified = state.verified?.hex ?? "none"
+        let unverified = Set(state.unverified.map(\.hex))
+        for index in items.indices where items[index].commit.map(unverified.contains) == true {
+            items[index].unverified = true
+        }
     }
 }
