@@ -12,8 +12,10 @@ struct GateCommand: ParsableCommand {
             ledger, 4 unknown section, 3 no ledger, 10 fetch failed. A ledger given as a git URL, or a ledger \
             clone with a remote, is fetched first (bounded by --fetch-timeout), so only the shared state counts. \
             The whole history up to the judged head must verify (incrementally, from the last verified commit), \
-            and its root commit must be the pinned one (--ledger-root, readiness.ledgerRoot). Run it as a CI \
-            step: client hooks can be skipped.
+            and its root commit must be the pinned one (--ledger-root, readiness.ledgerRoot). A head older than \
+            one this machine has seen (kept as refs/readiness/seen in the ledger or mirror, and as \
+            refs/readiness/seen/<root> in the product repository) is a rollback, exit 21, unless accepted with \
+            --accept-rollback. Run it as a CI step: client hooks can be skipped.
             """)
 
     @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp(
@@ -29,6 +31,16 @@ struct GateCommand: ParsableCommand {
         valueName: "commit"))
     var ledgerRoot: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Accept this ledger commit although a newer one was seen before (a deliberate rollback); recorded and logged.",
+        valueName: "commit"))
+    var acceptRollback: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Refuse a ledger whose newest commit is older than this many days (freeze protection). Default: readiness.maxAge.",
+        valueName: "days"))
+    var maxAge: Double?
+
     @OptionGroup var ledgerOptions: LedgerOptions
     @OptionGroup var output: OutputOptions
 
@@ -36,9 +48,11 @@ struct GateCommand: ParsableCommand {
         let verdict = try reportingErrors {
             let opened = try GateLedger.open(option: ledgerOptions.ledger, timeout: fetchTimeout)
             let session = try LedgerSession(store: opened.store)
-            let gate = Gate(pinnedRoot: ledgerRoot ?? opened.pinnedRoot)
-            return try gate.judge(session, requirement: GateRequirement.parse(require.isEmpty ? opened.configuredRequirement : require),
-                                  source: opened.source, fetched: opened.fetched)
+            let maxAgeDays = try maxAge.map { try Gate.maxAge(String($0), source: "--max-age") }
+                ?? opened.configuredMaxAge.map { try Gate.maxAge($0, source: "git config readiness.maxAge") }
+            let gate = Gate(pinnedRoot: ledgerRoot ?? opened.pinnedRoot, acceptRollback: acceptRollback, maxAgeDays: maxAgeDays)
+            return try gate.judge(opened, session: session,
+                                  requirement: GateRequirement.parse(require.isEmpty ? opened.configuredRequirement : require))
         }
         if output.json {
             printData(CanonicalJSON.encode(verdict))

@@ -7,12 +7,19 @@ struct RemoteOptions: ParsableArguments {
     @Option(name: .long, help: "The remote to sync with.")
     var remote = "origin"
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Accept the remote at this older commit although a newer one was seen (a deliberate rollback); logged, and local commits it drops are quarantined.",
+        valueName: "commit"))
+    var acceptRollback: String?
+
     /// A sync of the ledger `options` name with this remote, signed as the configured git user.
     func sync(_ options: LedgerOptions) throws -> LedgerSync {
         let session = try options.session()
         let author = try session.writer()
-        return LedgerSync(store: session.store, remote: remote, identity: author.identity, signer: author.signer,
-                          credentials: GitCredentials.provider(), programs: session.programs)
+        var sync = LedgerSync(store: session.store, remote: remote, identity: author.identity, signer: author.signer,
+                              credentials: GitCredentials.provider(), programs: session.programs)
+        sync.acceptRollback = acceptRollback
+        return sync
     }
 }
 
@@ -44,6 +51,7 @@ struct CloneCommand: ParsableCommand {
             // The clone pins the ledger it verified: its gate refuses a remote with another root.
             let session = try LedgerSession(store: store)
             let root = try session.pinRoot()
+            try session.rememberHeadAsSeen()
             print("cloned \(url) into \(store.path): \(report.commitsChecked) commits verified, head \(try store.head().abbreviated()), root \(root) pinned as \(LedgerPin.configKey)")
         }
     }

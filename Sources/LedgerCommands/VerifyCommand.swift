@@ -32,10 +32,14 @@ struct VerifyCommand: ParsableCommand {
                 try verifyOne(commit, session: session)
                 return
             }
-            let report = try session.verifier.verify(full: full, acceptRewrite: acceptRewrite)
+            var report = try session.verifier.verify(full: full, acceptRewrite: acceptRewrite)
+            report.acceptedRollbacks = session.acceptedRollbacks()
             if output.json {
                 printData(CanonicalJSON.encode(report))
             } else {
+                for accepted in report.acceptedRollbacks {
+                    print("accepted rollback: \(accepted.from.prefix(12)) -> \(accepted.to.prefix(12)) from \(TerminalText.escape(accepted.source)) by \(TerminalText.escape(accepted.by)) at \(accepted.at)")
+                }
                 for problem in report.problems {
                     print("\(problem.commit.prefix(12)) \(problem.kind.rawValue): \(TerminalText.escape(problem.reason))")
                 }

@@ -50,11 +50,29 @@ public struct Gate {
     public var today: String
     /// The root commit the ledger must have (hex, full or an unambiguous prefix); nil: not pinned.
     public var pinnedRoot: String?
+    /// The older ledger head an admin accepts although this machine has seen a newer one.
+    public var acceptRollback: String?
+    /// Freeze protection: the newest ledger commit may be at most this many days old.
+    public var maxAgeDays: Double?
+    /// The clock waivers and freshness are judged against.
+    public var now: Date
 
     /// Creates a gate judging waivers against `today` (default: the current UTC day).
-    public init(today: String = Gate.currentDay(), pinnedRoot: String? = nil) {
-        self.today = today
+    public init(today: String? = nil, pinnedRoot: String? = nil, acceptRollback: String? = nil, maxAgeDays: Double? = nil,
+                now: Date = Date()) {
+        self.today = today ?? Gate.currentDay(now)
         self.pinnedRoot = pinnedRoot
+        self.acceptRollback = acceptRollback
+        self.maxAgeDays = maxAgeDays
+        self.now = now
+    }
+
+    /// Reads a maximum age in days (`--max-age`, `readiness.maxAge`): a number above zero.
+    public static func maxAge(_ text: String, source: String) throws -> Double {
+        guard let days = Double(text.trimmingCharacters(in: .whitespaces)), days.isFinite, days > 0 else {
+            throw LedgerError(.invalidInput, "\(source) '\(text)' is not a number of days above zero", hint: "give days, e.g. 30")
+        }
+        return days
     }
 
     /// The current UTC day as `YYYY-MM-DD`.
@@ -67,10 +85,32 @@ public struct Gate {
     /// the pinned one, and `.unknownItem` for an unknown section; a blocked gate is not an
     /// error but a verdict with `passed == false`.
     public func judge(_ session: LedgerSession, requirement: GateRequirement, source: String, fetched: Bool) throws -> GateVerdict {
+        try judge(GateLedger(store: session.store, source: source, fetched: fetched), session: session, requirement: requirement)
+    }
+
+    /// Judges the ledger `opened` found, in this order: the whole history verifies, the root is
+    /// the pinned one, the head is not older than anything this machine has seen of the ledger
+    /// (a rollback; exit 21 unless accepted), and not older than `maxAgeDays` (a freeze); then
+    /// the required items.
+    public func judge(_ opened: GateLedger, session: LedgerSession, requirement: GateRequirement) throws -> GateVerdict {
         let state = try session.verifiedState()
-        try LedgerPin.check(roots: state.roots, pinned: pinnedRoot, source: source)
-        try state.requireVerified(before: "judge the gate", ledger: source)
-        return try judge(session.store.snapshot(at: state.head), requirement: requirement, source: source, fetched: fetched)
+        try LedgerPin.check(roots: state.roots, pinned: pinnedRoot, source: opened.source)
+        try state.requireVerified(before: "judge the gate", ledger: opened.source)
+        try opened.rollbackGuard(root: state.roots.count == 1 ? state.roots[0] : nil, accepting: acceptRollback).admit(state.head)
+        let snapshot = try session.store.snapshot(at: state.head)
+        if let maxAgeDays {
+            let age = now.timeIntervalSince1970 - TimeInterval(snapshot.commit.committer.time)
+            if age > maxAgeDays * 86_400 {
+                throw LedgerError(.verificationFailed,
+                                  "stale ledger: its newest commit \(state.head.abbreviated()) is \(Int(age / 86_400)) days old, more than the allowed \(Self.days(maxAgeDays)) (readiness.maxAge / --max-age)",
+                                  hint: "a ledger that stopped moving may be frozen by its server; re-sign what still holds, or check the server")
+            }
+        }
+        return try judge(snapshot, requirement: requirement, source: opened.source, fetched: opened.fetched)
+    }
+
+    private static func days(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) days" : "\(value) days"
     }
 
     /// Judges `snapshot` without verifying it.

@@ -16,6 +16,23 @@ public struct GateLedger {
     /// The root commit the ledger must have: `readiness.ledgerRoot` of the product repository,
     /// else of the ledger repository itself (a clone records it); nil when nothing pins it.
     public var pinnedRoot: String?
+    /// `readiness.maxAge` (days) of the product repository, else of the ledger repository.
+    public var configuredMaxAge: String?
+    /// The product repository you stand in, which keeps its own record of the ledger commit judged.
+    var product: Repository?
+    /// The ledger clone whose remote was fetched into the mirror: its record counts too.
+    var clone: LedgerStore?
+    /// Who is judging (`user.email`), for the log of accepted rollbacks.
+    var person = "unknown"
+
+    /// The records of what this machine has seen of the ledger: the judged repository's own
+    /// (the mirror or the ledger), the clone's, and the product repository's for `root`.
+    func rollbackGuard(root: ObjectID?, accepting: String?) -> RollbackGuard {
+        var records = [SeenRecord.inLedger(store)]
+        if let clone { records.append(.inLedger(clone)) }
+        if let product, let root { records.append(.inProduct(product, root: root)) }
+        return RollbackGuard(store: store, records: records, source: source, accepting: accepting, person: person)
+    }
 
     /// The default bound on fetching a remote ledger, in seconds.
     public static let defaultFetchTimeout: TimeInterval = 20
@@ -60,14 +77,20 @@ public struct GateLedger {
                     url = URL(fileURLWithPath: base).appendingPathComponent(url).standardizedFileURL.path
                 }
                 opened = try mirror(url: url, product: product, timeout: bound, environment: environment)
-                opened.pinnedRoot = try local.repository.config().string(LedgerPin.configKey)
+                opened.clone = local
             } else {
                 opened = GateLedger(store: local, source: path, fetched: false)
-                opened.pinnedRoot = try local.repository.config().string(LedgerPin.configKey)
             }
+            let ledgerConfig = try local.repository.config()
+            opened.pinnedRoot = try ledgerConfig.string(LedgerPin.configKey)
+            opened.configuredMaxAge = try ledgerConfig.string("readiness.maxAge")
+            opened.person = try ledgerConfig.string("user.email") ?? opened.person
         }
+        opened.product = product
         opened.configuredRequirement = try config?.strings("readiness.require") ?? []
         if let pinned = try config?.string(LedgerPin.configKey) { opened.pinnedRoot = pinned }
+        if let maxAge = try config?.string("readiness.maxAge") { opened.configuredMaxAge = maxAge }
+        if let person = try config?.string("user.email") { opened.person = person }
         return opened
     }
 

@@ -87,6 +87,20 @@ public final class LedgerSession {
         return roots[0].hex
     }
 
+    /// Records the verified head as the newest this copy has seen (`refs/readiness/seen`): a
+    /// fresh clone starts its rollback protection from what it cloned.
+    public func rememberHeadAsSeen() throws {
+        let state = try verifiedState()
+        try state.requireVerified(before: "record the head as seen", ledger: path)
+        let record = SeenRecord.inLedger(store)
+        try record.write(state.head, expecting: try record.read(), source: path)
+    }
+
+    /// The deliberate rollbacks accepted in this ledger repository, oldest first.
+    public func acceptedRollbacks() -> [AcceptedRollback] {
+        RollbackGuard.acceptedRollbacks(in: store.repository.gitDirectory)
+    }
+
     /// The author for a ledger not made yet (`init`): git's global configuration.
     public static func globalWriter(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LedgerAuthor {
         try LedgerAuthor(config: Config.global(), environment: environment)

@@ -49,6 +49,8 @@ public struct LedgerSync {
     public let credentials: CredentialProvider?
     /// Programs that check non-Ed25519 signatures.
     public let programs: VerificationPrograms
+    /// An older remote head an admin accepts although this clone has seen a newer one.
+    public var acceptRollback: String?
 
     /// A sync of `store` with `remote`.
     public init(store: LedgerStore, remote: String = "origin", identity: GitIdentity, signer: (any Signer)?,
@@ -125,12 +127,23 @@ public struct LedgerSync {
     /// Fetches, verifies and merges the remote's branch into the ledger's (fast-forward when
     /// possible, else a signed merge commit). Never drops a local commit.
     /// Refuses (exit 21) when the ledger's own history does not verify: nothing is merged into,
-    /// or published from, a history the verifier rejects.
+    /// or published from, a history the verifier rejects. Refuses, too, a remote head older than
+    /// (or unrelated to) the newest one this clone has seen: a rollback, unless accepted.
     public func pull() throws -> PullOutcome {
         let verifier = LedgerVerifier(store: store, programs: programs)
         let state = try verifier.verifiedState()
         try state.requireVerified(before: "pull from \(remote)", ledger: store.path, rewriteToo: true)
         guard let tip = try fetch() else { return .upToDate }
+        if try rollbackGuard().admit(tip) {
+            // An accepted rollback: the commits the remote dropped leave this clone's branch too,
+            // kept under a quarantine ref, or the next sync would push them back.
+            let head = try store.head()
+            if head != tip, try !store.repository.isDescendant(tip, of: head) {
+                try store.quarantine(head, moving: tip, reason: "accepted rollback of \(remote)")
+                verifier.recordVerified(tip, roots: state.roots)
+                return .fastForward(tip)
+            }
+        }
         let outcome = try merge(tip)
         // The fetched commits were verified on top of the verified head: the tip is verified too.
         if case let .fastForward(head) = outcome { verifier.recordVerified(head, roots: state.roots) }
@@ -229,6 +242,27 @@ public struct LedgerSync {
     public func push(attempts: Int = 16) throws -> PushReport {
         let url = try url()
         try LedgerVerifier(store: store, programs: programs).verifiedState().requireVerified(before: "push to \(remote)", ledger: store.path, rewriteToo: true)
+        // A server that went back is reported before it is restored, never restored silently.
+        var wentBack: LedgerError?
+        if let tip = try fetch(), let finding = try rollbackGuard().check(tip).first(where: { !$0.accepted }) {
+            wentBack = finding.error
+        }
+        let report = try pushFastForward(url: url, attempts: attempts)
+        if let wentBack {
+            throw LedgerError(.verificationFailed, "\(wentBack.message); restored it by pushing \(report.head.abbreviated())",
+                              hint: "the server went back: find out who moved \(store.branch) there (a force-push, a restored backup)")
+        }
+        return report
+    }
+
+    /// The records of what this clone has seen of its remote.
+    private func rollbackGuard() throws -> RollbackGuard {
+        RollbackGuard(store: store, records: [.inLedger(store)], source: "\(remote) (\(try url()))",
+                      accepting: acceptRollback, person: identity.email)
+    }
+
+    /// Pushes fast-forward only, pulling and retrying on a lost race; records the pushed head as seen.
+    private func pushFastForward(url: String, attempts: Int) throws -> PushReport {
         var pulls: [PullOutcome] = []
         for attempt in 0..<attempts {
             let head = try store.head()
@@ -243,6 +277,7 @@ public struct LedgerSync {
             switch outcome {
             case .updated:
                 try? store.repository.compareAndSwapReference(trackingReference, to: head, expecting: known, message: "readiness: push")
+                try SeenRecord.inLedger(store).write(head, expecting: try SeenRecord.inLedger(store).read(), source: remote)
                 return PushReport(head: head, retries: attempt, pulls: pulls)
             case .rejected:
                 pulls.append(try pull())
@@ -253,8 +288,16 @@ public struct LedgerSync {
     }
 
     /// Pull, then push (which itself pulls again and retries when it loses a race).
+    /// A server that went back makes the pull refuse; sync then restores the server with the
+    /// newer head (push reports it, exit 21), instead of leaving it behind.
     public func sync() throws -> (pull: PullOutcome, push: PushReport) {
-        let pulled = try pull()
+        let pulled: PullOutcome
+        do {
+            pulled = try pull()
+        } catch let error as LedgerError where error.kind == .verificationFailed && error.message.hasPrefix(RollbackGuard.messagePrefix) {
+            _ = try push()
+            throw error
+        }
         return (pulled, try push())
     }
 

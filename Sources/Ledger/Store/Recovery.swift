@@ -24,6 +24,24 @@ public struct RecoveryReport: Sendable {
     public let branch: String
 }
 
+extension LedgerStore {
+    /// Keeps `head` under a new quarantine reference and moves the branch from it to `target`
+    /// (compare-and-swap). Returns the reference and how many commits left the branch.
+    @discardableResult
+    func quarantine(_ head: ObjectID, moving target: ObjectID, reason: String, clock: () -> Date = Date.init) throws -> (reference: String, removed: Int) {
+        let stamp = CommitTime.iso8601(Int64(clock().timeIntervalSince1970)).replacingOccurrences(of: ":", with: "")
+        let reference = "\(Quarantine.refPrefix)\(stamp)-\(head.abbreviated())"
+        try repository.compareAndSwapReference(reference, to: head, expecting: nil, message: "readiness: \(reason)")
+        let removed = try RevisionWalk(repository: repository, from: [head], hiding: [target], order: .time).collect().count
+        do {
+            try repository.compareAndSwapReference(branch, to: target, expecting: head, message: "readiness: \(reason), back to \(target.abbreviated())")
+        } catch let error as GitError where error.isModified {
+            throw LedgerError(.conflict, "the ledger branch moved meanwhile; nothing was changed on it", hint: "run the command again")
+        }
+        return (reference, removed)
+    }
+}
+
 extension LedgerSession {
     /// Moves the ledger branch back to its newest verified commit, keeping the commits above it
     /// under a quarantine reference. Only commits that fail verification (or build on one) leave
@@ -40,19 +58,9 @@ extension LedgerSession {
             throw LedgerError(.verificationFailed, "no commit of \(path) verifies, so there is nothing to go back to",
                               hint: "clone a good copy of the ledger")
         }
-        let repository = store.repository
-        let stamp = CommitTime.iso8601(Int64(clock().timeIntervalSince1970)).replacingOccurrences(of: ":", with: "")
-        let reference = "\(Quarantine.refPrefix)\(stamp)-\(state.head.abbreviated())"
-        try repository.compareAndSwapReference(reference, to: state.head, expecting: nil, message: "readiness recover: refused commits")
-        let removed = try RevisionWalk(repository: repository, from: [state.head], hiding: [verified], order: .time).collect().count
-        do {
-            try repository.compareAndSwapReference(store.branch, to: verified, expecting: state.head,
-                                                   message: "readiness recover: back to \(verified.abbreviated())")
-        } catch let error as GitError where error.isModified {
-            throw LedgerError(.conflict, "the ledger branch moved while recovering; nothing was changed on it",
-                              hint: "run `readiness recover` again")
-        }
+        let moved = try store.quarantine(state.head, moving: verified, reason: "refused commits", clock: clock)
         verifier.recordVerified(verified, roots: state.roots)
+        let (reference, removed) = (moved.reference, moved.removed)
         return RecoveryReport(refusedHead: state.head, recoveredHead: verified, quarantineReference: reference,
                               commitsRemoved: removed, problems: state.problems, branch: store.branch)
     }

@@ -10,6 +10,8 @@ public struct VerificationReport: Equatable, Sendable, Codable {
     public let commitsChecked: Int
     /// Every problem found, parents' problems before their children's.
     public let problems: [VerificationProblem]
+    /// The deliberate rollbacks an admin accepted in this copy (`--accept-rollback`), oldest first.
+    public var acceptedRollbacks: [AcceptedRollback] = []
 
     /// True when nothing is wrong.
     public var isClean: Bool { problems.isEmpty }
