@@ -55,7 +55,7 @@ public struct SeenRecord {
         switch place {
         case let .ledger(repository):
             // A clone whose gate judged its remote through a mirror lacks the commit: it keeps its record.
-            guard try repository.contains(commit) else { return }
+            guard commit != old, try repository.contains(commit) else { return }
             try? repository.compareAndSwapReference(Self.ledgerReference, to: commit, expecting: old,
                                                     message: "readiness: newest verified head seen from \(source)")
         case let .product(repository, root):
