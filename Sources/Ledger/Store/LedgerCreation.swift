@@ -51,14 +51,15 @@ public struct LedgerBlueprint: Sendable {
 
 extension LedgerStore {
     /// Creates a bare ledger repository at `path` holding `blueprint`, in one signed first commit.
-    /// Refuses an existing repository or a non-empty directory; on any failure, removes what it
-    /// created, so nothing is left half-made.
+    /// Refuses an existing repository or a non-empty directory. The repository is built in a
+    /// sibling directory (`.readiness-init-<pid>-<random>`) and renamed to `path` only once its
+    /// first commit and branch are written, so a process killed at any moment leaves either no
+    /// ledger at `path` or a complete one; a later init removes siblings of dead processes.
     public static func create(at path: String, blueprint: LedgerBlueprint, identity: GitIdentity,
                               signer: (any Signer)?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LedgerStore {
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
-        let existed = fileManager.fileExists(atPath: path, isDirectory: &isDirectory)
-        if existed {
+        if fileManager.fileExists(atPath: path, isDirectory: &isDirectory) {
             let contents = isDirectory.boolValue ? try? fileManager.contentsOfDirectory(atPath: path) : nil
             guard let contents, contents.isEmpty else {
                 throw LedgerError(.conflict, "\(path) already exists and is not an empty directory",
@@ -71,32 +72,42 @@ extension LedgerStore {
         }
         try requireRootSigner(signer, identity: identity, blueprint: blueprint)
         let time = try CommitTime.now(environment: environment)
+        let staging: StagingDirectory
         do {
-            let repository = try Repository.create(at: path, bare: true, initialBranch: LedgerLayout.defaultBranch)
-            let branch = "refs/heads/\(LedgerLayout.defaultBranch)"
-            let tree = try repository.updatedTree(repository.emptyTree(), applying: blueprint.files())
-            let message = LedgerCommitMessage(
-                action: "init", subjectID: "ledger", title: blueprint.settings.name,
-                body: "",
-                trailers: [("Action", "init"), ("Format", String(LedgerLayout.formatVersion)),
-                           ("Items", String(blueprint.checklist.allItems.count))])
-            let writer = SignedCommitWriter(repository: repository, identity: identity, signer: signer)
-            let commit = try writer.writeCommit(tree: tree, parents: [], message: message.text, time: time)
-            try repository.compareAndSwapReference(branch, to: commit, expecting: nil, message: "readiness: init")
-            return LedgerStore(repository: repository, branch: branch, path: path)
+            staging = try StagingDirectory(for: path, purpose: "init")
         } catch {
-            if existed {
-                for entry in (try? fileManager.contentsOfDirectory(atPath: path)) ?? [] {
-                    try? fileManager.removeItem(atPath: (path as NSString).appendingPathComponent(entry))
-                }
-            } else {
-                try? fileManager.removeItem(atPath: path)
-            }
+            throw LedgerError(.storage, "cannot create \(path): \(error.localizedDescription)", hint: "check that its parent directory is writable")
+        }
+        let branch = "refs/heads/\(LedgerLayout.defaultBranch)"
+        do {
+            try writeFirstCommit(in: staging.path, branch: branch, blueprint: blueprint, identity: identity, signer: signer, time: time)
+            try staging.publish(replacingEmptyDirectory: true,
+                                conflict: LedgerError(.conflict, "\(path) already exists and is not an empty directory",
+                                                      hint: "choose a new path; init never touches an existing repository"))
+            return LedgerStore(repository: try Repository.open(at: path), branch: branch, path: path)
+        } catch {
+            staging.discard()
             if let error = error as? GitError {
                 throw LedgerError(.storage, error.message)
             }
             throw error
         }
+    }
+
+    /// Creates the bare repository at `directory` and writes the first commit and the branch.
+    /// The repository handle is released on return, before the directory is renamed.
+    private static func writeFirstCommit(in directory: String, branch: String, blueprint: LedgerBlueprint, identity: GitIdentity,
+                                         signer: (any Signer)?, time: (seconds: Int64, offsetMinutes: Int32?)) throws {
+        let repository = try Repository.create(at: directory, bare: true, initialBranch: LedgerLayout.defaultBranch)
+        let tree = try repository.updatedTree(repository.emptyTree(), applying: blueprint.files())
+        let message = LedgerCommitMessage(
+            action: "init", subjectID: "ledger", title: blueprint.settings.name,
+            body: "",
+            trailers: [("Action", "init"), ("Format", String(LedgerLayout.formatVersion)),
+                       ("Items", String(blueprint.checklist.allItems.count))])
+        let writer = SignedCommitWriter(repository: repository, identity: identity, signer: signer)
+        let commit = try writer.writeCommit(tree: tree, parents: [], message: message.text, time: time)
+        try repository.compareAndSwapReference(branch, to: commit, expecting: nil, message: "readiness: init")
     }
 
     /// The first commit is judged by the trust files it creates (trust on first use), so its
