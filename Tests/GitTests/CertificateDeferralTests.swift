@@ -60,10 +60,23 @@ final class CertificateDeferralTests: XCTestCase {
         }
         XCTAssertTrue(Library.certificatesPending, "the executable does not interpose mbedTLS: nothing was deferred")
 
-        // Replaying parse_path re-enters parse_file for each file in the directory.
-        try Library.loadCertificates()
+        // Replaying parse_path re-enters parse_file for each file in the directory. Several
+        // threads ask at once: one replays, the others wait, and none returns before the chain
+        // is filled.
+        let threads = 8
+        let outcomes = Outcomes(count: threads)
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            do {
+                try Library.loadCertificates()
+                let replayed = Library.certificateLoadsReplayed - before
+                outcomes.record(thread, replayed == 2 && !Library.certificatesPending ? nil : "returned with \(replayed) of 2 calls replayed")
+            } catch {
+                outcomes.record(thread, "\(error)")
+            }
+        }
+        XCTAssertEqual(outcomes.failures, [], "every thread returned after the replay, without error")
         XCTAssertFalse(Library.certificatesPending)
-        XCTAssertEqual(Library.certificateLoadsReplayed - before, 2, "both deferred calls (file, then directory) are replayed")
+        XCTAssertEqual(Library.certificateLoadsReplayed - before, 2, "both deferred calls (file, then directory) are replayed, once")
 
         let clone = root + "/clone-\(UUID().uuidString).git"
         let repository = try Repository.create(at: clone, bare: true, initialBranch: "main")
@@ -79,6 +92,20 @@ final class CertificateDeferralTests: XCTestCase {
             XCTAssertTrue("\(error)".lowercased().contains("certificate"), "\(error)")
         }
     }
+}
+
+/// What each thread of a concurrent load saw (nil: fine).
+private final class Outcomes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [String?]
+
+    init(count: Int) { results = Array(repeating: "did not run", count: count) }
+
+    func record(_ index: Int, _ failure: String?) {
+        lock.withLock { results[index] = failure }
+    }
+
+    var failures: [String] { lock.withLock { results.compactMap { $0 } } }
 }
 
 /// Certificate authorities, server certificates, a served repository and HTTPS servers
@@ -102,6 +129,13 @@ private final class TLSFixture {
         // The CA keys must not sit in the directory mbedTLS parses (they would count as skipped files).
         for name in ["b-server", "a-extra", "c-extra"] {
             try FileManager.default.moveItem(at: directory.appendingPathComponent("\(name).key"), to: root.appendingPathComponent("\(name).key"))
+        }
+        // A real-sized directory: the system's CA certificates too, so the replay takes long
+        // enough for concurrent callers to meet it under way.
+        let system = "/etc/ssl/certs"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: system)) ?? [] where name.hasSuffix(".pem") {
+            let source = URL(fileURLWithPath: system).appendingPathComponent(name).resolvingSymlinksInPath()
+            try? FileManager.default.copyItem(at: source, to: directory.appendingPathComponent("system-\(name)"))
         }
         try "subjectAltName=DNS:localhost\n".write(to: root.appendingPathComponent("server.ext"), atomically: true, encoding: .utf8)
         for (server, ca) in [("server-file", "ca-file"), ("server-directory", "b-server"), ("server-untrusted", "ca-untrusted")] {
