@@ -71,19 +71,78 @@ final class InterruptionTests: XCTestCase {
         print("clone kill loop: \(absent) interrupted (\(leftBehind) mid-clone), \(complete) completed before the kill")
     }
 
-    /// Init is built beside its target and renamed onto it: an existing empty directory is
-    /// replaced where it really is (through a symbolic link, keeping its permissions), and a
-    /// non-empty one is refused untouched. Nothing is left beside either.
-    func testInitFillsAnEmptyDirectoryAndRefusesANonEmptyOne() throws {
+    /// Same loop into an existing empty directory, which init fills in place (built inside it,
+    /// moved up `HEAD` last): whatever a kill leaves, the directory itself stays, and a new init
+    /// there either finds a complete ledger or clears the remains and succeeds.
+    func testInitKilledWhileFillingAnEmptyDirectoryLeavesItRecoverable() throws {
+        var recovered = 0, complete = 0
+        for (round, delay) in delays.enumerated() {
+            let target = sandbox.path("prepared/ledger-\(round).git")
+            try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+            let inode = try fileNumber(target)
+            _ = try runKilled(after: delay, "init", target)
+            XCTAssertEqual(try fileNumber(target), inode, "the prepared directory itself is kept")
+            if FileManager.default.fileExists(atPath: target + "/HEAD") {
+                complete += 1
+            } else {
+                // Not a repository for git, and not a ledger for readiness, until init runs again.
+                XCTAssertNotEqual(try sandbox.gitResult(["--git-dir", target, "rev-parse", "--git-dir"]).status, 0)
+                recovered += 1
+                try sandbox.readinessOK("init", target)
+            }
+            XCTAssertEqual(staging(in: target, purpose: "init"), [], "no staging directory is left inside")
+            try assertCleanLedger(target, after: "init into an empty directory killed after \(delay) ms")
+        }
+        print("init into empty directories: \(recovered) recovered by a new init, \(complete) completed before the kill")
+    }
+
+    /// The one half-made state init can leave, made by hand: a killed init had moved all but
+    /// `HEAD` into the directory. Nothing takes it for a ledger; a new init clears it and succeeds.
+    /// The same remains of a live process are left alone.
+    func testInitReplacesTheRemainsOfAnInterruptedMoveIntoAnEmptyDirectory() throws {
+        let donor = try sandbox.makeLedger("donor.git")
+        let target = sandbox.path("half.git")
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        let dead = try deadProcessID()
+        let remains = target + "/.readiness-init-\(dead)-12345"
+        try FileManager.default.createDirectory(atPath: remains, withIntermediateDirectories: false)
+        for name in try FileManager.default.contentsOfDirectory(atPath: donor) {
+            try FileManager.default.moveItem(atPath: donor + "/" + name, toPath: (name == "HEAD" ? remains : target) + "/" + name)
+        }
+        XCTAssertNotEqual(try sandbox.readiness("status", "--ledger", target).status, 0, "remains are not a ledger")
+        try sandbox.readinessOK("init", target)
+        XCTAssertEqual(staging(in: target, purpose: "init"), [])
+        try assertCleanLedger(target, after: "replacing the remains of an interrupted init")
+
+        let busy = sandbox.path("busy.git")
+        let live = busy + "/.readiness-init-\(getpid())-1"
+        try FileManager.default.createDirectory(atPath: live, withIntermediateDirectories: true)
+        XCTAssertNotEqual(try sandbox.readiness("init", busy).status, 0, "a live builder's directory is not touched")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: live))
+    }
+
+    /// An existing empty directory is filled in place: through a symbolic link, as the working
+    /// directory (`init .`), keeping its permission bits; a non-empty one is refused untouched.
+    /// Nothing is left beside or inside either.
+    func testInitFillsAnEmptyDirectoryInPlaceAndRefusesANonEmptyOne() throws {
         let empty = sandbox.path("shared/empty.git")
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        let inode = try fileNumber(empty)
         let link = sandbox.path("link.git")
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: empty)
         try sandbox.readinessOK("init", link)
         XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: link), empty, "the link is kept")
+        XCTAssertEqual(try fileNumber(empty), inode, "the same directory, filled")
         XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: empty)[.posixPermissions] as? NSNumber)?.intValue, 0o750)
         try assertCleanLedger(empty, after: "init into an empty directory")
-        XCTAssertEqual(staging(in: sandbox.path("shared"), purpose: "init"), [])
+        XCTAssertEqual(staging(in: sandbox.path("shared"), purpose: "init") + staging(in: empty, purpose: "init"), [])
+
+        let working = sandbox.path("working")
+        try FileManager.default.createDirectory(atPath: working, withIntermediateDirectories: true)
+        let workingInode = try fileNumber(working)
+        try sandbox.readinessOK("init", ".", in: working)
+        XCTAssertEqual(try fileNumber(working), workingInode, "the caller's working directory is filled, not replaced")
+        try assertCleanLedger(working, after: "init .")
 
         let occupied = sandbox.path("occupied")
         try FileManager.default.createDirectory(atPath: occupied, withIntermediateDirectories: true)
@@ -156,6 +215,11 @@ final class InterruptionTests: XCTestCase {
         XCTAssertEqual(fsck.status, 0, "git fsck after \(what): \(fsck.stdout)\(fsck.stderr)", file: file, line: line)
         let verify = try sandbox.readiness("verify", "--full", "--ledger", ledger)
         XCTAssertEqual(verify.status, 0, "verify --full after \(what): \(verify.stdout)\(verify.stderr)", file: file, line: line)
+    }
+
+    /// The inode number: the same directory, not a replacement at the same path.
+    private func fileNumber(_ path: String) throws -> Int {
+        try XCTUnwrap((FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? NSNumber)?.intValue)
     }
 
     /// The id of a process that has exited and been reaped.

@@ -51,13 +51,16 @@ public struct LedgerBlueprint: Sendable {
 
 extension LedgerStore {
     /// Creates a bare ledger repository at `path` holding `blueprint`, in one signed first commit.
-    /// Refuses an existing repository or a non-empty directory. The repository is built in a
-    /// sibling directory (`.readiness-init-<pid>-<random>`) and renamed to `path` only once its
-    /// first commit and branch are written, so a process killed at any moment leaves either no
-    /// ledger at `path` or a complete one; a later init removes siblings of dead processes.
+    /// Refuses an existing repository or a non-empty directory. The repository is staged (see
+    /// `StagingDirectory`: beside a new `path`, inside an existing empty one, named
+    /// `.readiness-init-<pid>-<random>`) and published only once its first commit and branch
+    /// are written, so a process killed at any moment leaves no ledger at `path` or a complete
+    /// one, and the next init clears what the killed one left.
     public static func create(at path: String, blueprint: LedgerBlueprint, identity: GitIdentity,
                               signer: (any Signer)?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LedgerStore {
         let fileManager = FileManager.default
+        // What an init killed while moving into this directory left is not a ledger: clear it.
+        StagingDirectory.recoverInterrupted(at: path, purpose: "init")
         var isDirectory: ObjCBool = false
         if fileManager.fileExists(atPath: path, isDirectory: &isDirectory) {
             let contents = isDirectory.boolValue ? try? fileManager.contentsOfDirectory(atPath: path) : nil
@@ -75,15 +78,27 @@ extension LedgerStore {
         let staging: StagingDirectory
         do {
             staging = try StagingDirectory(for: path, purpose: "init")
+        } catch let error as LedgerError {
+            throw error
         } catch {
             throw LedgerError(.storage, "cannot create \(path): \(error.localizedDescription)", hint: "check that its parent directory is writable")
         }
-        let branch = "refs/heads/\(LedgerLayout.defaultBranch)"
         do {
-            try writeFirstCommit(in: staging.path, branch: branch, blueprint: blueprint, identity: identity, signer: signer, time: time)
-            try staging.publish(replacingEmptyDirectory: true,
-                                conflict: LedgerError(.conflict, "\(path) already exists and is not an empty directory",
-                                                      hint: "choose a new path; init never touches an existing repository"))
+            let repository = try Repository.create(at: staging.path, bare: true, initialBranch: LedgerLayout.defaultBranch)
+            let branch = "refs/heads/\(LedgerLayout.defaultBranch)"
+            let tree = try repository.updatedTree(repository.emptyTree(), applying: blueprint.files())
+            let message = LedgerCommitMessage(
+                action: "init", subjectID: "ledger", title: blueprint.settings.name,
+                body: "",
+                trailers: [("Action", "init"), ("Format", String(LedgerLayout.formatVersion)),
+                           ("Items", String(blueprint.checklist.allItems.count))])
+            let writer = SignedCommitWriter(repository: repository, identity: identity, signer: signer)
+            let commit = try writer.writeCommit(tree: tree, parents: [], message: message.text, time: time)
+            try repository.compareAndSwapReference(branch, to: commit, expecting: nil, message: "readiness: init")
+            // Complete: publish it. The handle still open on the staging path is harmless (a
+            // rename moves no open file); the store reopens at the final path.
+            try staging.publish(conflict: LedgerError(.conflict, "\(path) already exists and is not an empty directory",
+                                                  hint: "choose a new path; init never touches an existing repository"))
             return LedgerStore(repository: try Repository.open(at: path), branch: branch, path: path)
         } catch {
             staging.discard()
@@ -92,22 +107,6 @@ extension LedgerStore {
             }
             throw error
         }
-    }
-
-    /// Creates the bare repository at `directory` and writes the first commit and the branch.
-    /// The repository handle is released on return, before the directory is renamed.
-    private static func writeFirstCommit(in directory: String, branch: String, blueprint: LedgerBlueprint, identity: GitIdentity,
-                                         signer: (any Signer)?, time: (seconds: Int64, offsetMinutes: Int32?)) throws {
-        let repository = try Repository.create(at: directory, bare: true, initialBranch: LedgerLayout.defaultBranch)
-        let tree = try repository.updatedTree(repository.emptyTree(), applying: blueprint.files())
-        let message = LedgerCommitMessage(
-            action: "init", subjectID: "ledger", title: blueprint.settings.name,
-            body: "",
-            trailers: [("Action", "init"), ("Format", String(LedgerLayout.formatVersion)),
-                       ("Items", String(blueprint.checklist.allItems.count))])
-        let writer = SignedCommitWriter(repository: repository, identity: identity, signer: signer)
-        let commit = try writer.writeCommit(tree: tree, parents: [], message: message.text, time: time)
-        try repository.compareAndSwapReference(branch, to: commit, expecting: nil, message: "readiness: init")
     }
 
     /// The first commit is judged by the trust files it creates (trust on first use), so its

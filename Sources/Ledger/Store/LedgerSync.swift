@@ -266,6 +266,8 @@ public struct LedgerSync {
         let staging: StagingDirectory
         do {
             staging = try StagingDirectory(for: path, purpose: "clone")
+        } catch let error as LedgerError {
+            throw error
         } catch {
             throw LedgerError(.storage, "cannot create \(path): \(error.localizedDescription)", hint: "check that its parent directory is writable")
         }
@@ -299,8 +301,7 @@ public struct LedgerSync {
                                   hint: "nothing was kept; ask the remote's owner to investigate")
             }
             // Handles still open on the staging path are harmless: a rename moves no open file.
-            try staging.publish(replacingEmptyDirectory: false,
-                                conflict: LedgerError(.invalidInput, "\(path) exists already", hint: "clone into a new path"))
+            try staging.publish(conflict: LedgerError(.invalidInput, "\(path) exists already", hint: "clone into a new path"))
             return (try LedgerStore.open(at: path), report)
         } catch {
             staging.discard()
