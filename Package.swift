@@ -3,9 +3,12 @@ import PackageDescription
 
 /// The executables export CLibGit2Support's two mbedTLS entry points so that libgit2's calls
 /// reach them (symbol interposition); see Sources/CLibGit2Support/certificate_deferral.c.
+/// Linux only: that is where libgit2 uses mbedTLS, and the flag is GNU ld/gold/lld syntax
+/// (Apple's ld64 rejects it). Elsewhere the entry points are simply never called.
 let exportCertificateHooks: [LinkerSetting] = [
     .unsafeFlags(["-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_file",
-                  "-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_path"]),
+                  "-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_path"],
+                 .when(platforms: [.linux])),
 ]
 
 let package = Package(
@@ -26,7 +29,7 @@ let package = Package(
             providers: [.apt(["libgit2-dev"])]
         ),
         // Defers libgit2's start-up parse of the CA bundle until a TLS remote needs it.
-        .target(name: "CLibGit2Support", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "CLibGit2Support", dependencies: ["CLibGit2"], linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .target(name: "Git", dependencies: ["CLibGit2", "CLibGit2Support"]),
         .target(
             name: "Ledger",
@@ -46,7 +49,8 @@ let package = Package(
         ),
         .executableTarget(name: "readiness", dependencies: ["LedgerCommands"], linkerSettings: exportCertificateHooks),
         .executableTarget(name: "readiness-bench", dependencies: ["Ledger", "Git"], linkerSettings: exportCertificateHooks),
-        .testTarget(name: "GitTests", dependencies: ["Git"]),
+        // Exports the hooks too, so the deferral tests exercise the interposition the executables use.
+        .testTarget(name: "GitTests", dependencies: ["Git"], linkerSettings: exportCertificateHooks),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Git"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Git", "readiness"]),
     ],

@@ -7,11 +7,18 @@ public enum Library {
     private static let initialised: Bool = {
         // libgit2 would parse the system CA bundle here (~10 ms); it is deferred until a TLS
         // remote needs it (`loadCertificates`).
-        readiness_certificates_defer_begin()
-        git_libgit2_init()
-        readiness_certificates_defer_end()
+        withCertificatesDeferred { _ = git_libgit2_init() }
         return true
     }()
+
+    /// Runs `body` with this thread's certificate loads deferred (see
+    /// Sources/CLibGit2Support/certificate_deferral.c): what libgit2 asks mbedTLS to parse
+    /// meanwhile is recorded and parsed by the next `loadCertificates`.
+    static func withCertificatesDeferred<T>(_ body: () throws -> T) rethrows -> T {
+        readiness_certificates_defer_begin()
+        defer { readiness_certificates_defer_end() }
+        return try body()
+    }
 
     /// Loads the CA bundle libgit2 deferred at start-up. Every libgit2 network operation must
     /// call this first, or TLS certificate checks would see an empty trust store.
@@ -23,8 +30,20 @@ public enum Library {
         }
     }
 
+    /// Trusts the CA certificates in `file` (PEM, may hold many) and/or every certificate file
+    /// in `directory` for HTTPS, instead of the system bundle (libgit2's
+    /// `GIT_OPT_SET_SSL_CERT_LOCATIONS`). Process-wide.
+    public static func setCertificateLocations(file: String?, directory: String?) throws {
+        ensureInitialised()
+        try check(readiness_git_set_certificate_locations(file, directory),
+                  "cannot load CA certificates from \(file ?? directory ?? "nothing")")
+    }
+
     /// True while a deferred CA bundle has not been loaded yet.
     public static var certificatesPending: Bool { readiness_certificates_pending() == 1 }
+
+    /// How many deferred certificate loads this process has replayed; for tests.
+    static var certificateLoadsReplayed: Int { Int(readiness_certificates_replayed()) }
 
     /// Call before any libgit2 use; cheap after the first call.
     static func ensureInitialised() {

@@ -184,14 +184,3 @@ private struct SandboxFailure: Error {
     let command: String
     init(_ command: String) { self.command = command }
 }
-
-/// The deferred CA bundle: a network operation can always load it, and loading is idempotent.
-final class CertificateDeferralTests: XCTestCase {
-    func testDeferredCertificatesLoadOnDemand() throws {
-        _ = try Repository.discover(from: FileManager.default.temporaryDirectory.path)
-        try Library.loadCertificates()
-        XCTAssertFalse(Library.certificatesPending)
-        try Library.loadCertificates()
-        XCTAssertFalse(Library.certificatesPending)
-    }
-}

@@ -1,19 +1,29 @@
 #ifndef READINESS_CLIBGIT2_SUPPORT_H
 #define READINESS_CLIBGIT2_SUPPORT_H
 
-/// Opens the window during which libgit2's initialisation may defer loading the system CA
-/// bundle (see certificate_deferral.c). Call immediately before git_libgit2_init().
+/// Opens, for the calling thread only, the window during which libgit2's initialisation may
+/// defer loading the system CA bundle (see certificate_deferral.c). Call immediately before
+/// git_libgit2_init().
 void readiness_certificates_defer_begin(void);
 
-/// Closes the window. Call immediately after git_libgit2_init().
+/// Closes the calling thread's window. Call immediately after git_libgit2_init().
 void readiness_certificates_defer_end(void);
 
-/// Loads the CA bundle libgit2 asked for during initialisation, if it was deferred and is
-/// still in use. Must run before any libgit2 network operation over TLS.
-/// Returns mbedTLS's result (0 or a positive count of skipped certificates) or a negative error.
+/// Replays, in order, every certificate load libgit2 asked for while a window was open and
+/// that is still in use; waits for a replay another thread has under way. Must run before any
+/// libgit2 network operation over TLS. Safe to call from any thread, any number of times.
+/// Returns mbedTLS's result (0 or a positive count of skipped certificates) or a negative
+/// error of the first call that failed.
 int readiness_certificates_load(void);
 
-/// 1 when a load was deferred and has not happened yet; for tests and diagnostics.
+/// 1 when a load was deferred and has not completed yet; for tests and diagnostics.
 int readiness_certificates_pending(void);
+
+/// How many deferred calls have been replayed in this process; for tests and diagnostics.
+unsigned long readiness_certificates_replayed(void);
+
+/// git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, path), which Swift cannot call
+/// because it is variadic. Either argument may be NULL. Returns libgit2's status.
+int readiness_git_set_certificate_locations(const char *file, const char *path);
 
 #endif

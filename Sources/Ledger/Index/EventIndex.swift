@@ -114,6 +114,7 @@ extension LedgerStore {
 
     /// The newest event of every path at the current head (a small file), caught up as needed.
     public func tips() throws -> EventIndex {
+        removeStaleTemporaryFiles()
         let head = try head()
         if let storage = EventIndexStorage.load(path: try cacheDirectory().appendingPathComponent(Self.tipsName).path), storage.head == head {
             return EventIndex(storage: storage)
@@ -150,6 +151,7 @@ extension LedgerStore {
 
     /// The event index at the current head, caught up or rebuilt as needed, and saved.
     public func eventIndex() throws -> (index: EventIndex, origin: EventIndex.Origin) {
+        removeStaleTemporaryFiles()
         let head = try head()
         let directory = try cacheDirectory()
         let file = directory.appendingPathComponent(Self.eventIndexName)
@@ -180,6 +182,20 @@ extension LedgerStore {
         try save(data, to: file)
         try saveTips(of: index)
         return (index, origin)
+    }
+
+    /// Removes temporary files (`<name>.tmp-<pid>`, see `save`) that a process killed between
+    /// writing and renaming left in the cache directory. Only files of processes that no longer
+    /// exist are touched: a live writer's file is about to be renamed. One directory listing,
+    /// run by the entry points every command that reads the index passes through.
+    func removeStaleTemporaryFiles() {
+        guard let directory = try? cacheDirectory(),
+              let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        for name in names {
+            guard let marker = name.range(of: ".tmp-", options: .backwards),
+                  let pid = pid_t(name[marker.upperBound...]), ProcessLiveness.isDead(pid) else { continue }
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+        }
     }
 
     /// Writes derived data atomically (temporary file, then rename), so a crash leaves the old

@@ -51,14 +51,18 @@ public struct LedgerBlueprint: Sendable {
 
 extension LedgerStore {
     /// Creates a bare ledger repository at `path` holding `blueprint`, in one signed first commit.
-    /// Refuses an existing repository or a non-empty directory; on any failure, removes what it
-    /// created, so nothing is left half-made.
+    /// Refuses an existing repository or a non-empty directory. The repository is staged (see
+    /// `StagingDirectory`: beside a new `path`, inside an existing empty one, named
+    /// `.readiness-init-<pid>-<random>`) and published only once its first commit and branch
+    /// are written, so a process killed at any moment leaves no ledger at `path` or a complete
+    /// one, and the next init clears what the killed one left.
     public static func create(at path: String, blueprint: LedgerBlueprint, identity: GitIdentity,
                               signer: (any Signer)?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LedgerStore {
         let fileManager = FileManager.default
+        // What an init killed while moving into this directory left is not a ledger: clear it.
+        StagingDirectory.recoverInterrupted(at: path, purpose: "init")
         var isDirectory: ObjCBool = false
-        let existed = fileManager.fileExists(atPath: path, isDirectory: &isDirectory)
-        if existed {
+        if fileManager.fileExists(atPath: path, isDirectory: &isDirectory) {
             let contents = isDirectory.boolValue ? try? fileManager.contentsOfDirectory(atPath: path) : nil
             guard let contents, contents.isEmpty else {
                 throw LedgerError(.conflict, "\(path) already exists and is not an empty directory",
@@ -71,8 +75,16 @@ extension LedgerStore {
         }
         try requireRootSigner(signer, identity: identity, blueprint: blueprint)
         let time = try CommitTime.now(environment: environment)
+        let staging: StagingDirectory
         do {
-            let repository = try Repository.create(at: path, bare: true, initialBranch: LedgerLayout.defaultBranch)
+            staging = try StagingDirectory(for: path, purpose: "init")
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw LedgerError(.storage, "cannot create \(path): \(error.localizedDescription)", hint: "check that its parent directory is writable")
+        }
+        do {
+            let repository = try Repository.create(at: staging.path, bare: true, initialBranch: LedgerLayout.defaultBranch)
             let branch = "refs/heads/\(LedgerLayout.defaultBranch)"
             let tree = try repository.updatedTree(repository.emptyTree(), applying: blueprint.files())
             let message = LedgerCommitMessage(
@@ -83,15 +95,13 @@ extension LedgerStore {
             let writer = SignedCommitWriter(repository: repository, identity: identity, signer: signer)
             let commit = try writer.writeCommit(tree: tree, parents: [], message: message.text, time: time)
             try repository.compareAndSwapReference(branch, to: commit, expecting: nil, message: "readiness: init")
-            return LedgerStore(repository: repository, branch: branch, path: path)
+            // Complete: publish it. The handle still open on the staging path is harmless (a
+            // rename moves no open file); the store reopens at the final path.
+            try staging.publish(conflict: LedgerError(.conflict, "\(path) already exists and is not an empty directory",
+                                                  hint: "choose a new path; init never touches an existing repository"))
+            return LedgerStore(repository: try Repository.open(at: path), branch: branch, path: path)
         } catch {
-            if existed {
-                for entry in (try? fileManager.contentsOfDirectory(atPath: path)) ?? [] {
-                    try? fileManager.removeItem(atPath: (path as NSString).appendingPathComponent(entry))
-                }
-            } else {
-                try? fileManager.removeItem(atPath: path)
-            }
+            staging.discard()
             if let error = error as? GitError {
                 throw LedgerError(.storage, error.message)
             }

@@ -302,14 +302,25 @@ public struct LedgerSync {
     }
 
     /// Clones the ledger at `url` into a new bare repository at `path`, with `url` as remote
-    /// `origin`, and verifies its whole history; removes what it created when anything fails.
+    /// `origin`, and verifies its whole history. The clone is built in a sibling directory
+    /// (`.readiness-clone-<pid>-<random>`) and renamed to `path` only once it verified, so a
+    /// failure or a killed process leaves nothing at `path`; a later clone removes siblings of
+    /// dead processes.
     public static func clone(url: String, to path: String, credentials: CredentialProvider? = nil,
                              programs: VerificationPrograms = VerificationPrograms()) throws -> (store: LedgerStore, report: VerificationReport) {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw LedgerError(.invalidInput, "\(path) exists already", hint: "clone into a new path")
         }
+        let staging: StagingDirectory
         do {
-            let repository = try Repository.create(at: path, bare: true, initialBranch: LedgerLayout.defaultBranch)
+            staging = try StagingDirectory(for: path, purpose: "clone")
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw LedgerError(.storage, "cannot create \(path): \(error.localizedDescription)", hint: "check that its parent directory is writable")
+        }
+        do {
+            let repository = try Repository.create(at: staging.path, bare: true, initialBranch: LedgerLayout.defaultBranch)
             try repository.addRemote("origin", url: url)
             let branch = "refs/heads/\(LedgerLayout.defaultBranch)"
             do {
@@ -330,16 +341,18 @@ public struct LedgerSync {
                 throw LedgerError(.notALedger, "\(url) has no \(branch)", hint: "it is not a readiness ledger")
             }
             try repository.compareAndSwapReference(branch, to: tip, expecting: nil, message: "readiness: clone \(url)")
-            let store = try LedgerStore.open(at: path)
+            let store = try LedgerStore.open(at: staging.path)
             let report = try LedgerVerifier(store: store, programs: programs).verify(full: true)
             if let first = report.problems.first {
                 throw LedgerError(.verificationFailed,
                                   "refusing the clone: \(url)'s history fails verification (\(report.problems.count) problem(s)); first: commit \(first.commit.prefix(12)) \(first.reason)",
                                   hint: "nothing was kept; ask the remote's owner to investigate")
             }
-            return (store, report)
+            // Handles still open on the staging path are harmless: a rename moves no open file.
+            try staging.publish(conflict: LedgerError(.invalidInput, "\(path) exists already", hint: "clone into a new path"))
+            return (try LedgerStore.open(at: path), report)
         } catch {
-            try? FileManager.default.removeItem(atPath: path)
+            staging.discard()
             throw error
         }
     }
