@@ -168,6 +168,11 @@ final class OneJudgeTests: XCTestCase {
         XCTAssertTrue(verify.stdout.contains("\(future.prefix(12)) futureDated: committed at 2099-01-01T00:00:00Z"), verify.stdout)
         try expectRefusal(["check", "1.3", "--ledger", ledger], code: 21, mentions: "futureDated")
         try expectRefusal(["gate", "--ledger", ledger], code: 21, mentions: "futureDated")
+        // init judges its first commit the same way: nothing is created.
+        let futureInit = try box.readiness("init", box.path("future.git"), environment: ["GIT_COMMITTER_DATE": "2099-01-01T00:00:00Z"])
+        XCTAssertEqual(futureInit.status, 21, futureInit.stderr)
+        XCTAssertTrue(futureInit.stderr.contains("futureDated"), futureInit.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: box.path("future.git")))
         // A writer's own clock (GIT_COMMITTER_DATE) set to the future is refused before landing.
         try box.readinessOK("recover", "--ledger", ledger)
         try expectRefusal(["check", "1.3", "--ledger", ledger], code: 21, mentions: "futureDated",

@@ -94,6 +94,13 @@ extension LedgerStore {
                            ("Items", String(blueprint.checklist.allItems.count))])
             let writer = SignedCommitWriter(repository: repository, identity: identity, signer: signer)
             let commit = try writer.writeCommit(tree: tree, parents: [], message: message.text, time: time)
+            // The first commit, too, is judged by the one verifier before anything is published
+            // (a clock or GIT_COMMITTER_DATE in the future, a key its own trust file refuses).
+            let staged = LedgerStore(repository: repository, branch: branch, path: staging.path)
+            if let problem = try LedgerVerifier(store: staged).checkNewCommit(commit).first {
+                throw LedgerError(.verificationFailed, "refusing to create the ledger: its first commit would fail verification (\(problem.kind.rawValue): \(problem.reason)); nothing was created",
+                                  hint: problem.kind == .futureDated ? "check this machine's clock and GIT_COMMITTER_DATE" : "run `readiness init` with a key the new ledger trusts")
+            }
             try repository.compareAndSwapReference(branch, to: commit, expecting: nil, message: "readiness: init")
             // Complete: publish it. The handle still open on the staging path is harmless (a
             // rename moves no open file); the store reopens at the final path.
