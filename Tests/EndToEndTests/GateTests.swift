@@ -12,6 +12,13 @@ final class GateTests: XCTestCase {
         ledger = try box.makeLedger()
     }
 
+    /// XCTest keeps every test case instance until the run ends, so the sandbox is freed here,
+    /// not in deinit: otherwise each test would leave its folder in the temp folder.
+    override func tearDown() {
+        box = nil
+        super.tearDown()
+    }
+
     private let section1 = ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6"]
 
     func testBlockedWithTheListThenPassedAfterSignOffs() throws {
@@ -65,12 +72,18 @@ final class GateTests: XCTestCase {
         let clone = box.path("mine.git")
         try box.git("clone", "-q", "--bare", ledger, clone)
         for number in section1 { try box.readinessOK("check", number, "--ledger", clone) }
-        let local = try box.readiness("gate", "--require", "1", "--ledger", clone)
+        // Run where CI would, in a checkout: outside any git repository the gate keeps its mirror
+        // in the shared temp folder, which a test must not leave behind.
+        let checkout = box.path("checkout")
+        try box.git("init", "-q", checkout)
+        let local = try box.readiness("gate", "--require", "1", "--ledger", clone, in: checkout)
         XCTAssertEqual(local.status, 20, "local-only sign-offs must not pass: \(local.stdout)\(local.stderr)")
         XCTAssertTrue(local.stdout.contains("fetched from \(ledger!)"), local.stdout)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "\(checkout)/.git/readiness/ledger-mirrors").count, 1,
+                       "the mirror lives in the checkout's git dir")
 
         try box.git("--git-dir", clone, "push", "-q", "origin", "main")
-        let shared = try box.readiness("gate", "--require", "1", "--ledger", clone)
+        let shared = try box.readiness("gate", "--require", "1", "--ledger", clone, in: checkout)
         XCTAssertEqual(shared.status, 0, shared.stdout + shared.stderr)
         let head = try box.git("--git-dir", ledger, "rev-parse", "main")
         XCTAssertTrue(shared.stdout.contains("at commit \(head) (fetched from"), shared.stdout)

@@ -23,6 +23,13 @@ final class HookTests: XCTestCase {
         try box.git("remote", "add", "origin", remote, in: product)
     }
 
+    /// XCTest keeps every test case instance until the run ends, so the sandbox is freed here,
+    /// not in deinit: otherwise each test would leave its folder in the temp folder.
+    override func tearDown() {
+        box = nil
+        super.tearDown()
+    }
+
     private func push(_ arguments: String..., path: String? = nil) throws -> RunResult {
         try box.run("/usr/bin/git", ["push"] + arguments, in: product, environment: ["PATH": path ?? pathWithReadiness])
     }

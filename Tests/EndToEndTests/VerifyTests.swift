@@ -14,6 +14,13 @@ final class VerifyTests: XCTestCase {
         try box.readinessOK("check", "1.2", "--evidence", "https://example.no/bevis", "--ledger", ledger)
     }
 
+    /// XCTest keeps every test case instance until the run ends, so the sandbox is freed here,
+    /// not in deinit: otherwise each test would leave its folder in the temp folder.
+    override func tearDown() {
+        box = nil
+        super.tearDown()
+    }
+
     // MARK: - Helpers
 
     private func rev(_ name: String) throws -> String { try box.git("--git-dir", ledger, "rev-parse", name) }
