@@ -46,6 +46,31 @@ final class GateTests: XCTestCase {
         XCTAssertTrue(passed.stdout.contains("passed: all 6 items"), passed.stdout)
     }
 
+    /// A waiver counts only through a readable until-day. Records written with stock git and
+    /// signed by the trusted key (so the head verifies) with the day missing, then unreadable,
+    /// must block like an open item.
+    func testAWaiverWithoutAReadableUntilDayDoesNotCount() throws {
+        for number in section1 where number != "1.6" { try box.readinessOK("check", number, "--ledger", ledger) }
+        try box.readinessOK("waive", "1.6", "--reason", "senere", "--until", "2099-01-01", "--ledger", ledger)
+        let valid = try box.readiness("gate", "--require", "1", "--ledger", ledger)
+        XCTAssertEqual(valid.status, 0, "a readable future until-day counts: \(valid.stdout)")
+
+        let work = box.path("work")
+        try box.git("clone", "-q", ledger, work)
+        let file = "\(work)/items/sikkerhet/gdpr-compliance-verifisert.json"
+        for until: String? in [nil, "snart"] {
+            var record = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
+            record["waivedUntil"] = until
+            try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .prettyPrinted]).write(to: URL(fileURLWithPath: file))
+            try box.git("commit", "-q", "-S", "-am", "waiver until \(until ?? "nothing")", in: work)
+            try box.git("push", "-q", "origin", "main", in: work)
+            let blocked = try box.readiness("gate", "--require", "1", "--ledger", ledger)
+            XCTAssertEqual(blocked.status, 20, "until \(until ?? "missing"): \(blocked.stdout)\(blocked.stderr)")
+            XCTAssertTrue(blocked.stdout.contains("blocked: 1 of the 6 items"), blocked.stdout)
+            XCTAssertTrue(blocked.stdout.contains("1.6  sikkerhet/gdpr-compliance-verifisert"), blocked.stdout)
+        }
+    }
+
     func testUnknownSectionExits4() throws {
         let unknown = try box.readiness("gate", "--require", "sikkerhet", "nope", "--ledger", ledger)
         XCTAssertEqual(unknown.status, 4, unknown.stderr)
