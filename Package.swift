@@ -53,6 +53,11 @@ let package = Package(
         .testTarget(name: "GitTests", dependencies: ["Git"], linkerSettings: exportCertificateHooks),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Git"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Git", "readiness"]),
+        // The renderers of LedgerCommands (status, gate, history text; JSON; CSV) without the binary.
+        .testTarget(name: "LedgerCommandsTests", dependencies: [
+            "LedgerCommands", "Ledger",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

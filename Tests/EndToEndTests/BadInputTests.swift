@@ -12,6 +12,13 @@ final class BadInputTests: XCTestCase {
         try box.readinessOK("check", "1.1", "--ledger", ledger)
     }
 
+    /// XCTest keeps every test case instance until the run ends, so the sandbox is freed here,
+    /// not in deinit: otherwise each test would leave its folder in the temp folder.
+    override func tearDown() {
+        box = nil
+        super.tearDown()
+    }
+
     private func head() throws -> String { try box.git("--git-dir", ledger, "rev-parse", "main") }
 
     /// Runs readiness, expects `code` and a stderr containing `fragment`, and that nothing was written.

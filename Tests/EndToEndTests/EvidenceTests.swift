@@ -97,6 +97,62 @@ final class EvidenceTests: XCTestCase {
         XCTAssertEqual(refused.status, 8, refused.stderr)
     }
 
+    /// An auditor re-exporting days later must get the same bytes. The later export runs under
+    /// a clock moved three days forward with libfaketime (`faketime`, installed by .ci/run), so
+    /// any read of the wall clock, in this tool or in the git it runs, would show. Before that:
+    /// every date written in the pack is a date of the ledger's own commits (or a waiver's
+    /// until-day), never today's.
+    func testReExportUnderAClockMovedForwardIsByteIdentical() throws {
+        let faketime = "/usr/bin/faketime"
+        guard FileManager.default.isExecutableFile(atPath: faketime) else {
+            return XCTFail("\(faketime) is missing: apt-get install faketime (.ci/run installs it)")
+        }
+        let box = try Sandbox()
+        let (ledger, _, _) = try makeBusyLedger(box)
+        // Monotonic time stays real, so the tool's timeouts still mean what they say.
+        let later = ["FAKETIME_DONT_FAKE_MONOTONIC": "1"]
+        func day(_ date: Date) -> String {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withFullDate]
+            return formatter.string(from: date)
+        }
+        let today = day(Date()), threeDaysOn = day(Date().addingTimeInterval(3 * 86_400))
+
+        // The fake clock reaches the binary: a sign-off made under it is dated three days on.
+        let probe = try box.makeLedger("probe.git")
+        let probed = try box.run(faketime, ["-f", "+3d", Sandbox.binary, "check", "1.1", "--ledger", probe], environment: later)
+        XCTAssertEqual(probed.status, 0, probed.stderr)
+        XCTAssertEqual(try box.git("--git-dir", probe, "log", "-1", "--format=%cs", "main"), threeDaysOn)
+
+        let first = box.path("pack-today"), second = box.path("pack-later")
+        try box.readinessOK("evidence", "--out", first, "--ledger", ledger)
+        let exported = try box.run(faketime, ["-f", "+3d", Sandbox.binary, "evidence", "--out", second, "--ledger", ledger], environment: later)
+        XCTAssertEqual(exported.status, 0, exported.stderr)
+
+        // Every date in the text files is one of the ledger's commit days or the waiver's day.
+        let commitDays = Set(try box.git("--git-dir", ledger, "log", "--format=%cs", "main").split(separator: "\n").map(String.init))
+        let allowedDays = commitDays.union(["2099-01-01"])
+        let pattern = try NSRegularExpression(pattern: "(?<![0-9])(\\d{4})-?(\\d{2})-?(\\d{2})(?![0-9-])|(?<![0-9])(\\d{4})(\\d{2})(\\d{2})\\d{6}Z")
+        for name in ["README.txt", "events.json", "report.md", "report.html", "allowed_signers", "MANIFEST.sha256"] {
+            let text = try String(contentsOfFile: "\(first)/\(name)", encoding: .utf8)
+            XCTAssertFalse(text.contains(today) || text.contains(today.replacingOccurrences(of: "-", with: "")), "\(name) holds today's date")
+            for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                let groups = match.range(at: 1).location != NSNotFound ? [1, 2, 3] : [4, 5, 6]
+                let parts = groups.map { String(text[Range(match.range(at: $0), in: text)!]) }
+                let found = parts.joined(separator: "-")
+                // Only plausible calendar days: hashes and other digit runs are not dates.
+                guard let month = Int(parts[1]), let dayOfMonth = Int(parts[2]), (1...12).contains(month), (1...31).contains(dayOfMonth),
+                      parts[0].hasPrefix("20") || parts[0].hasPrefix("19") else { continue }
+                XCTAssertTrue(allowedDays.contains(found), "\(name) holds \(found), which is not a date of the ledger (\(allowedDays.sorted()))")
+            }
+        }
+        for name in EvidenceTests.packFiles {
+            XCTAssertEqual(try read("\(first)/\(name)"), try read("\(second)/\(name)"), "\(name) differs when exported three days later")
+        }
+    }
+
+    private static let packFiles = ["MANIFEST.sha256", "README.txt", "allowed_signers", "events.json", "history.bundle", "report.html", "report.md"]
+
     func testHTMLReportIsSelfContainedAndWellFormed() throws {
         let box = try Sandbox()
         let (ledger, _, _) = try makeBusyLedger(box)

@@ -12,6 +12,13 @@ final class GateTests: XCTestCase {
         ledger = try box.makeLedger()
     }
 
+    /// XCTest keeps every test case instance until the run ends, so the sandbox is freed here,
+    /// not in deinit: otherwise each test would leave its folder in the temp folder.
+    override func tearDown() {
+        box = nil
+        super.tearDown()
+    }
+
     private let section1 = ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6"]
 
     func testBlockedWithTheListThenPassedAfterSignOffs() throws {
@@ -37,6 +44,31 @@ final class GateTests: XCTestCase {
         let passed = try box.readiness("gate", "--require", "1", "--ledger", ledger)
         XCTAssertEqual(passed.status, 0, passed.stdout + passed.stderr)
         XCTAssertTrue(passed.stdout.contains("passed: all 6 items"), passed.stdout)
+    }
+
+    /// A waiver counts only through a readable until-day. Records written with stock git and
+    /// signed by the trusted key (so the head verifies) with the day missing, then unreadable,
+    /// must block like an open item.
+    func testAWaiverWithoutAReadableUntilDayDoesNotCount() throws {
+        for number in section1 where number != "1.6" { try box.readinessOK("check", number, "--ledger", ledger) }
+        try box.readinessOK("waive", "1.6", "--reason", "senere", "--until", "2099-01-01", "--ledger", ledger)
+        let valid = try box.readiness("gate", "--require", "1", "--ledger", ledger)
+        XCTAssertEqual(valid.status, 0, "a readable future until-day counts: \(valid.stdout)")
+
+        let work = box.path("work")
+        try box.git("clone", "-q", ledger, work)
+        let file = "\(work)/items/sikkerhet/gdpr-compliance-verifisert.json"
+        for until: String? in [nil, "snart"] {
+            var record = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
+            record["waivedUntil"] = until
+            try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .prettyPrinted]).write(to: URL(fileURLWithPath: file))
+            try box.git("commit", "-q", "-S", "-am", "waiver until \(until ?? "nothing")", in: work)
+            try box.git("push", "-q", "origin", "main", in: work)
+            let blocked = try box.readiness("gate", "--require", "1", "--ledger", ledger)
+            XCTAssertEqual(blocked.status, 20, "until \(until ?? "missing"): \(blocked.stdout)\(blocked.stderr)")
+            XCTAssertTrue(blocked.stdout.contains("blocked: 1 of the 6 items"), blocked.stdout)
+            XCTAssertTrue(blocked.stdout.contains("1.6  sikkerhet/gdpr-compliance-verifisert"), blocked.stdout)
+        }
     }
 
     func testUnknownSectionExits4() throws {
@@ -65,12 +97,18 @@ final class GateTests: XCTestCase {
         let clone = box.path("mine.git")
         try box.git("clone", "-q", "--bare", ledger, clone)
         for number in section1 { try box.readinessOK("check", number, "--ledger", clone) }
-        let local = try box.readiness("gate", "--require", "1", "--ledger", clone)
+        // Run where CI would, in a checkout: outside any git repository the gate keeps its mirror
+        // in the shared temp folder, which a test must not leave behind.
+        let checkout = box.path("checkout")
+        try box.git("init", "-q", checkout)
+        let local = try box.readiness("gate", "--require", "1", "--ledger", clone, in: checkout)
         XCTAssertEqual(local.status, 20, "local-only sign-offs must not pass: \(local.stdout)\(local.stderr)")
         XCTAssertTrue(local.stdout.contains("fetched from \(ledger!)"), local.stdout)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "\(checkout)/.git/readiness/ledger-mirrors").count, 1,
+                       "the mirror lives in the checkout's git dir")
 
         try box.git("--git-dir", clone, "push", "-q", "origin", "main")
-        let shared = try box.readiness("gate", "--require", "1", "--ledger", clone)
+        let shared = try box.readiness("gate", "--require", "1", "--ledger", clone, in: checkout)
         XCTAssertEqual(shared.status, 0, shared.stdout + shared.stderr)
         let head = try box.git("--git-dir", ledger, "rev-parse", "main")
         XCTAssertTrue(shared.stdout.contains("at commit \(head) (fetched from"), shared.stdout)

@@ -23,9 +23,30 @@ final class HookTests: XCTestCase {
         try box.git("remote", "add", "origin", remote, in: product)
     }
 
+    /// XCTest keeps every test case instance until the run ends, so the sandbox is freed here,
+    /// not in deinit: otherwise each test would leave its folder in the temp folder.
+    override func tearDown() {
+        box = nil
+        super.tearDown()
+    }
+
     private func push(_ arguments: String..., path: String? = nil) throws -> RunResult {
         try box.run("/usr/bin/git", ["push"] + arguments, in: product, environment: ["PATH": path ?? pathWithReadiness])
     }
+
+    /// Asserts that git refused the push and that the hook said why: the refused ref and `reason`.
+    private func assertRefused(_ result: RunResult, _ ref: String, _ reasons: String..., file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertNotEqual(result.status, 0, "the push of \(ref) went through: \(result.stderr)", file: file, line: line)
+        XCTAssertTrue(result.stderr.contains("push to \(ref) refused") || result.stderr.contains("refused the push"),
+                      "no refusal named \(ref): \(result.stderr)", file: file, line: line)
+        for reason in reasons {
+            XCTAssertTrue(result.stderr.contains(reason), "the refusal does not say '\(reason)': \(result.stderr)", file: file, line: line)
+        }
+        XCTAssertTrue(result.stderr.contains("git push --no-verify"), "the refusal says how to bypass knowingly", file: file, line: line)
+    }
+
+    /// What the hook prints when the gate blocks.
+    private let notDone = "required readiness items are not done"
 
     private func signOffSection1() throws {
         for number in ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6"] { try box.readinessOK("check", number, "--ledger", ledger) }
@@ -49,7 +70,8 @@ final class HookTests: XCTestCase {
         let feature = try push("origin", "main:feature/x")
         XCTAssertEqual(feature.status, 0, feature.stderr)
         let tag = try push("origin", "main:refs/tags/v1.0")
-        XCTAssertNotEqual(tag.status, 0, "refs/tags/v* is protected by default")
+        assertRefused(tag, "refs/tags/v1.0", notDone, "blocked: 6 of the 6 items")
+        XCTAssertFalse(try remoteHas("refs/tags/v1.0"), "refs/tags/v* is protected by default")
 
         // A deletion of a protected ref releases nothing and passes.
         XCTAssertEqual(try push("--no-verify", "origin", "main:release/1").status, 0)
@@ -68,15 +90,16 @@ final class HookTests: XCTestCase {
         try box.readinessOK("hook", "install", "--ledger", ledger, "--protect", "refs/heads/prod", "refs/heads/rc/*", in: product)
         XCTAssertEqual(try box.git("config", "--get-all", "readiness.protect", in: product), "refs/heads/prod\nrefs/heads/rc/*")
         XCTAssertEqual(try push("origin", "main").status, 0, "main is no longer protected")
-        XCTAssertNotEqual(try push("origin", "main:rc/2").status, 0)
-        XCTAssertNotEqual(try push("origin", "main:prod").status, 0)
+        assertRefused(try push("origin", "main:rc/2"), "refs/heads/rc/2", notDone)
+        assertRefused(try push("origin", "main:prod"), "refs/heads/prod", notDone)
         let bad = try box.readiness("hook", "install", "--protect", "main", in: product)
         XCTAssertEqual(bad.status, 5, bad.stderr)
         // A bad pattern added by hand must not silently stop the gate.
         try box.git("config", "--add", "readiness.protect", "main", in: product)
         let misconfigured = try push("origin", "main:feature")
         XCTAssertNotEqual(misconfigured.status, 0)
-        XCTAssertTrue(misconfigured.stderr.contains("not a full ref name"), misconfigured.stderr)
+        XCTAssertTrue(misconfigured.stderr.contains("readiness.protect pattern 'main' is not a full ref name"), misconfigured.stderr)
+        XCTAssertFalse(try remoteHas("refs/heads/feature"))
     }
 
     func testExistingHookIsChainedGetsTheSameInputAndItsFailureBlocks() throws {
@@ -135,13 +158,13 @@ final class HookTests: XCTestCase {
         try box.readinessOK("hook", "install", "--ledger", ledger, in: product)
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: "\(product!)/.githooks/pre-push"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: "\(product!)/.git/hooks/pre-push"))
-        XCTAssertNotEqual(try push("origin", "main").status, 0, "git runs the hook from core.hooksPath")
+        assertRefused(try push("origin", "main"), "refs/heads/main", notDone)
 
         let shared = box.path("shared-hooks")
         try box.git("config", "core.hooksPath", shared, in: product)
         try box.readinessOK("hook", "install", "--repo", product, in: box.root.path)
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: "\(shared)/pre-push"))
-        XCTAssertNotEqual(try push("origin", "main").status, 0)
+        assertRefused(try push("origin", "main"), "refs/heads/main", notDone)
     }
 
     func testLinkedWorktreeAndBareRepository() throws {
@@ -150,29 +173,27 @@ final class HookTests: XCTestCase {
         try box.readinessOK("hook", "install", "--ledger", ledger, in: worktree)
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: "\(product!)/.git/hooks/pre-push"), "hooks live in the common dir")
         let fromWorktree = try box.run("/usr/bin/git", ["push", "origin", "side:main"], in: worktree, environment: ["PATH": pathWithReadiness])
-        XCTAssertNotEqual(fromWorktree.status, 0)
-        XCTAssertTrue(fromWorktree.stderr.contains("blocked:"), fromWorktree.stderr)
+        assertRefused(fromWorktree, "refs/heads/main", notDone, "blocked:")
 
         let bare = box.path("bare.git")
         try box.git("clone", "-q", "--bare", product, bare)
         try box.readinessOK("hook", "install", "--repo", bare, "--ledger", ledger)
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: "\(bare)/hooks/pre-push"))
         let fromBare = try box.run("/usr/bin/git", ["--git-dir", bare, "push", remote, "main"], environment: ["PATH": pathWithReadiness])
-        XCTAssertNotEqual(fromBare.status, 0)
-        XCTAssertTrue(fromBare.stderr.contains("blocked:"), fromBare.stderr)
+        assertRefused(fromBare, "refs/heads/main", notDone, "blocked:")
     }
 
     func testFailsClosedWithoutTheBinaryOrTheLedgerUnlessFailOpen() throws {
         try box.readinessOK("hook", "install", "--ledger", ledger, in: product)
         let noBinary = try push("origin", "main", path: "/usr/bin:/bin")
-        XCTAssertNotEqual(noBinary.status, 0)
+        assertRefused(noBinary, "refs/heads/main", "the readiness program is not on PATH")
         XCTAssertTrue(noBinary.stderr.contains("the readiness program is not on PATH"), noBinary.stderr)
         XCTAssertTrue(noBinary.stderr.contains("git push --no-verify"), noBinary.stderr)
         XCTAssertTrue(noBinary.stderr.contains("readiness.failOpen true"), noBinary.stderr)
 
         try box.git("config", "readiness.ledger", box.path("missing.git"), in: product)
         let noLedger = try push("origin", "main")
-        XCTAssertNotEqual(noLedger.status, 0)
+        assertRefused(noLedger, "refs/heads/main")
         XCTAssertTrue(noLedger.stderr.contains("no ledger at \(box.path("missing.git"))"), noLedger.stderr)
         XCTAssertTrue(noLedger.stderr.contains("could not judge the ledger (exit 3"), noLedger.stderr)
         XCTAssertFalse(try remoteHas("refs/heads/main"))
@@ -186,7 +207,27 @@ final class HookTests: XCTestCase {
 
         // failOpen covers failures to judge, never a verdict: an incomplete ledger still blocks.
         try box.git("config", "readiness.ledger", ledger, in: product)
-        XCTAssertNotEqual(try push("origin", "main:release/3").status, 0)
+        let verdict = try push("origin", "main:release/3")
+        assertRefused(verdict, "refs/heads/release/3", notDone)
+        XCTAssertFalse(verdict.stderr.contains("WARNING"), verdict.stderr)
+    }
+
+    /// A ledger whose head fails verification (written unsigned with stock git) refuses the
+    /// push with the verifier's reason, even though the forged head marks every item done.
+    func testLedgerFailingVerificationRefusesWithTheReason() throws {
+        try box.readinessOK("hook", "install", "--ledger", ledger, "--require", "1", in: product)
+        let work = box.path("forger")
+        try box.git("clone", "-q", ledger, work)
+        for path in try box.git("ls-files", "items/sikkerhet", in: work).split(separator: "\n") {
+            let file = "\(work)/\(path)"
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            try text.replacingOccurrences(of: "\"open\"", with: "\"done\"").write(toFile: file, atomically: true, encoding: .utf8)
+        }
+        try box.git("-c", "commit.gpgsign=false", "commit", "-q", "-am", "alt ferdig", in: work)
+        try box.git("push", "-q", "origin", "main", in: work)
+        let refused = try push("origin", "main")
+        assertRefused(refused, "refs/heads/main", "could not judge the ledger (exit 21", "is not signed")
+        XCTAssertFalse(try remoteHas("refs/heads/main"))
     }
 
     func testRemoteLedgerURLLocalSignOffsDoNotUnlockThePush() throws {
@@ -195,7 +236,7 @@ final class HookTests: XCTestCase {
         try box.git("clone", "-q", "--bare", ledger, clone)
         for number in ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6"] { try box.readinessOK("check", number, "--ledger", clone) }
         let blocked = try push("origin", "main")
-        XCTAssertNotEqual(blocked.status, 0)
+        assertRefused(blocked, "refs/heads/main", notDone)
         XCTAssertTrue(blocked.stderr.contains("fetched from file://\(ledger!)"), blocked.stderr)
         try box.git("--git-dir", clone, "push", "-q", "origin", "main")
         let allowed = try push("origin", "main")

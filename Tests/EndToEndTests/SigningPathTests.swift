@@ -44,6 +44,46 @@ final class SigningPathTests: XCTestCase {
         XCTAssertEqual(try box.verifyCommit("main", ledger: agentLedger, allowedSigners: allowed).status, 0)
     }
 
+    /// An RSA key signs through ssh-keygen: each commit's gpgsig, cut out of the raw object by
+    /// hand, is checked with `ssh-keygen -Y verify` over the commit without that header, and
+    /// by `git verify-commit`.
+    func testRSASignOffsVerifyWithSSHKeygenAndStockGit() throws {
+        let box = try Sandbox()
+        let rsa = box.path("id_rsa")
+        try box.makeKey(at: rsa, comment: box.email, type: "rsa")
+        try box.git("config", "--global", "user.signingkey", rsa)
+        let ledger = box.path("rsa.git")
+        try box.readinessOK("init", ledger)
+        try box.readinessOK("check", "1.1", "--note", "RSA", "--ledger", ledger)
+        let publicKey = try String(contentsOfFile: rsa + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
+        let allowed = box.path("allowed-rsa")
+        try "\(box.email) \(publicKey)\n".write(toFile: allowed, atomically: true, encoding: .utf8)
+        for commit in ["main", "main~1"] {
+            let raw = try box.run("/usr/bin/git", ["--git-dir", ledger, "cat-file", "commit", commit]).stdout
+            var payload = "", signature = "", inSignature = false
+            for line in raw.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+                if line.hasPrefix("gpgsig ") {
+                    inSignature = true
+                    signature += line.dropFirst("gpgsig ".count) + "\n"
+                } else if inSignature, line.hasPrefix(" ") {
+                    signature += line.dropFirst() + "\n"
+                } else {
+                    inSignature = false
+                    payload += line + "\n"
+                }
+            }
+            XCTAssertTrue(signature.hasPrefix("-----BEGIN SSH SIGNATURE-----"), signature)
+            let signatureFile = box.path("signature-\(commit)")
+            try signature.write(toFile: signatureFile, atomically: true, encoding: .utf8)
+            let judged = try box.run("/usr/bin/ssh-keygen", ["-Y", "verify", "-f", allowed, "-I", box.email, "-n", "git", "-s", signatureFile],
+                                     stdin: Data(payload.utf8))
+            XCTAssertEqual(judged.status, 0, "\(commit): \(judged.stdout)\(judged.stderr)")
+            XCTAssertTrue(judged.stdout.contains("Good \"git\" signature for \(box.email) with RSA key"), judged.stdout)
+            XCTAssertEqual(try box.verifyCommit(commit, ledger: ledger, allowedSigners: allowed).status, 0)
+        }
+        try box.readinessOK("verify", "--full", "--ledger", ledger)
+    }
+
     func testOpenPGPSignOffsVerifyWithStockGit() throws {
         let box = try Sandbox()
         let gnupg = box.path("gnupg")

@@ -14,6 +14,13 @@ final class VerifyTests: XCTestCase {
         try box.readinessOK("check", "1.2", "--evidence", "https://example.no/bevis", "--ledger", ledger)
     }
 
+    /// XCTest keeps every test case instance until the run ends, so the sandbox is freed here,
+    /// not in deinit: otherwise each test would leave its folder in the temp folder.
+    override func tearDown() {
+        box = nil
+        super.tearDown()
+    }
+
     // MARK: - Helpers
 
     private func rev(_ name: String) throws -> String { try box.git("--git-dir", ledger, "rev-parse", name) }
@@ -230,6 +237,27 @@ final class VerifyTests: XCTestCase {
         try commit(in: work, message: "check sikkerhet/waf-web-application-firewall-satt-opp: WAF\n\nReadiness-Item: sikkerhet/waf-web-application-firewall-satt-opp\nReadiness-Action: check\nReadiness-State: open -> done\n")
         try push(work)
         try expectProblem("trailerMismatch", at: rev("main"))
+    }
+
+    /// A sign-off re-signed by the trusted key with only its Readiness-State trailer changed:
+    /// tree, time, committer and signature are all sound (stock git accepts it), so the lying
+    /// trailer is the one problem, and it must be found.
+    func testStateTrailerThatDisagreesWithTheTreeIsCaught() throws {
+        try box.readinessOK("check", "1.3", "--ledger", ledger)
+        let message = try box.run("/usr/bin/git", ["--git-dir", ledger, "log", "-1", "--format=%B", "main"]).stdout
+        XCTAssertTrue(message.contains("Readiness-State: open -> done\n"), message)
+        let messageFile = box.path("lying-message")
+        try message.replacingOccurrences(of: "Readiness-State: open -> done\n", with: "Readiness-State: open -> waived\n")
+            .write(toFile: messageFile, atomically: true, encoding: .utf8)
+        let date = try box.git("--git-dir", ledger, "log", "-1", "--format=%cd", "--date=raw", "main")
+        let forged = try box.git("--git-dir", ledger, "commit-tree", "-S", "main^{tree}", "-p", "main~1", "-F", messageFile,
+                                 environment: ["GIT_COMMITTER_DATE": date, "GIT_AUTHOR_DATE": date])
+        try box.git("--git-dir", ledger, "update-ref", "refs/heads/main", forged)
+        XCTAssertEqual(try box.verifyCommit(forged, ledger: ledger, allowedSigners: box.allowedSignersFile(from: ledger)).status, 0)
+        try expectProblem("trailerMismatch", at: forged)
+        let problems = try verify("--full").problems.filter { $0.commit == forged }
+        XCTAssertEqual(problems.map(\.kind), ["trailerMismatch"], "\(problems)")
+        XCTAssertTrue(problems.first?.reason.contains("Readiness-State says 'open -> waived' but the tree says 'open -> done'") ?? false, "\(problems)")
     }
 
     func testRemovedEventInAnItemsChainBreaksItsBackLink() throws {

@@ -22,6 +22,14 @@ final class GateVerdictTests: XCTestCase {
         store = try LedgerStore.create(at: directory.path + "/ledger.git", blueprint: blueprint, identity: identity, signer: signer)
     }
 
+    /// XCTest keeps every test case instance until the run ends, so the directory is freed here,
+    /// not in deinit: otherwise each test would leave its folder in the temp folder.
+    override func tearDown() {
+        store = nil
+        directory = nil
+        super.tearDown()
+    }
+
     private func signOffSection1(except skipped: Set<String> = []) throws {
         for number in ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6"] where !skipped.contains(number) {
             _ = try store.record(.check(note: nil, evidence: []), item: number, identity: identity, signer: signer)

@@ -30,8 +30,15 @@ final class SigningFactoryTests: XCTestCase {
         XCTAssertEqual(rsaSigner.publicKey?.keyType, "ssh-rsa")
         // The ssh-keygen signer really signs with an RSA key file.
         let payload = Data("rsa payload\n".utf8)
-        let signature = try SSHSignature.parse(armored: try rsaSigner.sign(payload))
+        let armored = try rsaSigner.sign(payload)
+        let signature = try SSHSignature.parse(armored: armored)
         XCTAssertEqual(signature.publicKey, rsaSigner.publicKey)
+        // Stock ssh-keygen judges it: good over this payload in namespace git, bad otherwise.
+        let publicKey = try XCTUnwrap(rsaSigner.publicKey)
+        let good = try sshKeygenVerify(armored, payload: payload, publicKey: publicKey, in: dir)
+        XCTAssertEqual(good.status, 0, good.stderrText)
+        XCTAssertNotEqual(try sshKeygenVerify(armored, payload: Data("rsa payloaD\n".utf8), publicKey: publicKey, in: dir).status, 0)
+        XCTAssertNotEqual(try sshKeygenVerify(armored, payload: payload, publicKey: publicKey, namespace: "file", in: dir).status, 0)
     }
 
     func testMissingKeyFileNamesThePath() throws {
@@ -87,11 +94,19 @@ final class SigningFactoryTests: XCTestCase {
             let signer = try SignerFactory.makeSigner(ssh(value, environment: environment))
             XCTAssertTrue(signer is SSHKeygenSigner, value)
             XCTAssertEqual(signer.publicKey?.openSSHString, try SSHPublicKey(authorizedKeysLine: publicKeyText).openSSHString)
-            let signature = try SSHSignature.parse(armored: try signer.sign(payload))
-            XCTAssertTrue(try signature.verify(payload, namespace: "git"), value)
+            let armored = try signer.sign(payload)
+            XCTAssertTrue(try SSHSignature.parse(armored: armored).verify(payload, namespace: "git"), value)
+            // Stock ssh-keygen agrees, and rejects the signature over anything else.
+            let publicKey = try XCTUnwrap(signer.publicKey)
+            let judged = try sshKeygenVerify(armored, payload: payload, publicKey: publicKey, in: dir)
+            XCTAssertEqual(judged.status, 0, "\(value): \(judged.stderrText)")
+            XCTAssertNotEqual(try sshKeygenVerify(armored, payload: payload + Data("x".utf8), publicKey: publicKey, in: dir).status, 0, value)
         }
         // gpg.ssh.defaultKeyCommand: first line of `ssh-add -L` as a literal.
         let signer = try SignerFactory.makeSigner(ssh(nil, environment: environment, defaultKeyCommand: "ssh-add -L"))
-        XCTAssertTrue(try SSHSignature.parse(armored: try signer.sign(payload)).verify(payload, namespace: "git"))
+        let armored = try signer.sign(payload)
+        XCTAssertTrue(try SSHSignature.parse(armored: armored).verify(payload, namespace: "git"))
+        let judged = try sshKeygenVerify(armored, payload: payload, publicKey: try SSHPublicKey(authorizedKeysLine: publicKeyText), in: dir)
+        XCTAssertEqual(judged.status, 0, judged.stderrText)
     }
 }

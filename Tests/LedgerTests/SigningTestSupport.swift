@@ -41,3 +41,15 @@ let testPayloads: [Data] = [
     Data("Sjekkliste: æøå ÆØÅ — produksjon ✓\n".utf8),
     Data((0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }),
 ]
+
+/// Checks `armored` over `payload` with stock `ssh-keygen -Y verify` in namespace `namespace`,
+/// trusting `publicKey` for one principal: the independent judge of a signature this tool made.
+func sshKeygenVerify(_ armored: String, payload: Data, publicKey: SSHPublicKey, namespace: String = "git", in dir: TestDirectory) throws -> ProcessResult {
+    var bare = publicKey
+    bare.comment = nil
+    let name = UUID().uuidString
+    let allowed = try dir.write("signer@example.com \(bare.openSSHString)\n", to: "allowed-\(name)")
+    let signature = try dir.write(armored, to: "signature-\(name)")
+    return try ProcessRunner.run("ssh-keygen", ["-Y", "verify", "-f", allowed, "-I", "signer@example.com", "-n", namespace, "-s", signature],
+                                 stdin: payload, timeout: 60)
+}
