@@ -93,10 +93,11 @@ public final class LedgerVerifier {
         let cached = VerifiedHead.read(store)
         var base: ObjectID?
         var rewritten = false
+        if let cached, cached.head == head, !cached.roots.isEmpty {
+            return VerifiedState(head: head, verified: head, roots: cached.roots, problems: [], unverified: [], rewritten: false)
+        }
+        if let known = UnverifiedState.read(store, head: head) { return known }
         if let cached {
-            if cached.head == head, !cached.roots.isEmpty {
-                return VerifiedState(head: head, verified: head, roots: cached.roots, problems: [], unverified: [], rewritten: false)
-            }
             if try repository.contains(cached.head), try cached.head == head || repository.isDescendant(head, of: cached.head) {
                 base = cached.head
             } else {
@@ -119,8 +120,10 @@ public final class LedgerVerifier {
             // Derived state: a read-only ledger (an auditor's copy) is judged all the same.
             try? VerifiedHead.write(verified, roots: roots, to: store)
         }
-        return VerifiedState(head: head, verified: verified, roots: roots, problems: checked.problems,
-                             unverified: Set(checked.order.map(\.id)).intersection(tainted), rewritten: rewritten)
+        let state = VerifiedState(head: head, verified: verified, roots: roots, problems: checked.problems,
+                                  unverified: Set(checked.order.map(\.id)).intersection(tainted), rewritten: rewritten)
+        UnverifiedState.write(state, to: store)
+        return state
     }
 
     /// The root commits of the history `checked` covers, with those of `base` (from the cache,

@@ -23,6 +23,43 @@ enum VerifiedHead {
     }
 }
 
+/// The verified state of a head whose history does NOT verify, kept in
+/// `<gitdir>/readiness/unverified-state` so that every command on a broken ledger does not
+/// walk all the history from the last verified commit again. It is only ever used for the very
+/// head it was computed for (commits do not change), never when a problem depends on the clock
+/// (`futureDated`), and it can only keep a ledger refused, never let one pass.
+enum UnverifiedState {
+    static let fileName = "unverified-state"
+
+    private struct Stored: Codable {
+        var head: String
+        var verified: String?
+        var roots: [String]
+        var problems: [VerificationProblem]
+        var unverified: [String]
+        var rewritten: Bool
+    }
+
+    static func read(_ store: LedgerStore, head: ObjectID) -> VerifiedState? {
+        guard let url = try? store.cacheDirectory().appendingPathComponent(fileName),
+              let data = try? Data(contentsOf: url),
+              let stored = try? JSONDecoder().decode(Stored.self, from: data), stored.head == head.hex else { return nil }
+        let roots = stored.roots.compactMap(ObjectID.init(hex:))
+        let unverified = stored.unverified.compactMap(ObjectID.init(hex:))
+        guard roots.count == stored.roots.count, unverified.count == stored.unverified.count, !stored.problems.isEmpty else { return nil }
+        return VerifiedState(head: head, verified: stored.verified.flatMap(ObjectID.init(hex:)), roots: roots, problems: stored.problems,
+                             unverified: Set(unverified), rewritten: stored.rewritten)
+    }
+
+    static func write(_ state: VerifiedState, to store: LedgerStore) {
+        guard !state.isVerified, !state.problems.contains(where: { $0.kind == .futureDated }) else { return }
+        let stored = Stored(head: state.head.hex, verified: state.verified?.hex, roots: state.roots.map(\.hex), problems: state.problems,
+                            unverified: state.unverified.map(\.hex).sorted(), rewritten: state.rewritten)
+        guard let data = try? JSONEncoder().encode(stored), let url = try? store.cacheDirectory().appendingPathComponent(fileName) else { return }
+        try? store.save(data, to: url)
+    }
+}
+
 /// The verified state of a ledger, as every deciding path sees it: what the branch points at
 /// and how much of it can be trusted.
 public struct VerifiedState: Sendable {
