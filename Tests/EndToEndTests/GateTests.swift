@@ -55,15 +55,29 @@ final class GateTests: XCTestCase {
         let valid = try box.readiness("gate", "--require", "1", "--ledger", ledger)
         XCTAssertEqual(valid.status, 0, "a readable future until-day counts: \(valid.stdout)")
 
+        // The same waiver without a readable until-day, written with stock git as a commit that
+        // verifies (trailers, record time and back-link all agree), so only the gate's own
+        // waiver rule can block it.
         let work = box.path("work")
         try box.git("clone", "-q", ledger, work)
-        let file = "\(work)/items/sikkerhet/gdpr-compliance-verifisert.json"
+        let item = "sikkerhet/gdpr-compliance-verifisert"
+        let file = "\(work)/items/\(item).json"
+        var lastChange = try box.git("rev-parse", "HEAD", in: work)
+        var time = Int(try box.git("log", "-1", "--format=%ct", in: work))! + 1
         for until: String? in [nil, "snart"] {
             var record = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
             record["waivedUntil"] = until
+            record["at"] = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(time)))
+            record["previous"] = [lastChange]
             try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .prettyPrinted]).write(to: URL(fileURLWithPath: file))
-            try box.git("commit", "-q", "-S", "-am", "waiver until \(until ?? "nothing")", in: work)
+            let message = "waive \(item): GDPR\n\nReadiness-Item: \(item)\nReadiness-Action: waive\nReadiness-State: waived -> waived\n"
+                + (until.map { "Readiness-Waived-Until: \($0)\n" } ?? "")
+            try box.git("commit", "-q", "-S", "-a", "--cleanup=verbatim", "-m", message, in: work,
+                        environment: ["GIT_COMMITTER_DATE": "@\(time) +0000", "GIT_AUTHOR_DATE": "@\(time) +0000"])
             try box.git("push", "-q", "origin", "main", in: work)
+            lastChange = try box.git("rev-parse", "HEAD", in: work)
+            time += 1
+            XCTAssertEqual(try box.readiness("verify", "--ledger", ledger).status, 0, "the forged waiver verifies")
             let blocked = try box.readiness("gate", "--require", "1", "--ledger", ledger)
             XCTAssertEqual(blocked.status, 20, "until \(until ?? "missing"): \(blocked.stdout)\(blocked.stderr)")
             XCTAssertTrue(blocked.stdout.contains("blocked: 1 of the 6 items"), blocked.stdout)
