@@ -140,7 +140,14 @@ final class OneJudgeTests: XCTestCase {
         for item in ["sikkerhet/waf-web-application-firewall-satt-opp", "sikkerhet/brannmurregler-konfigurert"] {
             try forgeCheck(item, in: work, key: stranger, email: strangerEmail)
         }
+        // Last, a head that is flawless on its own: signed by a key its parent's trust file lists,
+        // changing nothing. Only what lies below it is wrong, and that is enough.
+        try stockCommit(in: work, message: "rydding\n", key: stranger, email: strangerEmail, extra: ["--allow-empty"])
         try push(work)
+        let allowed = box.path("self-trusted-signers")
+        try box.git("--git-dir", ledger, "show", "main:trust/allowed_signers").appending("\n").write(toFile: allowed, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try box.verifyCommit("main", ledger: ledger, allowedSigners: allowed).status, 0,
+                       "by its parent's trust file, stock git accepts the head itself")
 
         let gate = try expectRefusal(["gate", "--ledger", ledger], code: 21, mentions: String(trustCommit.prefix(12)))
         XCTAssertTrue(gate.stderr.contains("untrustedKey"), gate.stderr)
