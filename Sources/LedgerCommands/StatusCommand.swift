@@ -54,12 +54,18 @@ enum StatusText {
                 case .done: mark = "[x]"
                 case .waived: mark = "[~]"
                 case .open: mark = "[ ]"
+                case .pending: mark = "[/]"
                 }
                 var line = "  \(mark) \(item.number) \(TerminalText.escape(item.title))  (\(item.id))"
                 if let name = item.signerName, item.state != .open {
                     line += " — \(TerminalText.escape(name)), \(item.time ?? "")"
                 }
                 if let until = item.waivedUntil, item.state == .waived { line += ", until \(until)" }
+                if item.state == .pending {
+                    line += item.signoffs.map { " — pending: \($0.count) of \(item.requiredSignoffs ?? $0.count + 1) sign-offs" } ?? " — pending: waiver awaiting approval"
+                }
+                if item.expired == true, item.state == .done { line += " — EXPIRED \(item.validThrough ?? ""), re-certify" }
+                if item.expired == nil, item.state == .done, let through = item.validThrough { line += ", valid through \(through)" }
                 if item.unverified == true { line += " (unverified)" }
                 lines.append(line)
             }

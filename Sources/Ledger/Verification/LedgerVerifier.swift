@@ -216,7 +216,7 @@ public final class LedgerVerifier {
     /// Every problem of the commits reachable from `head` but not from `hiding`, parents first.
     private func checkCommits(from head: ObjectID, hiding: [ObjectID]) throws -> CheckedCommits {
         let walk = try RevisionWalk(repository: repository, from: [head], hiding: hiding, order: .topologicalReverse)
-        let content = CommitContentCheck(repository: repository, data: data, introducer: { [unowned self] blob, path, parent, claimed in
+        let content = CommitContentCheck(repository: repository, data: data, contexts: trust, introducer: { [unowned self] blob, path, parent, claimed in
             try self.introducer(of: blob, at: path, below: parent, claimed: claimed)
         })
         // Cryptography runs on other threads; everything touching libgit2 stays here. Problems
