@@ -20,6 +20,8 @@ struct TrustContext {
 final class TrustContextCache {
     private let repository: Repository
     private var contexts: [[ObjectID?]: Result<TrustContext, LedgerError>] = [:]
+    /// Tree → its context: the signature check and the policy check ask for the same parent tree.
+    private var trees: [ObjectID: Result<TrustContext, LedgerError>] = [:]
 
     init(repository: Repository) {
         self.repository = repository
@@ -27,6 +29,13 @@ final class TrustContextCache {
 
     /// The context of `tree`, or the reason it cannot be read.
     func context(ofTree tree: ObjectID) throws -> Result<TrustContext, LedgerError> {
+        if let known = trees[tree] { return known }
+        let result = try context(ofBlobsIn: tree)
+        trees[tree] = result
+        return result
+    }
+
+    private func context(ofBlobsIn tree: ObjectID) throws -> Result<TrustContext, LedgerError> {
         let paths = [LedgerLayout.allowedSignersPath, LedgerLayout.openPGPSignersPath, LedgerLayout.settingsPath, LedgerLayout.policyPath]
         let blobs = try paths.map { try repository.entry(atPath: $0, inTree: tree)?.id }
         if let known = contexts[blobs] { return known }
