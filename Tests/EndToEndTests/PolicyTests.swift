@@ -216,6 +216,14 @@ final class PolicyTests: XCTestCase {
         XCTAssertTrue(try run(per, "check", "1.1").stdout.contains("state pending"))
         XCTAssertTrue(try run(ola, "check", "1.1").stdout.contains("state done"))
         try run(nil, "verify", "--full")
+        // The evidence pack shows the policy in force and who signed the four-eyes sign-off.
+        try run(nil, "evidence", "--out", box.path("pack"), "--section", "1")
+        let report = try String(contentsOfFile: box.path("pack/report.md"), encoding: .utf8)
+        XCTAssertTrue(report.contains("## Policy in force at the end of the range"), report)
+        XCTAssertTrue(report.contains("Sign-offs of \(ssl) need 2 distinct signers"), report)
+        XCTAssertTrue(report.contains("done (2 of 2 sign-offs: \(per), \(ola))"), report)
+        let html = try String(contentsOfFile: box.path("pack/report.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("Owners of sikkerhet: \(ola), \(per)"), html)
         // Stock git agrees the commits are signed by the keys the ledger trusts.
         let allowed = try box.allowedSignersFile(from: ledger)
         XCTAssertEqual(try box.verifyCommit("main", ledger: ledger, allowedSigners: allowed).status, 0)
