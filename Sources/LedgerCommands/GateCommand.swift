@@ -92,7 +92,8 @@ enum GateText {
         lines.append("Record the missing sign-offs with:")
         let ledger = ledgerOption.map { " --ledger \(shellQuoted($0))" } ?? ""
         for item in verdict.missing {
-            lines.append("  readiness check \(item.id)\(ledger)")
+            // A waiver request needs another owner's approval, not a sign-off.
+            lines.append("  readiness \(item.awaitingApproval == true ? "approve" : "check") \(item.id)\(ledger)")
         }
         if verdict.fetched {
             lines.append("(only the state at \(TerminalText.escape(verdict.source)) counts: sign off in a clone of it and push the ledger there)")
