@@ -96,6 +96,21 @@ final class PolicyJudgeTests: XCTestCase {
         XCTAssertFalse(policy.counts(done, today: "2027-01-01"))
     }
 
+    func testDayArithmeticAgreesWithTheCalendar() {
+        XCTAssertEqual(DayArithmetic.adding(1, to: "2028-02-28"), "2028-02-29")
+        XCTAssertEqual(DayArithmetic.adding(1, to: "2100-02-28"), "2100-03-01")
+        XCTAssertEqual(DayArithmetic.adding(-1, to: "1970-01-01"), "1969-12-31")
+        XCTAssertEqual(DayArithmetic.days(from: "2026-12-01", to: "2027-12-20"), 384)
+        for invalid in ["2026-02-29", "2026-13-01", "2026-1-01", "20261201", "2026-12-0x", ""] {
+            XCTAssertNil(DayArithmetic.dayNumber(invalid), invalid)
+        }
+        // Every day of four years, against Foundation's calendar.
+        for offset in 0..<1461 {
+            let day = String(CommitTime.iso8601(Int64(offset - 400) * 86_400 + 1_700_000_000 / 86_400 * 86_400).prefix(10))
+            XCTAssertEqual(DayArithmetic.days(from: "2023-11-14", to: day), offset - 400, day)
+        }
+    }
+
     func testOldRecordsDecodeUnchanged() throws {
         // Bytes as the tool wrote them before policies existed.
         let old = Data("{\n  \"action\" : \"check\",\n  \"evidence\" : [\n\n  ],\n  \"item\" : \"sikkerhet/ssl\",\n  \"previous\" : [\n\n  ],\n  \"state\" : \"done\"\n}\n".utf8)

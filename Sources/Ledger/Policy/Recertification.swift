@@ -26,7 +26,7 @@ extension LedgerPolicy {
             guard let last = lastValidDay(of: record) else { return true }
             return last >= today
         case .waived:
-            guard let until = record.waivedUntil, DateParsing.day(until) != nil else { return false }
+            guard let until = record.waivedUntil, DayArithmetic.dayNumber(until) != nil else { return false }
             return until >= today
         }
     }
