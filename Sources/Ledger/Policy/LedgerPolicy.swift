@@ -46,6 +46,21 @@ public struct LedgerPolicy: Codable, Equatable, Sendable {
         waivers = Waivers()
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case version, admins, owners, approvals, recertifyDays, waivers
+    }
+
+    /// Reads a policy; rules left out (an admin writing the file by hand) mean "no rule".
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        version = try container.decode(Int.self, forKey: .version)
+        admins = try container.decode([String].self, forKey: .admins)
+        owners = try container.decodeIfPresent([String: [String]].self, forKey: .owners) ?? [:]
+        approvals = try container.decodeIfPresent([String: Int].self, forKey: .approvals) ?? [:]
+        recertifyDays = try container.decodeIfPresent([String: Int].self, forKey: .recertifyDays) ?? [:]
+        waivers = try container.decodeIfPresent(Waivers.self, forKey: .waivers) ?? Waivers()
+    }
+
     /// Whether `email` matches one of `admins`.
     public func isAdmin(_ email: String) -> Bool {
         SSHPatternList.matches(email, patterns: admins)
@@ -96,6 +111,11 @@ public struct LedgerPolicy: Codable, Equatable, Sendable {
         guard !policy.admins.isEmpty else {
             throw LedgerError(.invalidInput, "\(LedgerLayout.policyPath) names no admin, so nobody could change trust or policy again",
                               hint: "name at least one admin")
+        }
+        guard policy.approvals.values.allSatisfy({ $0 >= 1 }), policy.recertifyDays.values.allSatisfy({ $0 >= 1 }),
+              (policy.waivers.maxDays ?? 0) >= 0 else {
+            throw LedgerError(.invalidInput, "\(LedgerLayout.policyPath) has a count or a number of days below what makes sense",
+                              hint: "approvals and recertifyDays are at least 1, maxDays at least 0")
         }
         return policy
     }
