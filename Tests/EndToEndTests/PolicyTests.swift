@@ -299,6 +299,32 @@ final class PolicyTests: XCTestCase {
         try expectRefusal(per, ["check", "1.2"], code: 21, mentions: String(promotion.prefix(12)))
     }
 
+    func testACommitCannotLoosenTheRuleItUses() throws {
+        try run(nil, "policy", "approvals", "1", "2")
+        // Ola lowers the four-eyes rule and signs 1.1 off alone, in one commit: the policy change
+        // needs an admin of the parent's policy, and a commit records one action, so neither half
+        // can lean on the other.
+        let work = try clone()
+        let date = try nextDate()
+        let url = URL(fileURLWithPath: "\(work)/policy.json")
+        var policy = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        policy["approvals"] = [String: Int]()
+        try JSONSerialization.data(withJSONObject: policy, options: [.sortedKeys, .prettyPrinted]).write(to: url)
+        try editRecord(ssl, in: work) { record in
+            record["state"] = "done"
+            record["action"] = "check"
+            record["by"] = ["email": self.ola, "name": self.ola]
+            record["at"] = date.iso
+        }
+        try stockCommit(in: work, as: ola, message: "check \(ssl): SSL\n\nReadiness-Item: \(ssl)\nReadiness-Action: check\nReadiness-State: open -> done\n",
+                        date: date.git)
+        let problems = try self.problems(try pushAndVerify(work))
+        let reasons = problems.map { "\($0.kind): \($0.reason)" }.joined(separator: "\n")
+        XCTAssertTrue(problems.contains { $0.kind == "trailerMismatch" && $0.reason.contains("but it changes") }, reasons)
+        XCTAssertTrue(problems.contains { $0.kind == "policyViolation" && $0.reason.contains("rule 'admins': \(ola) is not an admin") }, reasons)
+        XCTAssertEqual(try gate().status, 21)
+    }
+
     func testForgedSignOffsThatBreakTheParentsPolicyAreCaughtByVerify() throws {
         try run(nil, "policy", "approvals", "1", "2")
         // Kari, admin but not an owner of section 1, signs 1.2 off with stock git.
