@@ -13,8 +13,9 @@ public struct GateVerdict: Codable, Sendable {
         public var state: ItemState
         /// For an expired waiver: the last day it held.
         public var waivedUntil: String?
-        /// For a pending sign-off: how many distinct signers have signed, and how many the policy requires.
+        /// For a pending sign-off: how many distinct signers have signed so far.
         public var signoffs: Int?
+        /// For a pending sign-off: how many distinct signers the policy requires.
         public var requiredSignoffs: Int?
         /// For a pending waiver: true (it waits for another owner's approval).
         public var awaitingApproval: Bool?
