@@ -20,8 +20,9 @@ struct TrustContext {
 final class TrustContextCache {
     private let repository: Repository
     private var contexts: [[ObjectID?]: Result<TrustContext, LedgerError>] = [:]
-    /// Tree → its context: the signature check and the policy check ask for the same parent tree.
-    private var trees: [ObjectID: Result<TrustContext, LedgerError>] = [:]
+    /// The last few trees asked for: the signature check and the policy check of one commit ask
+    /// for the same parent trees one after the other, so a handful suffices and memory stays flat.
+    private var recent: [(tree: ObjectID, result: Result<TrustContext, LedgerError>)] = []
 
     init(repository: Repository) {
         self.repository = repository
@@ -29,9 +30,10 @@ final class TrustContextCache {
 
     /// The context of `tree`, or the reason it cannot be read.
     func context(ofTree tree: ObjectID) throws -> Result<TrustContext, LedgerError> {
-        if let known = trees[tree] { return known }
+        if let known = recent.first(where: { $0.tree == tree }) { return known.result }
         let result = try context(ofBlobsIn: tree)
-        trees[tree] = result
+        if recent.count == 4 { recent.removeFirst() }
+        recent.append((tree, result))
         return result
     }
 
