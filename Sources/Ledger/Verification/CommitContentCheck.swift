@@ -91,11 +91,12 @@ struct CommitContentCheck {
 
     // MARK: - Policy
 
-    /// The parent's policy (a merge: the first parent's; merges change only item files). Nil
-    /// when there is no parent, or the parent's policy file is unreadable (reported there).
-    private func parentPolicy(_ parents: [Commit]) throws -> LedgerPolicy?? {
+    /// The context (and so the policy) that judges a commit: its parent's (a merge: the first
+    /// parent's; merges change only item files). Nil for the root, and when the parent's files
+    /// cannot be read (the signature check reports that).
+    private func parentContext(_ parents: [Commit]) throws -> TrustContext? {
         guard let parent = parents.first, case let .success(context) = try contexts.context(ofTree: parent.treeID) else { return nil }
-        return .some(context.policy)
+        return context
     }
 
     /// Rule `admins`: a commit (not the root, which the trust on first use judges) that changes
@@ -103,8 +104,8 @@ struct CommitContentCheck {
     private func checkAdministrative(_ commit: Commit, parents: [Commit], changes: [ChangedFile],
                                      report: (VerificationProblem.Kind, String) -> Void) throws {
         let administrative = changes.map(\.path).filter { LedgerPath($0).isAdministrative }
-        guard !administrative.isEmpty, let policy = try parentPolicy(parents) else { return }
-        if let violation = PolicyJudge.judgeAdministrative(by: commit.committer.email, changing: Self.list(administrative), under: policy) {
+        guard !administrative.isEmpty, let judging = try parentContext(parents) else { return }
+        if let violation = PolicyJudge.judgeAdministrative(by: commit.committer.email, changing: Self.list(administrative), under: judging.policy) {
             report(.policyViolation, "breaks the policy of its parent: \(violation.description)")
         }
     }
@@ -151,8 +152,8 @@ struct CommitContentCheck {
         if trailers["Evidence"] != evidence { disagree("Evidence", trailers["Evidence"], evidence) }
         let until = record.waivedUntil.map { [$0] } ?? []
         if trailers["Waived-Until"] != until { disagree("Waived-Until", trailers["Waived-Until"], until) }
-        if let policy = try parentPolicy(parents),
-           let violation = PolicyJudge.judgeItemEvent(by: commit.committer.email, before: before ?? .created(item), after: record, under: policy) {
+        if let judging = try parentContext(parents),
+           let violation = PolicyJudge.judgeItemEvent(by: commit.committer.email, before: before ?? .created(item), after: record, under: judging.policy) {
             report(.policyViolation, "breaks the policy of its parent: \(violation.description)")
         }
         if let by = record.by, by.email != commit.committer.email {
