@@ -39,14 +39,15 @@ enum StatusText {
         let total = report.items.count
         let done = report.items.filter { $0.state == .done }.count
         let waived = report.items.filter { $0.state == .waived }.count
-        lines.append("\(TerminalText.escape(report.ledger)) — \(done)/\(total) done, \(waived) waived (head \(report.head.prefix(12)))")
+        let pending = report.items.filter { $0.state == .pending }.count
+        lines.append("\(TerminalText.escape(report.ledger)) — \(done)/\(total) done, \(waived) waived\(pending > 0 ? ", \(pending) pending" : "") (head \(report.head.prefix(12)))")
         if let verified = report.verified {
             lines.append("warning: the history after \(verified.prefix(12)) does not verify; states marked (unverified) come from it (run `readiness verify`)")
         }
         for section in report.sections {
             let percent = section.total == 0 ? 100 : (section.done + section.waived) * 100 / section.total
             if itemsToo { lines.append("") }
-            lines.append("\(section.number). \(TerminalText.escape(section.title))  \(section.done)/\(section.total) done\(section.waived > 0 ? ", \(section.waived) waived" : "")  \(bar(percent)) \(percent)%")
+            lines.append("\(section.number). \(TerminalText.escape(section.title))  \(section.done)/\(section.total) done\(section.waived > 0 ? ", \(section.waived) waived" : "")\(section.pending > 0 ? ", \(section.pending) pending" : "")  \(bar(percent)) \(percent)%")
             guard itemsToo else { continue }
             for item in report.items where item.section == section.id {
                 let mark: String
