@@ -139,6 +139,12 @@ final class PolicyTests: XCTestCase {
         XCTAssertTrue(selfPromotion.stderr.contains("admins: kari@example.no"), "names who may: \(selfPromotion.stderr)")
         // A stranger is refused by trust before the policy is asked.
         try expectRefusal(mallory, ["policy", "approvals", "1", "2"], mentions: "does not accept your signature")
+        // Bad policy input is refused before anything is written, with the usual codes.
+        try expectRefusal(nil, ["policy", "approvals", "1", "0"], code: 5, mentions: "between 1 and 9")
+        try expectRefusal(nil, ["policy", "owners", "99", ola], code: 4, mentions: "99")
+        try expectRefusal(nil, ["policy", "owners", "1", "ola per"], code: 5, mentions: "not an e-mail or a pattern")
+        try expectRefusal(nil, ["policy", "waivers"], code: 5, mentions: "nothing to change")
+        try expectRefusal(nil, ["policy", "owners", "1", ola, per], code: 8, mentions: "already says that")
         // The admin hands the role on; from then on the old admin is refused, the new one is not.
         try run(nil, "policy", "admins", per)
         try expectRefusal(nil, ["policy", "approvals", "1", "2"], mentions: "rule 'admins'")
