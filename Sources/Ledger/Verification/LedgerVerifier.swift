@@ -13,6 +13,9 @@ import Git
 ///   `git verify-commit` does.
 /// - A committer time may be earlier than a parent's by at most `clockSkew` seconds, and later
 ///   than the verifier's clock by at most `clockSkew` seconds (`futureDated` otherwise).
+/// - What a commit changes is judged by the policy (`policy.json`) of its parent, through
+///   `PolicyJudge`, the rule code the writers ask before writing: admins, owners, four-eyes,
+///   waiver approval and length (`CommitContentCheck`).
 /// - Incremental runs check only commits not reachable from the last clean verified head.
 ///
 /// Every path that decides (verify, the gate, every writer, pull, clone, evidence) asks this
