@@ -14,7 +14,8 @@ private func recordChange(item: String, options: LedgerOptions, makeChange: () t
         let result = try session.store.record(change, item: item, by: author)
         let how = author.signer.map { "signed with \($0.description)" } ?? "unsigned"
         print("\(result.record.action.rawValue) \(result.item.item.number) \(result.item.fullID): \(TerminalText.escape(result.item.item.title))")
-        print("  state \(result.record.state.rawValue), commit \(result.commit.abbreviated()), \(how)")
+        let pending = result.record.signoffs.map { ", \($0.count) signer(s) so far" } ?? ""
+        print("  state \(result.record.state.rawValue)\(result.record.state == .pending ? pending : ""), commit \(result.commit.abbreviated()), \(how)")
     }
 }
 
@@ -86,5 +87,20 @@ struct WaiveCommand: ParsableCommand {
             }
             return .waive(reason: reason, until: until)
         }
+    }
+}
+
+/// `readiness approve`: make another owner's waiver request effective.
+struct ApproveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "approve", abstract: "Approve another owner's waiver request (where the policy requires approval), as one signed commit.")
+
+    @Argument(help: "The item: its id, its number (1.1) or an unambiguous prefix of its id.")
+    var item: String
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+
+    func run() throws {
+        try recordChange(item: item, options: ledgerOptions) { .approve }
     }
 }

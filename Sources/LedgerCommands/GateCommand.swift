@@ -41,16 +41,24 @@ struct GateCommand: ParsableCommand {
         valueName: "days"))
     var maxAge: Double?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Judge waivers and re-certification as of this day (YYYY-MM-DD), e.g. next month's release day. Default: today (UTC).",
+        valueName: "date"))
+    var at: String?
+
     @OptionGroup var ledgerOptions: LedgerOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let verdict = try reportingErrors {
+            if let at, DateParsing.day(at) == nil {
+                throw LedgerError(.invalidInput, "--at '\(TerminalText.escape(at))' is not a date", hint: "give the day as YYYY-MM-DD")
+            }
             let opened = try GateLedger.open(option: ledgerOptions.ledger, timeout: fetchTimeout)
             let session = try LedgerSession(store: opened.store)
             let maxAgeDays = try maxAge.map { try Gate.maxAge(String($0), source: "--max-age") }
                 ?? opened.configuredMaxAge.map { try Gate.maxAge($0, source: "git config readiness.maxAge") }
-            let gate = Gate(pinnedRoot: ledgerRoot ?? opened.pinnedRoot, acceptRollback: acceptRollback, maxAgeDays: maxAgeDays)
+            let gate = Gate(today: at, pinnedRoot: ledgerRoot ?? opened.pinnedRoot, acceptRollback: acceptRollback, maxAgeDays: maxAgeDays)
             return try gate.judge(opened, session: session,
                                   requirement: GateRequirement.parse(require.isEmpty ? opened.configuredRequirement : require))
         }
@@ -84,7 +92,8 @@ enum GateText {
         lines.append("Record the missing sign-offs with:")
         let ledger = ledgerOption.map { " --ledger \(shellQuoted($0))" } ?? ""
         for item in verdict.missing {
-            lines.append("  readiness check \(item.id)\(ledger)")
+            // A waiver request needs another owner's approval, not a sign-off.
+            lines.append("  readiness \(item.awaitingApproval == true ? "approve" : "check") \(item.id)\(ledger)")
         }
         if verdict.fetched {
             lines.append("(only the state at \(TerminalText.escape(verdict.source)) counts: sign off in a clone of it and push the ledger there)")

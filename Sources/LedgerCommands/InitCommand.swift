@@ -57,6 +57,7 @@ struct InitCommand: ParsableCommand {
             } else {
                 print("Unsigned: this ledger accepts unsigned commits.")
             }
+            print("Admin: \(TerminalText.escape(blueprint.policy.admins.joined(separator: ", "))) (only admins change trust and the policy; see `readiness policy show`).")
         }
     }
 

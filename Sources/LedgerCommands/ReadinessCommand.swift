@@ -9,13 +9,13 @@ public struct ReadinessCommand: ParsableCommand {
         discussion: """
             Every sign-off is one signed commit; identity and key come from the same git config that \
             `git commit -S` uses. Exit codes: 0 ok, 3 not a ledger, 4 unknown item, 5 invalid input, \
-            6 signing, 7 untrusted key, 8 conflict with the ledger's state, 9 ledger format too new, \
+            6 signing, 7 untrusted key or refused by the policy, 8 conflict with the ledger's state, 9 ledger format too new, \
             10 storage, 20 gate blocked, 21 verification failed (or not the pinned ledger), 64 usage.
             """,
         version: "0.1.0",
-        subcommands: [InitCommand.self, CheckCommand.self, UncheckCommand.self, WaiveCommand.self, StatusCommand.self,
+        subcommands: [InitCommand.self, CheckCommand.self, UncheckCommand.self, WaiveCommand.self, ApproveCommand.self, StatusCommand.self,
                       HistoryCommand.self, BlameCommand.self, TimelineCommand.self, DiffCommand.self,
-                      GateCommand.self, HookCommand.self, TrustCommand.self, VerifyCommand.self, RecoverCommand.self, EvidenceCommand.self, SubjectCommand.self,
+                      GateCommand.self, DueCommand.self, HookCommand.self, TrustCommand.self, PolicyCommand.self, VerifyCommand.self, RecoverCommand.self, EvidenceCommand.self, SubjectCommand.self,
                       CloneCommand.self, PullCommand.self, PushCommand.self, SyncCommand.self]
     )
 

@@ -39,14 +39,15 @@ enum StatusText {
         let total = report.items.count
         let done = report.items.filter { $0.state == .done }.count
         let waived = report.items.filter { $0.state == .waived }.count
-        lines.append("\(TerminalText.escape(report.ledger)) — \(done)/\(total) done, \(waived) waived (head \(report.head.prefix(12)))")
+        let pending = report.items.filter { $0.state == .pending }.count
+        lines.append("\(TerminalText.escape(report.ledger)) — \(done)/\(total) done, \(waived) waived\(pending > 0 ? ", \(pending) pending" : "") (head \(report.head.prefix(12)))")
         if let verified = report.verified {
             lines.append("warning: the history after \(verified.prefix(12)) does not verify; states marked (unverified) come from it (run `readiness verify`)")
         }
         for section in report.sections {
             let percent = section.total == 0 ? 100 : (section.done + section.waived) * 100 / section.total
             if itemsToo { lines.append("") }
-            lines.append("\(section.number). \(TerminalText.escape(section.title))  \(section.done)/\(section.total) done\(section.waived > 0 ? ", \(section.waived) waived" : "")  \(bar(percent)) \(percent)%")
+            lines.append("\(section.number). \(TerminalText.escape(section.title))  \(section.done)/\(section.total) done\(section.waived > 0 ? ", \(section.waived) waived" : "")\(section.pending > 0 ? ", \(section.pending) pending" : "")  \(bar(percent)) \(percent)%")
             guard itemsToo else { continue }
             for item in report.items where item.section == section.id {
                 let mark: String
@@ -54,12 +55,18 @@ enum StatusText {
                 case .done: mark = "[x]"
                 case .waived: mark = "[~]"
                 case .open: mark = "[ ]"
+                case .pending: mark = "[/]"
                 }
                 var line = "  \(mark) \(item.number) \(TerminalText.escape(item.title))  (\(item.id))"
                 if let name = item.signerName, item.state != .open {
                     line += " — \(TerminalText.escape(name)), \(item.time ?? "")"
                 }
                 if let until = item.waivedUntil, item.state == .waived { line += ", until \(until)" }
+                if item.state == .pending {
+                    line += item.signoffs.map { " — pending: \($0.count) of \(item.requiredSignoffs ?? $0.count + 1) sign-offs" } ?? " — pending: waiver awaiting approval"
+                }
+                if item.expired == true, item.state == .done { line += " — EXPIRED \(item.validThrough ?? ""), re-certify" }
+                if item.expired == nil, item.state == .done, let through = item.validThrough { line += ", valid through \(through)" }
                 if item.unverified == true { line += " (unverified)" }
                 lines.append(line)
             }

@@ -33,6 +33,7 @@ struct SubjectCommand: ParsableCommand {
                          "Names: \(report.names.joined(separator: ", "))",
                          "E-mails: \(report.emails.joined(separator: ", "))",
                          "Keys: \(report.fingerprints.joined(separator: ", "))",
+                         "Roles: \(report.roles.isEmpty ? "none" : report.roles.joined(separator: ", "))",
                          "", "Events (\(report.events.count)):"]
             lines += report.events.map { "  [\($0.role)] \(EventText.line($0.event))" }
             lines += ["", "Trusted keys at the head (\(report.keys.count)):"]

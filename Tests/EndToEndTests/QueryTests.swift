@@ -82,7 +82,7 @@ final class QueryTests: XCTestCase {
         XCTAssertEqual(until.count, 1)
         let bad = try box.readiness("timeline", "--since", "yesterday-ish", "--ledger", ledger)
         XCTAssertEqual(bad.status, 5, bad.stderr)
-        let unknownAction = try box.readiness("timeline", "--action", "approve", "--ledger", ledger)
+        let unknownAction = try box.readiness("timeline", "--action", "approve-all", "--ledger", ledger)
         XCTAssertEqual(unknownAction.status, 5, unknownAction.stderr)
         for arguments in [["--tag", "gpdr"], ["--tag", ""], ["--by", " "], ["--since", "2026-03-01", "--until", "2026-02-01"]] {
             let refused = try box.run(Sandbox.binary, ["timeline", "--ledger", ledger] + arguments)

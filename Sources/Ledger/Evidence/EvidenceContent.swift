@@ -34,9 +34,12 @@ struct EvidenceContent {
     let readiness: [ReadinessPoint]
     let rangeStart: Int64
     let rangeEnd: Int64
+    /// The policy in force at the end of the range; nil for a ledger without one.
+    let policy: LedgerPolicy?
 
     init(selection: EvidenceSelection, verdicts: (ObjectID) -> String) throws {
         ledgerName = selection.endSnapshot.settings.name
+        policy = try selection.endSnapshot.policy()
         endCommit = selection.endCommit.hex
         endTime = CommitTime.iso8601(selection.endTime)
         since = selection.since.map(CommitTime.iso8601)
@@ -131,6 +134,6 @@ struct EvidenceContent {
         return Data(writer.bytes)
     }
 
-    /// Items still open at the end of the range.
-    var openLines: [ItemLine] { lines.filter { $0.record.state == .open } }
+    /// Items still open (or pending under the policy) at the end of the range.
+    var openLines: [ItemLine] { lines.filter { $0.record.state == .open || $0.record.state == .pending } }
 }

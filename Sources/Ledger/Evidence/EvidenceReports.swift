@@ -38,12 +38,13 @@ enum EvidenceReports {
         for point in content.readiness {
             out += "| \(point.day) | " + content.sections.map { "\(point.percent[$0.id] ?? 0)%" }.joined(separator: " | ") + " |\n"
         }
+        out += "\n## Policy in force at the end of the range\n\n" + EvidencePolicy.lines(content).map { "- \(markdownCell($0))\n" }.joined()
         for section in content.sections {
             out += "\n## \(section.number). \(markdownCell(section.title))\n\n"
             out += "| # | Item | State | Signed by | When | Evidence | Note | Commit | Signature |\n|---|---|---|---|---|---|---|---|---|\n"
             for line in content.lines where line.item.section.id == section.id {
                 let cells = [line.item.item.number, line.item.item.title + (line.item.item.tags.isEmpty ? "" : " " + line.item.item.tags.map { "#\($0)" }.joined(separator: " ")),
-                             line.record.state.rawValue + (line.record.waivedUntil.map { " until \($0)" } ?? ""),
+                             EvidencePolicy.state(line, content),
                              who(line), line.record.at ?? "—", evidence(line), line.record.note ?? "—",
                              line.event.map { String($0.commit.prefix(12)) } ?? "—", line.event?.signature ?? "—"]
                 out += "| " + cells.map(markdownCell).joined(separator: " | ") + " |\n"
@@ -67,7 +68,7 @@ enum EvidenceReports {
         table{border-collapse:collapse;width:100%;margin:0.5em 0 1.5em;font-size:12px}
         th,td{border:1px solid #bbb;padding:3px 5px;text-align:left;vertical-align:top}
         th{background:#eee} td.mono{font-family:monospace;word-break:break-all}
-        .done{color:#2e8540;font-weight:bold} .open{color:#d1495b;font-weight:bold} .waived{color:#b07d00;font-weight:bold}
+        .done{color:#2e8540;font-weight:bold} .open{color:#d1495b;font-weight:bold} .waived{color:#b07d00;font-weight:bold} .pending{color:#6a4c93;font-weight:bold}
         svg{max-width:100%;height:auto} h2{border-bottom:1px solid #ccc;page-break-after:avoid}
         @media print{body{margin:0;max-width:none} tr,svg{page-break-inside:avoid}}
         """
@@ -78,13 +79,14 @@ enum EvidenceReports {
         out += "<h1>\(e("Evidence report: \(content.checklist.title)"))</h1>\n<ul>\n"
         for line in heading(content) { out += "<li>\(e(line))</li>\n" }
         out += "</ul>\n<h2>Timeline</h2>\n\(EvidenceCharts.timeline(content))\n<h2>Readiness over time</h2>\n\(EvidenceCharts.readiness(content))\n"
+        out += "<h2>Policy in force at the end of the range</h2>\n<ul>\n" + EvidencePolicy.lines(content).map { "<li>\(e($0))</li>\n" }.joined() + "</ul>\n"
         for section in content.sections {
             out += "<h2>\(e("\(section.number). \(section.title)"))</h2>\n<table>\n<tr><th>#</th><th>Item</th><th>State</th><th>Signed by</th><th>When</th><th>Evidence</th><th>Note</th><th>Commit</th><th>Signature</th></tr>\n"
             for line in content.lines where line.item.section.id == section.id {
                 let state = line.record.state.rawValue
                 let tags = line.item.item.tags.map { " #\($0)" }.joined()
                 out += "<tr><td>\(e(line.item.item.number))</td><td>\(e(line.item.item.title + tags))</td>"
-                out += "<td class=\"\(state)\">\(e(state + (line.record.waivedUntil.map { " until \($0)" } ?? "")))</td>"
+                out += "<td class=\"\(state)\">\(e(EvidencePolicy.state(line, content)))</td>"
                 out += "<td>\(e(who(line)))</td><td>\(e(line.record.at ?? "—"))</td><td>\(e(evidence(line)))</td><td>\(e(line.record.note ?? "—"))</td>"
                 out += "<td class=\"mono\">\(e(line.event.map { String($0.commit.prefix(12)) } ?? "—"))</td><td>\(e(line.event?.signature ?? "—"))</td></tr>\n"
             }

@@ -46,9 +46,12 @@ public struct SubjectReport {
     public private(set) var keys: [KeyEntry] = []
     public private(set) var trustChanges: [TrustChange] = []
     public private(set) var appearances: [Appearance] = []
+    /// The person's roles under the policy at the head: `admin`, `owner of <section or item>`,
+    /// matched by e-mail (patterns included); in a ledger without a policy, `admin (no policy set)` for a trusted signer.
+    public private(set) var roles: [String] = []
 
     /// True when the ledger holds nothing about the person.
-    public var isEmpty: Bool { events.isEmpty && keys.isEmpty && trustChanges.isEmpty && appearances.isEmpty }
+    public var isEmpty: Bool { events.isEmpty && keys.isEmpty && trustChanges.isEmpty && appearances.isEmpty && roles.isEmpty }
 
     /// Builds the report for `query` (an e-mail, a name, or a `SHA256:…`/OpenPGP fingerprint).
     public init(store: LedgerStore, query: String, verdicts: any SignatureVerdicts) throws {
@@ -120,6 +123,15 @@ public struct SubjectReport {
             self.keys.append(KeyEntry(kind: "openpgp", principals: [entry.principal], fingerprint: entry.fingerprint, options: ""))
         }
 
+        if let policy = try head.policy() {
+            if emails.contains(where: policy.isAdmin) { roles.append("admin") }
+            for (target, owners) in policy.owners.sorted(by: { $0.key < $1.key }) where emails.contains(where: { SSHPatternList.matches($0, patterns: owners) }) {
+                roles.append("owner of \(target)")
+            }
+        } else if !self.keys.isEmpty {
+            roles.append("admin (no policy set: every trusted signer is admin and owner)")
+        }
+
         // Commit lines, oldest first.
         for id in try RevisionWalk(repository: store.repository, from: [store.head()], order: .topologicalReverse).collect() {
             let commit = try store.repository.commit(id)
@@ -133,7 +145,8 @@ public struct SubjectReport {
             }
         }
         // Files at the head that name them.
-        let paths = [LedgerLayout.settingsPath, LedgerLayout.checklistPath, LedgerLayout.allowedSignersPath, LedgerLayout.openPGPSignersPath]
+        let paths = [LedgerLayout.settingsPath, LedgerLayout.checklistPath, LedgerLayout.allowedSignersPath, LedgerLayout.openPGPSignersPath,
+                     LedgerLayout.policyPath]
             + head.checklist.allItems.map(\.path)
         for path in paths {
             guard let data = try store.repository.file(atPath: path, inTree: head.commit.treeID) else { continue }
@@ -170,6 +183,7 @@ public struct SubjectReport {
             })),
             ("names", .array(names.map { .string($0) })),
             ("query", .string(query)),
+            ("roles", .array(roles.map { .string($0) })),
             ("trustChanges", .array(trustChanges.map { change in
                 .object([("added", .array(change.added.map { .string($0) })), ("commit", .string(change.commit)),
                          ("committer", .string(change.committer)), ("path", .string(change.path)),

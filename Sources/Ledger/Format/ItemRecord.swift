@@ -8,6 +8,10 @@ public enum ItemState: String, Codable, Sendable, CaseIterable {
     case done
     /// Deliberately not done, with a reason, until a date.
     case waived
+    /// Waiting for more under the policy: a sign-off that has fewer distinct signers than the
+    /// policy requires (four-eyes), or a waiver request that another owner must approve.
+    /// Counts as not done.
+    case pending
 }
 
 /// What was done to an item in one event; the first word of the commit subject.
@@ -18,8 +22,10 @@ public enum ItemAction: String, Codable, Sendable, CaseIterable {
     case check
     /// A sign-off withdrawn.
     case uncheck
-    /// Waived until a date.
+    /// Waived until a date (or, where the policy requires approval, a waiver requested).
     case waive
+    /// A requested waiver approved by another owner.
+    case approve
 }
 
 /// The person who made an event, as recorded in the item file.
@@ -85,10 +91,16 @@ public struct ItemRecord: Codable, Equatable, Sendable {
     public var waivedUntil: String?
     /// Back-links: the commits that last changed this item before this event (two after a merge).
     public var previous: [String]
+    /// Under a four-eyes policy: everyone who has signed the current sign-off so far, in order
+    /// (the last is `by`). Absent when one signer suffices, so records made before policies
+    /// existed keep their bytes.
+    public var signoffs: [Person]?
+    /// For an approved waiver (or a request waiting for approval, nil): who requested it.
+    public var requestedBy: Person?
 
     /// Creates a record from its parts.
     public init(item: String, state: ItemState, action: ItemAction, by: Person?, at: String?, note: String?,
-                evidence: [Evidence], waivedUntil: String?, previous: [String]) {
+                evidence: [Evidence], waivedUntil: String?, previous: [String], signoffs: [Person]? = nil, requestedBy: Person? = nil) {
         self.item = item
         self.state = state
         self.action = action
@@ -98,7 +110,15 @@ public struct ItemRecord: Codable, Equatable, Sendable {
         self.evidence = evidence
         self.waivedUntil = waivedUntil
         self.previous = previous
+        self.signoffs = signoffs
+        self.requestedBy = requestedBy
     }
+
+    /// True for a waiver request that waits for another owner's approval.
+    public var isWaiverRequest: Bool { state == .pending && action == .waive }
+
+    /// True for a sign-off that waits for more distinct signers.
+    public var isPendingSignoff: Bool { state == .pending && action == .check }
 
     /// An item as created: open, no history.
     public static func created(_ fullID: String) -> ItemRecord {

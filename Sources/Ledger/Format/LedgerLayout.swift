@@ -12,6 +12,8 @@ public enum LedgerLayout {
     public static let allowedSignersPath = "trust/allowed_signers"
     /// Who may sign with OpenPGP keys: `<e-mail> <fingerprint>` per line.
     public static let openPGPSignersPath = "trust/openpgp_signers"
+    /// Who may do what: admins, owners, approvals, waivers, re-certification (`LedgerPolicy`).
+    public static let policyPath = "policy.json"
     /// The branch that carries the ledger.
     public static let defaultBranch = "main"
     /// The folder under the git directory holding derived, rebuildable data (never the truth).

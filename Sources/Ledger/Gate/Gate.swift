@@ -13,9 +13,21 @@ public struct GateVerdict: Codable, Sendable {
         public var state: ItemState
         /// For an expired waiver: the last day it held.
         public var waivedUntil: String?
+        /// For a pending sign-off: how many distinct signers have signed so far.
+        public var signoffs: Int?
+        /// For a pending sign-off: how many distinct signers the policy requires.
+        public var requiredSignoffs: Int?
+        /// For a pending waiver: true (it waits for another owner's approval).
+        public var awaitingApproval: Bool?
+        /// For a sign-off due for re-certification: the last day it held.
+        public var expired: String?
 
-        /// The state as shown to a person: `open`, or `waived, expired 2026-01-31`.
+        /// The state as shown to a person: `open`, `waiver expired 2026-01-31`,
+        /// `pending: 1 of 2 sign-offs`, `pending: waiver awaiting approval`, `sign-off expired 2026-01-31`.
         public var stateDescription: String {
+            if let expired { return "sign-off expired \(expired), re-certify" }
+            if let signoffs, let requiredSignoffs { return "pending: \(signoffs) of \(requiredSignoffs) sign-offs" }
+            if awaitingApproval == true { return "pending: waiver awaiting approval" }
             guard state == .waived, let waivedUntil else { return state.rawValue }
             return "waiver expired \(waivedUntil)"
         }
@@ -116,30 +128,28 @@ public struct Gate {
     /// Judges `snapshot` without verifying it.
     public func judge(_ snapshot: LedgerSnapshot, requirement: GateRequirement, source: String, fetched: Bool) throws -> GateVerdict {
         let sections = try requirement.resolve(in: snapshot.checklist)
+        // The policy in force at the judged state decides four-eyes and re-certification.
+        let policy = try snapshot.policy() ?? PolicyJudge.legacy
         let wanted = Set(sections.map(\.id))
         var missing: [GateVerdict.Missing] = []
         var count = 0
         for item in snapshot.checklist.allItems where wanted.contains(item.section.id) {
             count += 1
             let record = try snapshot.record(of: item)
-            if counts(record) { continue }
-            missing.append(GateVerdict.Missing(number: item.item.number, id: item.fullID, title: item.item.title,
-                                               section: item.section.id, state: record.state,
-                                               waivedUntil: record.state == .waived ? record.waivedUntil : nil))
+            if policy.counts(record, today: today) { continue }
+            var entry = GateVerdict.Missing(number: item.item.number, id: item.fullID, title: item.item.title,
+                                            section: item.section.id, state: record.state,
+                                            waivedUntil: record.state == .waived ? record.waivedUntil : nil)
+            if record.isPendingSignoff {
+                entry.signoffs = record.signoffs?.count ?? 1
+                entry.requiredSignoffs = policy.requiredSignoffs(ofItem: item.fullID)
+            }
+            if record.isWaiverRequest { entry.awaitingApproval = true }
+            if record.state == .done { entry.expired = policy.lastValidDay(of: record) }
+            missing.append(entry)
         }
         return GateVerdict(passed: missing.isEmpty, ledger: snapshot.settings.name, commit: snapshot.commit.id.hex,
                            source: source, fetched: fetched, today: today, required: sections.map(\.id),
                            requiredItems: count, missing: missing)
-    }
-
-    /// Done counts; a waiver counts through its until-day (inclusive); open never counts.
-    func counts(_ record: ItemRecord) -> Bool {
-        switch record.state {
-        case .done: return true
-        case .open: return false
-        case .waived:
-            guard let until = record.waivedUntil, DateParsing.day(until) != nil else { return false }
-            return until >= today
-        }
     }
 }

@@ -67,6 +67,7 @@ enum EventIndexFile {
         case .open: return 1
         case .done: return 2
         case .waived: return 3
+        case .pending: return 4
         }
     }
 
@@ -75,6 +76,7 @@ enum EventIndexFile {
         case 1: return .open
         case 2: return .done
         case 3: return .waived
+        case 4: return .pending
         default: return nil
         }
     }

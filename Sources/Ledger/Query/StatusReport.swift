@@ -23,6 +23,17 @@ public struct StatusReport: Codable, Sendable {
         /// True when that commit fails verification or builds on one that does: the state is
         /// shown as recorded, but nobody trusted vouches for it.
         public var unverified: Bool?
+        /// Under a four-eyes policy: who has signed the current sign-off so far (e-mails).
+        public var signoffs: [String]?
+        /// How many distinct signers the policy requires for this item's sign-off (above 1 only).
+        public var requiredSignoffs: Int?
+        /// For an approved waiver: who requested it.
+        public var requestedBy: String?
+        /// The last day the current sign-off or waiver counts (re-certification, waiver end).
+        public var validThrough: String?
+        /// True when it no longer counts on the report's day: a sign-off due for re-certification
+        /// or a waiver past its end.
+        public var expired: Bool?
     }
 
     /// One section's progress.
@@ -34,6 +45,8 @@ public struct StatusReport: Codable, Sendable {
         public var done: Int
         public var waived: Int
         public var open: Int
+        /// Sign-offs waiting for more signers and waivers waiting for approval.
+        public var pending: Int
     }
 
     /// The ledger's name.
@@ -48,14 +61,20 @@ public struct StatusReport: Codable, Sendable {
     /// head verifies, or the report is of an earlier point).
     public var verified: String?
 
-    /// Builds the report for `snapshot`; `lookup` supplies the commit behind each state when given.
-    public init(snapshot: LedgerSnapshot, lookup: EventLookup?) throws {
+    /// The day expiry was judged against (`YYYY-MM-DD`, UTC).
+    public var today: String
+
+    /// Builds the report for `snapshot`; `lookup` supplies the commit behind each state when
+    /// given; `today` is the day re-certification and waivers are judged against.
+    public init(snapshot: LedgerSnapshot, lookup: EventLookup?, today: String = Gate.currentDay()) throws {
+        self.today = today
+        let policy = try snapshot.policy() ?? PolicyJudge.legacy
         ledger = snapshot.settings.name
         head = snapshot.commit.id.hex
         var sections: [Section] = []
         var items: [Item] = []
         for section in snapshot.checklist.sections {
-            var summary = Section(id: section.id, number: section.number, title: section.title, total: 0, done: 0, waived: 0, open: 0)
+            var summary = Section(id: section.id, number: section.number, title: section.title, total: 0, done: 0, waived: 0, open: 0, pending: 0)
             let info = ChecklistSectionInfo(section)
             for item in section.items.map({ ChecklistItemRef(section: info, item: $0) }) {
                 let (record, blob) = try snapshot.itemFile(of: item)
@@ -64,6 +83,7 @@ public struct StatusReport: Codable, Sendable {
                 case .done: summary.done += 1
                 case .waived: summary.waived += 1
                 case .open: summary.open += 1
+                case .pending: summary.pending += 1
                 }
                 var commit: String?
                 if record.action != .create {
@@ -74,6 +94,14 @@ public struct StatusReport: Codable, Sendable {
                                   signerName: record.by?.name, signerEmail: record.by?.email, time: record.at,
                                   note: record.note, evidence: record.evidence, waivedUntil: record.waivedUntil,
                                   commit: commit))
+                let required = policy.requiredSignoffs(ofItem: item.fullID)
+                if required > 1 { items[items.count - 1].requiredSignoffs = required }
+                items[items.count - 1].signoffs = record.signoffs?.map(\.email)
+                items[items.count - 1].requestedBy = record.requestedBy?.email
+                if let last = policy.lastValidDay(of: record) {
+                    items[items.count - 1].validThrough = last
+                    if !policy.counts(record, today: today) { items[items.count - 1].expired = true }
+                }
             }
             sections.append(summary)
         }

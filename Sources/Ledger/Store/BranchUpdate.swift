@@ -47,7 +47,9 @@ extension LedgerStore {
     /// 1. refuses (exit 21) a head whose history does not verify: nothing is built on it;
     /// 2. refuses, before signing, a key the verifier would not accept for this author at the
     ///    time the new commit will carry (the verifier's own rule, judged under every parent);
-    /// 3. lets `plan` say what to write on the head at the commit's time, signs and writes the commit object;
+    /// 3. lets `plan` say what to write on the head at the commit's time (every plan first asks
+    ///    `PolicyJudge`, the verifier's own policy rule, under the head's policy, and refuses
+    ///    with exit 7 before writing any object), signs and writes the commit object;
     /// 4. has the verifier judge the new commit exactly as `verify` will, and refuses it if it
     ///    finds anything (the object stays unreferenced, the branch does not move);
     /// 5. moves the branch from the head to the commit with a compare-and-swap; when another

@@ -8,6 +8,8 @@ public enum ItemChange: Equatable, Sendable {
     case uncheck(reason: String)
     /// Waive until a day (`YYYY-MM-DD`, inclusive), with a reason.
     case waive(reason: String, until: String)
+    /// Approve another owner's waiver request, where the policy requires approval.
+    case approve
 
     /// Refuses text and dates no ledger should hold, whoever the caller: a note or reason with
     /// control characters or forged trailers, an empty reason, a waiver day that is not YYYY-MM-DD.
@@ -22,6 +24,8 @@ public enum ItemChange: Equatable, Sendable {
             guard DateParsing.day(until) != nil else {
                 throw LedgerError(.invalidInput, "--until '\(until)' is not a date", hint: "give the last day as YYYY-MM-DD")
             }
+        case .approve:
+            break
         }
     }
 
@@ -38,12 +42,15 @@ public enum ItemChange: Equatable, Sendable {
         case .check: return .check
         case .uncheck: return .uncheck
         case .waive: return .waive
+        case .approve: return .approve
         }
     }
 
     /// The new record, or a `.conflict` error when the change makes no sense from `current`.
-    /// `previous` is the commit that last changed the item: the back-link.
-    func apply(to current: ItemRecord, by person: Person, at time: String, previous: [String]) throws -> ItemRecord {
+    /// `previous` is the commit that last changed the item: the back-link. `policy` (the
+    /// parent's) decides whether a sign-off completes or stays pending and whether a waiver
+    /// needs approval; whether the change is allowed at all is `PolicyJudge`'s to say.
+    func apply(to current: ItemRecord, by person: Person, at time: String, previous: [String], policy: LedgerPolicy?) throws -> ItemRecord {
         try validate()
         var next = ItemRecord(item: current.item, state: current.state, action: action, by: person, at: time,
                               note: nil, evidence: [], waivedUntil: nil, previous: previous)
@@ -53,7 +60,7 @@ public enum ItemChange: Equatable, Sendable {
                 throw LedgerError(.conflict, "\(current.item) is already done (signed by \(current.by?.name ?? "unknown") at \(current.at ?? "?"))",
                                   hint: "a second sign-off would duplicate it; `readiness uncheck` first if it must be redone")
             }
-            next.state = .done
+            (next.signoffs, next.state) = PolicyJudge.signoffs(after: current, by: person, under: policy)
             next.note = note
             next.evidence = evidence
         case let .uncheck(reason):
@@ -68,9 +75,18 @@ public enum ItemChange: Equatable, Sendable {
                 throw LedgerError(.conflict, "\(current.item) is done; a done item cannot be waived",
                                   hint: "`readiness uncheck` it first if the sign-off no longer holds")
             }
-            next.state = .waived
+            next.state = policy?.waivers.approvalRequired == true ? .pending : .waived
             next.note = reason
             next.waivedUntil = until
+        case .approve:
+            guard current.isWaiverRequest else {
+                throw LedgerError(.conflict, "\(current.item) has no waiver request waiting for approval (it is \(current.state.rawValue))",
+                                  hint: "an owner requests a waiver with `readiness waive`; see its state with `readiness status`")
+            }
+            next.state = .waived
+            next.note = current.note
+            next.waivedUntil = current.waivedUntil
+            next.requestedBy = current.by
         }
         return next
     }

@@ -11,13 +11,17 @@ public struct LedgerBlueprint: Sendable {
     public var allowedSigners: AllowedSigners
     /// The first entries of `trust/openpgp_signers` (the root of trust, for OpenPGP keys).
     public var openPGPSigners: OpenPGPSigners
+    /// The first `policy.json`: the root principal is the only admin.
+    public var policy: LedgerPolicy
 
-    /// Creates a blueprint whose root of trust is `root`, trusted for `email`.
+    /// Creates a blueprint whose root of trust is `root`, trusted for `email`, who is also the
+    /// only admin.
     public init(checklist: Checklist, settings: LedgerSettings, root: SigningKeyIdentity?, email: String) {
         self.checklist = checklist
         self.settings = settings
         allowedSigners = AllowedSigners()
         openPGPSigners = OpenPGPSigners()
+        policy = LedgerPolicy(admins: [email])
         switch root {
         case let .ssh(key):
             // The key's comment depends on where it was read from (key file, .pub, agent); leave it
@@ -38,6 +42,7 @@ public struct LedgerBlueprint: Sendable {
             .write(path: LedgerLayout.settingsPath, contents: settings.encoded()),
             .write(path: LedgerLayout.checklistPath, contents: checklist.canonicalJSON()),
             .write(path: LedgerLayout.allowedSignersPath, contents: Data(allowedSigners.serialized().utf8)),
+            .write(path: LedgerLayout.policyPath, contents: policy.encoded()),
         ]
         if !openPGPSigners.entries.isEmpty {
             changes.append(.write(path: LedgerLayout.openPGPSignersPath, contents: Data(openPGPSigners.serialized().utf8)))

@@ -48,6 +48,11 @@ public struct LedgerSnapshot {
         try repository.entry(atPath: item.path, inTree: commit.treeID)?.id
     }
 
+    /// `policy.json`; nil in a ledger made before policies (every trusted signer is admin and owner).
+    public func policy() throws -> LedgerPolicy? {
+        try repository.file(atPath: LedgerLayout.policyPath, inTree: commit.treeID).map(LedgerPolicy.decode)
+    }
+
     /// `trust/openpgp_signers`, empty when the file is absent.
     public func openPGPSigners() throws -> OpenPGPSigners {
         guard let data = try repository.file(atPath: LedgerLayout.openPGPSignersPath, inTree: commit.treeID) else {

@@ -33,8 +33,13 @@ extension LedgerStore {
             let (current, currentBlob) = try snapshot.itemFile(of: item)
             let lastChange = try introduction(of: currentBlob, at: item.path)?.commit
             let person = Person(name: author.identity.name, email: author.identity.email, key: key?.recordedForm)
+            let policy = try snapshot.policy()
             let next = try change.apply(to: current, by: person, at: CommitTime.iso8601(time.seconds),
-                                        previous: lastChange.map { [$0.hex] } ?? [])
+                                        previous: lastChange.map { [$0.hex] } ?? [], policy: policy)
+            // The verifier's own rule, under the head's (the parent's) policy, before any object is written.
+            if let violation = PolicyJudge.judgeItemEvent(by: author.identity.email, before: current, after: next, under: policy) {
+                throw violation.refusal
+            }
             let tree = try repository.updatedTree(snapshot.commit.treeID, applying: [.write(path: item.path, contents: next.encoded())])
             let blob = try repository.entry(atPath: item.path, inTree: tree)?.id
             event = ({ commit in

@@ -49,6 +49,10 @@ extension LedgerStore {
     /// Changes the trust files through the one signed-write sequence (`writeSigned`).
     public func changeTrust(_ change: TrustChange, by author: LedgerAuthor) throws -> RecordedTrustChange {
         let written = try writeSigned(by: author, action: change.action) { head, snapshot, _ in
+            // The verifier's own rule, under the head's (the parent's) policy, before any object is written.
+            if let violation = PolicyJudge.judgeAdministrative(by: author.identity.email, changing: LedgerLayout.allowedSignersPath, under: try snapshot.policy()) {
+                throw violation.refusal
+            }
             var allowed = try snapshot.allowedSigners()
             let touched = try Self.apply(change, to: &allowed, openPGP: snapshot.openPGPSigners())
             let tree = try repository.updatedTree(snapshot.commit.treeID, applying: [

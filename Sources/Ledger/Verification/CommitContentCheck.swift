@@ -7,6 +7,8 @@ import Git
 struct CommitContentCheck {
     let repository: Repository
     let data: LedgerDataCache
+    /// The trust contexts (trust files, settings, policy) of trees: a commit's policy is its parent's.
+    let contexts: TrustContextCache
     /// The commit that introduced `blob` at `path` below `parent` (an item file's content
     /// identifies its event); `claimed` are the record's own back-links, tried first.
     let introducer: (_ blob: ObjectID, _ path: String, _ parent: Commit, _ claimed: [String]) throws -> ObjectID?
@@ -70,6 +72,12 @@ struct CommitContentCheck {
             try checkMergeEvent(commit, trailers: trailers, parents: parents, changes: changes, items: items, report: report)
         case TrustAction.add, TrustAction.revoke:
             try checkTrustEvent(commit, trailers: trailers, parents: parents, changes: changes, action: action!, report: report)
+        case PolicyAction.change:
+            if changes.count != 1 || LedgerPath(changes[0].path) != .policy || changes[0].blob == nil {
+                report(.trailerMismatch, "a \(PolicyAction.change) must change only \(LedgerLayout.policyPath), but it changes \(changes.isEmpty ? "nothing" : Self.list(changes.map(\.path)))")
+            } else if case let .failure(error) = try contexts.context(ofTree: commit.treeID) {
+                report(.unreadable, error.message)
+            }
         case let action?:
             // A definition change (another command's action word) may add or retire items; the
             // layout rules above still hold. Anything else is an action this tool never writes.
@@ -77,7 +85,29 @@ struct CommitContentCheck {
                 report(.trailerMismatch, "has Readiness-Action '\(action)', which is not a ledger action, and does not change the definition")
             }
         }
+        try checkAdministrative(commit, parents: parents, changes: changes, report: report)
         return out
+    }
+
+    // MARK: - Policy
+
+    /// The context (and so the policy) that judges a commit: its parent's (a merge: the first
+    /// parent's; merges change only item files). Nil for the root, and when the parent's files
+    /// cannot be read (the signature check reports that).
+    private func parentContext(_ parents: [Commit]) throws -> TrustContext? {
+        guard let parent = parents.first, case let .success(context) = try contexts.context(ofTree: parent.treeID) else { return nil }
+        return context
+    }
+
+    /// Rule `admins`: a commit (not the root, which the trust on first use judges) that changes
+    /// trust, policy, settings or the definition must be signed by an admin of its parent.
+    private func checkAdministrative(_ commit: Commit, parents: [Commit], changes: [ChangedFile],
+                                     report: (VerificationProblem.Kind, String) -> Void) throws {
+        let administrative = changes.map(\.path).filter { LedgerPath($0).isAdministrative }
+        guard !administrative.isEmpty, let judging = try parentContext(parents) else { return }
+        if let violation = PolicyJudge.judgeAdministrative(by: commit.committer.email, changing: Self.list(administrative), under: judging.policy) {
+            report(.policyViolation, "breaks the policy of its parent: \(violation.description)")
+        }
     }
 
     // MARK: - Item events
@@ -122,6 +152,10 @@ struct CommitContentCheck {
         if trailers["Evidence"] != evidence { disagree("Evidence", trailers["Evidence"], evidence) }
         let until = record.waivedUntil.map { [$0] } ?? []
         if trailers["Waived-Until"] != until { disagree("Waived-Until", trailers["Waived-Until"], until) }
+        if let judging = try parentContext(parents),
+           let violation = PolicyJudge.judgeItemEvent(by: commit.committer.email, before: before ?? .created(item), after: record, under: judging.policy) {
+            report(.policyViolation, "breaks the policy of its parent: \(violation.description)")
+        }
         if let by = record.by, by.email != commit.committer.email {
             report(.trailerMismatch, "the record of \(item) is by \(by.email) but the committer is \(commit.committer.email)")
         }

@@ -4,6 +4,7 @@ enum LedgerPath: Equatable {
     case checklist
     case allowedSigners
     case openPGPSigners
+    case policy
     /// `items/<section>/<item>.json`, by the item's full id; whether the definition lists it is checked separately.
     case item(fullID: String)
     /// Anything else.
@@ -15,6 +16,7 @@ enum LedgerPath: Equatable {
         case LedgerLayout.checklistPath: self = .checklist
         case LedgerLayout.allowedSignersPath: self = .allowedSigners
         case LedgerLayout.openPGPSignersPath: self = .openPGPSigners
+        case LedgerLayout.policyPath: self = .policy
         default:
             let parts = path.split(separator: "/", omittingEmptySubsequences: false)
             if parts.count == 3, parts[0] == Substring(LedgerLayout.itemsFolder), !parts[1].isEmpty,
@@ -28,4 +30,12 @@ enum LedgerPath: Equatable {
 
     /// True for the two trust files.
     var isTrust: Bool { self == .allowedSigners || self == .openPGPSigners }
+
+    /// True for what only admins may change: trust, policy, settings and the definition.
+    var isAdministrative: Bool { self != .outside && !isItem }
+
+    private var isItem: Bool {
+        if case .item = self { return true }
+        return false
+    }
 }

@@ -13,6 +13,9 @@ import Git
 ///   `git verify-commit` does.
 /// - A committer time may be earlier than a parent's by at most `clockSkew` seconds, and later
 ///   than the verifier's clock by at most `clockSkew` seconds (`futureDated` otherwise).
+/// - What a commit changes is judged by the policy (`policy.json`) of its parent, through
+///   `PolicyJudge`, the rule code the writers ask before writing: admins, owners, four-eyes,
+///   waiver approval and length (`CommitContentCheck`).
 /// - Incremental runs check only commits not reachable from the last clean verified head.
 ///
 /// Every path that decides (verify, the gate, every writer, pull, clone, evidence) asks this
@@ -219,7 +222,7 @@ public final class LedgerVerifier {
     /// Every problem of the commits reachable from `head` but not from `hiding`, parents first.
     private func checkCommits(from head: ObjectID, hiding: [ObjectID]) throws -> CheckedCommits {
         let walk = try RevisionWalk(repository: repository, from: [head], hiding: hiding, order: .topologicalReverse)
-        let content = CommitContentCheck(repository: repository, data: data, introducer: { [unowned self] blob, path, parent, claimed in
+        let content = CommitContentCheck(repository: repository, data: data, contexts: trust, introducer: { [unowned self] blob, path, parent, claimed in
             try self.introducer(of: blob, at: path, below: parent, claimed: claimed)
         })
         // Cryptography runs on other threads; everything touching libgit2 stays here. Problems

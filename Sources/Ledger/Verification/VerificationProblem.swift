@@ -25,6 +25,9 @@ public struct VerificationProblem: Equatable, Sendable, Codable {
         case brokenBackLink
         /// The branch no longer descends from the head verified last time.
         case branchRewritten
+        /// The commit breaks a rule of the policy in force in its parent (admins, owners,
+        /// approvals, waiver approval or length); the reason names the rule.
+        case policyViolation
         /// Something in the commit cannot be read as ledger data at all.
         case unreadable
     }
