@@ -83,9 +83,10 @@ final class RenderingTests: XCTestCase {
         let report: [String: Any] = [
             "ledger": "Butikk",
             "head": head,
+            "today": "2026-03-01",
             "sections": [
-                ["id": "sikkerhet", "number": "1", "title": "Sikkerhet", "total": 3, "done": 1, "waived": 1, "open": 1],
-                ["id": "drift", "number": "2", "title": "Drift", "total": 1, "done": 0, "waived": 0, "open": 1],
+                ["id": "sikkerhet", "number": "1", "title": "Sikkerhet", "total": 3, "done": 1, "waived": 1, "open": 1, "pending": 0],
+                ["id": "drift", "number": "2", "title": "Drift", "total": 1, "done": 0, "waived": 0, "open": 1, "pending": 0],
             ],
             "items": [
                 item("1.1", "ssl", "SSL på plass", "sikkerhet", "done", signer: "Ola Hansen", time: "2026-02-01T10:00:00Z"),
