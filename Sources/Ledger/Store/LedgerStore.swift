@@ -34,7 +34,11 @@ public final class LedgerStore {
             throw LedgerError(.notALedger, "\(path) is not a git repository (\(error.message))",
                               hint: "create a ledger with `readiness init \(path)`")
         }
-        let branch = try repository.headBranch() ?? "refs/heads/\(LedgerLayout.defaultBranch)"
+        // The ledger's branch is `main` whatever HEAD says: a server made with `git init --bare`
+        // points HEAD at `master`, and clone, pull, push, the gate and the hooks must all read the
+        // same branch. Only a repository without `main` falls back to HEAD's branch.
+        let main = "refs/heads/\(LedgerLayout.defaultBranch)"
+        let branch = try repository.referenceTarget(main) != nil ? main : (repository.headBranch() ?? main)
         let store = LedgerStore(repository: repository, branch: branch, path: path)
         guard try repository.referenceTarget(branch) != nil else {
             throw LedgerError(.notALedger, "\(path) has no commits on \(branch)",

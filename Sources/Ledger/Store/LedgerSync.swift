@@ -45,8 +45,8 @@ public struct LedgerSync {
     public let identity: GitIdentity
     /// Their signer (nil: unsigned, where the ledger allows it).
     public let signer: (any Signer)?
-    /// Credentials for the remote.
-    public let credentials: CredentialProvider?
+    /// Credentials, time bound and TLS trust for the remote.
+    public var access: RemoteAccess
     /// Programs that check non-Ed25519 signatures.
     public let programs: VerificationPrograms
     /// An older remote head an admin accepts although this clone has seen a newer one.
@@ -59,7 +59,7 @@ public struct LedgerSync {
         self.remote = remote
         self.identity = identity
         self.signer = signer
-        self.credentials = credentials
+        self.access = RemoteAccess(credentials: credentials)
         self.programs = programs
     }
 
@@ -86,8 +86,10 @@ public struct LedgerSync {
             if let path = Self.localPath(url) {
                 try fetchDirectly(from: path)
             } else {
-                try store.repository.fetch(from: url, refspecs: ["+\(store.branch):\(trackingReference)"], credentials: credentials)
+                try access.fetch(into: store.repository, from: url, refspecs: ["+\(store.branch):\(trackingReference)"])
             }
+        } catch let error as GitError where error.isTimeout {
+            throw LedgerError(.storage, "cannot fetch from \(remote) (\(url)): \(error.message)", hint: "the local ledger is unchanged; " + access.timeoutHint)
         } catch let error as GitError {
             throw LedgerError(.storage, "cannot fetch from \(remote) (\(url)): \(error.message)",
                               hint: "check the address and your access; nothing was changed locally")
@@ -269,7 +271,9 @@ public struct LedgerSync {
             let known = try store.repository.referenceTarget(trackingReference)
             let outcome: PushOutcome
             do {
-                outcome = try store.repository.push(to: url, refspecs: ["\(store.branch):\(store.branch)"], credentials: credentials)
+                outcome = try access.push(from: store.repository, to: url, refspecs: ["\(store.branch):\(store.branch)"])
+            } catch let error as GitError where error.isTimeout {
+                throw LedgerError(.storage, "cannot push to \(remote) (\(url)): \(error.message)", hint: "the local ledger is unchanged; " + access.timeoutHint)
             } catch let error as GitError {
                 throw LedgerError(.storage, "cannot push to \(remote) (\(url)): \(error.message)",
                                   hint: "the local ledger is intact; run `readiness sync` again when the remote is reachable")
@@ -306,7 +310,7 @@ public struct LedgerSync {
     /// (`.readiness-clone-<pid>-<random>`) and renamed to `path` only once it verified, so a
     /// failure or a killed process leaves nothing at `path`; a later clone removes siblings of
     /// dead processes.
-    public static func clone(url: String, to path: String, credentials: CredentialProvider? = nil,
+    public static func clone(url: String, to path: String, access: RemoteAccess = RemoteAccess(),
                              programs: VerificationPrograms = VerificationPrograms()) throws -> (store: LedgerStore, report: VerificationReport) {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw LedgerError(.invalidInput, "\(path) exists already", hint: "clone into a new path")
@@ -332,8 +336,10 @@ public struct LedgerSync {
                                                                message: "readiness: clone \(url)")
                     }
                 } else {
-                    try repository.fetch(from: url, refspecs: ["+\(branch):refs/remotes/origin/\(LedgerLayout.defaultBranch)"], credentials: credentials)
+                    try access.fetch(into: repository, from: url, refspecs: ["+\(branch):refs/remotes/origin/\(LedgerLayout.defaultBranch)"])
                 }
+            } catch let error as GitError where error.isTimeout {
+                throw LedgerError(.storage, "cannot fetch from \(url): \(error.message)", hint: "nothing was kept; " + access.timeoutHint)
             } catch let error as GitError {
                 throw LedgerError(.storage, "cannot fetch from \(url): \(error.message)", hint: "check the address and your access")
             }
