@@ -158,6 +158,11 @@ extension Repository {
     /// Runs the network operation `body` within `timeout` seconds (unbounded when nil). When
     /// the bound cut it, whatever libgit2 reported instead becomes a timeout error.
     private func bounded(by timeout: TimeInterval?, url: String, _ body: () throws -> Void) throws {
+        // libgit2 1.5 writes to its sockets with plain send(): a server (or the deadline) closing
+        // the connection while a request or a TLS alert is written would kill the process with
+        // SIGPIPE instead of failing the call. Ignored from here on, as git itself does: restoring
+        // the default afterwards delivered a SIGPIPE left pending by the cut connection.
+        _ = signal(SIGPIPE, SIG_IGN)
         guard let timeout else { return try body() }
         let deadline = NetworkDeadline(seconds: timeout)
         var failure: Error?

@@ -42,6 +42,24 @@ final class ServerTests: XCTestCase {
     func testTeamUseOverHTTPSWithTestCAAndBasicAuth() throws {
         let server = try startHTTPS()
         try exercise(url: { server.url($0) })
+
+        // The test CA is trusted through git's own settings, nothing else: without
+        // http.sslCAInfo the same clone is refused for its certificate (the system bundle does
+        // not know the CA), and GIT_SSL_CAINFO works as it does for git.
+        let caFile = try box.git("config", "--global", "http.sslCAInfo")
+        try box.git("config", "--global", "--unset", "http.sslCAInfo")
+        let untrusted = try box.readiness("clone", server.url("origin.git"), box.path("untrusted.git"))
+        XCTAssertEqual(untrusted.status, 10, untrusted.stdout + untrusted.stderr)
+        XCTAssertTrue(untrusted.stderr.lowercased().contains("certificate"), untrusted.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: box.path("untrusted.git")))
+        // (The remote was tampered with above: getting as far as verification proves TLS and
+        // authentication succeeded.)
+        let byEnvironment = try box.readiness("clone", server.url("origin.git"), box.path("by-env.git"), environment: ["GIT_SSL_CAINFO": caFile])
+        XCTAssertEqual(byEnvironment.status, 21, byEnvironment.stderr)
+        XCTAssertTrue(byEnvironment.stderr.contains("fails verification"), byEnvironment.stderr)
+        try box.git("config", "--global", "http.https://127.0.0.1:\(server.port)/.sslCAInfo", caFile)
+        let byURLKey = try box.readiness("clone", server.url("origin.git"), box.path("by-url-key.git"))
+        XCTAssertTrue(byURLKey.stderr.contains("fails verification"), byURLKey.stderr)
     }
 
     /// Over one transport: sequential syncs in random order converge; clones syncing at the
