@@ -169,6 +169,71 @@ final class ServerTests: XCTestCase {
         try box.readinessOK("status", "--ledger", shared)
     }
 
+    // MARK: - Server-side enforcement
+
+    func testServerHookRefusesNoVerifyPushesOverSSH() throws {
+        let binaries = URL(fileURLWithPath: Sandbox.binary).deletingLastPathComponent().path
+        let server = try SSHServer(box: box, path: [binaries])
+        stops.append(server.stop)
+        try enforce(url: { server.url(self.box.path($0)) })
+    }
+
+    func testServerHookRefusesNoVerifyPushesOverHTTPS() throws {
+        let binaries = URL(fileURLWithPath: Sandbox.binary).deletingLastPathComponent().path
+        let server = try HTTPSServer(box: box, path: [binaries])
+        stops.append(server.stop)
+        try enforce(url: { server.url($0) })
+    }
+
+    /// `hook install --server` on the server's bare repository: a push to a protected branch
+    /// is refused even with `--no-verify` while required items are open, other branches pass,
+    /// the hook that was there runs first with the same input, and uninstall restores it byte
+    /// for byte. Installing with no ledger to record is refused and installs nothing.
+    private func enforce(url: (String) -> String) throws {
+        let ledger = try box.makeLedger("ledger.git")
+        let repository = box.path("product.git")
+        try box.git("-c", "init.defaultBranch=master", "init", "-q", "--bare", repository)
+        let hook = "\(repository)/hooks/pre-receive"
+        let seen = box.path("chained-input")
+        let original = "#!/bin/sh\n# the team's own hook\ncat >> '\(seen)'\nexit 0\n"
+        try original.write(toFile: hook, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o750], ofItemAtPath: hook)
+
+        let nothing = try box.readiness("hook", "install", "--server", "--repo", repository)
+        XCTAssertEqual(nothing.status, 3, nothing.stdout + nothing.stderr)
+        XCTAssertTrue(nothing.stderr.contains("no ledger to record"), nothing.stderr)
+        XCTAssertEqual(try String(contentsOfFile: hook, encoding: .utf8), original, "nothing installed")
+
+        let installed = try box.readinessOK("hook", "install", "--server", "--repo", repository, "--ledger", ledger, "--require", "1")
+        XCTAssertTrue(installed.stdout.contains("the hook judges the ledger \(ledger) (from --ledger"), installed.stdout)
+        XCTAssertTrue(installed.stdout.contains("readiness.ledgerRoot"), installed.stdout)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: "\(hook).readiness-chained"))
+
+        let work = box.path("work")
+        try box.git("init", "-q", work)
+        try box.git("commit", "-q", "--allow-empty", "-m", "release candidate", in: work)
+        try box.git("remote", "add", "origin", url("product.git"), in: work)
+        let refused = try box.run("/usr/bin/git", ["push", "--no-verify", "origin", "main"], in: work)
+        XCTAssertNotEqual(refused.status, 0, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("refused by the server"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("1.1"), refused.stderr)
+        XCTAssertEqual(try box.gitResult(["--git-dir", repository, "rev-parse", "--verify", "-q", "refs/heads/main"]).stdout, "")
+        let feature = try box.run("/usr/bin/git", ["push", "--no-verify", "origin", "main:refs/heads/feature"], in: work)
+        XCTAssertEqual(feature.status, 0, feature.stderr)
+        XCTAssertTrue(try String(contentsOfFile: seen, encoding: .utf8).contains("refs/heads/main"), "the chained hook saw the push")
+
+        for number in 1...6 { try box.readinessOK("check", "1.\(number)", "--ledger", ledger) }
+        let allowed = try box.run("/usr/bin/git", ["push", "--no-verify", "origin", "main"], in: work)
+        XCTAssertEqual(allowed.status, 0, allowed.stderr)
+        XCTAssertEqual(try box.git("--git-dir", repository, "rev-parse", "main"), try box.git("rev-parse", "HEAD", in: work))
+
+        try box.readinessOK("hook", "uninstall", "--server", "--repo", repository)
+        XCTAssertEqual(try String(contentsOfFile: hook, encoding: .utf8), original)
+        let mode = try FileManager.default.attributesOfItem(atPath: hook)[.posixPermissions] as? Int
+        XCTAssertEqual(mode, 0o750)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(hook).readiness-chained"))
+    }
+
     // MARK: - Stalled servers
 
     /// A server that accepts and never answers, and one that stalls in the middle of a
