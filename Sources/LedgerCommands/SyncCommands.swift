@@ -101,9 +101,16 @@ struct PushCommand: ParsableCommand {
     @OptionGroup var remoteOptions: RemoteOptions
     @OptionGroup var ledgerOptions: LedgerOptions
 
+    @Option(name: .long, help: ArgumentHelp(
+        "First publication: record this address as the remote (--remote, default origin), after checking it holds no other ledger, then push.",
+        valueName: "url"))
+    var setRemote: String?
+
     func run() throws {
         try reportingErrors {
-            printPush(try remoteOptions.sync(ledgerOptions).push())
+            let sync = try remoteOptions.sync(ledgerOptions)
+            if let setRemote, let change = try sync.setRemote(setRemote) { print(change) }
+            printPush(try sync.push())
         }
     }
 }

@@ -169,6 +169,66 @@ final class ServerTests: XCTestCase {
         try box.readinessOK("status", "--ledger", shared)
     }
 
+    // MARK: - First publication, mirrors
+
+    /// `push --set-remote URL` publishes a local ledger to an empty repository over ssh and
+    /// records `origin`; an address holding another history is refused, recording nothing; an
+    /// address given to `--remote` gets a hint that names `--set-remote`.
+    func testFirstPublicationOverSSH() throws {
+        let server = try startSSH()
+        let local = try box.makeLedger("local.git")
+        let shared = box.path("shared.git")
+        try box.git("init", "-q", "--bare", shared)
+        let address = server.url(shared)
+
+        let wrong = try box.readiness("push", "--remote", address, "--ledger", local)
+        XCTAssertEqual(wrong.status, 5, wrong.stderr)
+        XCTAssertTrue(wrong.stderr.contains("readiness push --set-remote \(address)"), wrong.stderr)
+
+        let published = try box.readinessOK("push", "--set-remote", address, "--ledger", local)
+        XCTAssertTrue(published.stdout.contains("recorded origin = \(address)"), published.stdout)
+        XCTAssertEqual(try box.git("--git-dir", shared, "rev-parse", "main"), try box.git("--git-dir", local, "rev-parse", "main"))
+        XCTAssertEqual(try box.git("--git-dir", local, "config", "remote.origin.url"), address)
+        try box.readinessOK("check", "1.1", "--ledger", local)
+        try box.readinessOK("sync", "--ledger", local)
+        XCTAssertEqual(try box.git("--git-dir", shared, "rev-parse", "main"), try box.git("--git-dir", local, "rev-parse", "main"))
+        // Publishing the same ledger again to the same address changes nothing.
+        try box.readinessOK("push", "--set-remote", address, "--ledger", local)
+
+        let other = try box.makeLedger("other.git")
+        let refused = try box.readiness("push", "--set-remote", address, "--ledger", other)
+        XCTAssertEqual(refused.status, 8, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("different history"), refused.stderr)
+        XCTAssertEqual(try box.gitResult(["--git-dir", other, "config", "remote.origin.url"]).status, 1, "nothing recorded")
+        let moved = try box.readiness("push", "--set-remote", box.path("elsewhere.git"), "--ledger", local)
+        XCTAssertEqual(moved.status, 8, moved.stderr)
+        XCTAssertTrue(moved.stderr.contains("already has a remote origin"), moved.stderr)
+    }
+
+    /// Outside a git repository the gate's mirror lives in the user's cache folder, not a shared
+    /// temporary folder; mirrors unused for more than 30 days are pruned, recent ones kept.
+    func testMirrorsLiveInTheUserCacheAndStaleOnesArePruned() throws {
+        let origin = try box.makeLedger("origin.git")
+        let outside = box.path("outside")
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        let cache = box.home.appendingPathComponent(".cache/readiness/ledger-mirrors").path
+        try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
+        let stale = cache + "/0000000000000000.git", recent = cache + "/1111111111111111.git"
+        for mirror in [stale, recent] { try box.git("init", "-q", "--bare", mirror) }
+        let old = Date().addingTimeInterval(-40 * 24 * 3600)
+        try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: stale)
+        let gate = try box.readiness("gate", "--ledger", "file://\(origin)", in: outside)
+        XCTAssertEqual(gate.status, 20, gate.stdout + gate.stderr)
+        let mirrors = try FileManager.default.contentsOfDirectory(atPath: cache).sorted()
+        XCTAssertEqual(mirrors.count, 2, "\(mirrors)")
+        XCTAssertFalse(mirrors.contains("0000000000000000.git"), "the stale mirror is pruned")
+        XCTAssertTrue(mirrors.contains("1111111111111111.git"), "a recent mirror is kept")
+        let withXDG = try box.readiness("gate", "--ledger", "file://\(origin)", in: outside,
+                                        environment: ["XDG_CACHE_HOME": box.path("xdg")])
+        XCTAssertEqual(withXDG.status, 20, withXDG.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: box.path("xdg/readiness/ledger-mirrors")).count, 1)
+    }
+
     // MARK: - Server-side enforcement
 
     func testServerHookRefusesNoVerifyPushesOverSSH() throws {
