@@ -167,6 +167,17 @@ final class ServerTests: XCTestCase {
             XCTAssertTrue(gate.stdout.contains("1.2"), gate.stdout)
         }
         try box.readinessOK("status", "--ledger", shared)
+
+        // The pre-push hook pins and judges the same ledger by URL.
+        try box.git("commit", "-q", "--allow-empty", "-m", "first", in: product)
+        let remote = box.path("product-remote.git")
+        try box.git("init", "-q", "--bare", remote)
+        try box.git("remote", "add", "origin", remote, in: product)
+        try box.readinessOK("hook", "install", "--ledger", address, "--require", "1", in: product)
+        let binaries = URL(fileURLWithPath: Sandbox.binary).deletingLastPathComponent().path
+        let push = try box.run("/usr/bin/git", ["push", "origin", "main"], in: product, environment: ["PATH": binaries + ":/usr/bin:/bin"])
+        XCTAssertNotEqual(push.status, 0, push.stderr)
+        XCTAssertTrue(push.stderr.contains("blocked:") && push.stderr.contains("1.2"), push.stderr)
     }
 
     // MARK: - First publication, mirrors
