@@ -38,7 +38,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.embedInCode("Shipped/produksjons-sjekkliste.md"), .embedInCode("Shipped/produksjons-sjekkliste.tags"),
-                        .embedInCode("Hook/pre-push")]
+                        .embedInCode("Hook/pre-push"), .embedInCode("Hook/pre-receive")]
         ),
         .target(
             name: "LedgerCommands",

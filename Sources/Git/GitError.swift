@@ -18,6 +18,12 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
     /// True when something already exists where a new one was to be created (`GIT_EEXISTS`).
     public var isExisting: Bool { code == GIT_EEXISTS.rawValue }
 
+    /// True when a network operation was cut at its time bound (see `Repository.fetch`).
+    public var isTimeout: Bool { code == GitError.timeoutCode }
+    /// The code of a network operation cut at its bound: the value libgit2 1.7 gave
+    /// `GIT_TIMEOUT`; 1.5 has no such code, so this library sets it itself.
+    static let timeoutCode: Int32 = -37
+
     /// The message as printed to a person.
     public var description: String { message }
 

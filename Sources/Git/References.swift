@@ -40,6 +40,12 @@ extension Repository {
         git_reference_free(reference)
     }
 
+    /// Deletes reference `name`; a reference that does not exist is not an error.
+    public func deleteReference(_ name: String) throws {
+        let status = git_reference_remove(pointer, name)
+        if status == GIT_ENOTFOUND.rawValue { return }
+        try check(status, "cannot delete \(name)")
+    }
 }
 
 

@@ -92,9 +92,12 @@ extension Repository {
     /// file://, ssh://, scp-like, https:// or git:// address) without configuring a remote.
     /// Objects land in this repository; only the refspecs' destinations move.
     ///
-    /// libgit2 1.5.1 has no network timeouts: a server that stops answering blocks the call
-    /// until the operating system gives up on the connection.
-    public func fetch(from url: String, refspecs: [String], credentials: CredentialProvider? = nil) throws {
+    /// libgit2 1.5.1 has no network timeouts of its own; with `timeout` (seconds) the whole
+    /// operation is cut at that bound (see `NetworkDeadline`) and throws an error whose
+    /// `isTimeout` is true. Without it, a server that stops answering blocks the call until the
+    /// operating system gives up on the connection.
+    public func fetch(from url: String, refspecs: [String], credentials: CredentialProvider? = nil,
+                      timeout: TimeInterval? = nil) throws {
         try Library.loadCertificates()
         var remote: OpaquePointer?
         try check(git_remote_create_anonymous(&remote, pointer, url), "cannot use remote \(url)")
@@ -109,7 +112,9 @@ extension Repository {
         do {
             try withExtendedLifetime(context) {
                 try withStringArray(refspecs) { array in
-                    try check(git_remote_fetch(remote, &array, &options, "readiness: fetch"), "cannot fetch from \(url)")
+                    try bounded(by: timeout, url: url) {
+                        try check(git_remote_fetch(remote, &array, &options, "readiness: fetch"), "cannot fetch from \(url)")
+                    }
                 }
             }
         } catch let error as GitError where context.providerGaveUp {
@@ -119,8 +124,9 @@ extension Repository {
 
     /// Pushes `refspecs` (`refs/heads/main:refs/heads/main`, never forced unless the refspec
     /// says `+`) to `url`. A remote refusing the update (not a fast-forward, a hook) is returned
-    /// as `.rejected`; a failed connection throws. Same timeout caveat as `fetch`.
-    public func push(to url: String, refspecs: [String], credentials: CredentialProvider? = nil) throws -> PushOutcome {
+    /// as `.rejected`; a failed connection throws. `timeout` bounds it as it bounds `fetch`.
+    public func push(to url: String, refspecs: [String], credentials: CredentialProvider? = nil,
+                     timeout: TimeInterval? = nil) throws -> PushOutcome {
         try Library.loadCertificates()
         var remote: OpaquePointer?
         try check(git_remote_create_anonymous(&remote, pointer, url), "cannot use remote \(url)")
@@ -135,7 +141,9 @@ extension Repository {
         do {
             try withExtendedLifetime(context) {
                 try withStringArray(refspecs) { array in
-                    try check(git_remote_push(remote, &array, &options), "cannot push to \(url)")
+                    try bounded(by: timeout, url: url) {
+                        try check(git_remote_push(remote, &array, &options), "cannot push to \(url)")
+                    }
                 }
             }
         } catch let error as GitError where error.code == GIT_ENONFASTFORWARD.rawValue {
@@ -145,6 +153,31 @@ extension Repository {
         }
         if let rejection = context.rejection { return .rejected(rejection) }
         return .updated
+    }
+
+    /// Runs the network operation `body` within `timeout` seconds (unbounded when nil). When
+    /// the bound cut it, whatever libgit2 reported instead becomes a timeout error.
+    private func bounded(by timeout: TimeInterval?, url: String, _ body: () throws -> Void) throws {
+        // libgit2 1.5 writes to its sockets with plain send(): a server (or the deadline) closing
+        // the connection while a request or a TLS alert is written would kill the process with
+        // SIGPIPE instead of failing the call. Ignored from here on, as git itself does: restoring
+        // the default afterwards delivered a SIGPIPE left pending by the cut connection.
+        _ = signal(SIGPIPE, SIG_IGN)
+        guard let timeout else { return try body() }
+        let deadline = NetworkDeadline(seconds: timeout)
+        var failure: Error?
+        do { try body() } catch { failure = error }
+        deadline.finish()
+        if deadline.fired {
+            throw GitError(code: GitError.timeoutCode, errorClass: 0,
+                           message: "no complete answer from \(url) within \(Self.seconds(timeout)) seconds; the connection was closed")
+        }
+        if let failure { throw failure }
+    }
+
+    /// `timeout` as a person writes it: `20`, `0.5`.
+    static func seconds(_ timeout: TimeInterval) -> String {
+        timeout == timeout.rounded() ? String(Int(timeout)) : String(timeout)
     }
 
     /// The URL of remote `name`, or nil when it is not configured.

@@ -10,10 +10,19 @@ struct HookCommand: ParsableCommand {
         subcommands: [HookInstallCommand.self, HookUninstallCommand.self, HookStatusCommand.self])
 }
 
-/// The `--repo` option of the hook commands.
+/// The `--repo` and `--server` options of the hook commands.
 struct HookRepositoryOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The product repository. Default: the one you stand in.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The product repository (with --server: the repository on the git server). Default: the one you stand in.",
+                                            valueName: "path"))
     var repo: String?
+
+    @Flag(name: .long, help: "The pre-receive hook of the repository on the git server, which `git push --no-verify` cannot skip, instead of the pre-push hook.")
+    var server = false
+
+    /// The installation these options name.
+    func installation() throws -> HookInstallation {
+        try HookInstallation(repositoryPath: repo, kind: server ? .preReceive : .prePush)
+    }
 }
 
 /// `readiness hook install`.
@@ -42,11 +51,24 @@ struct HookInstallCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let installation = try HookInstallation(repositoryPath: repository.repo)
-            // The hook judges only the ledger recorded here, so a ledger named by the environment is recorded too.
-            let named = ledger ?? ProcessInfo.processInfo.environment["READINESS_LEDGER"].flatMap { $0.isEmpty ? nil : $0 }
+            let installation = try repository.installation()
+            // The hook judges only the ledger recorded here, so a ledger named by the environment is
+            // recorded too; with none named and none recorded, the hook would refuse every push.
+            let fromEnvironment = ProcessInfo.processInfo.environment["READINESS_LEDGER"].flatMap { $0.isEmpty ? nil : $0 }
+            let named = ledger ?? fromEnvironment
+            let recorded = try installation.status().ledger
+            guard named != nil || recorded != nil else {
+                throw LedgerError(.notALedger, "no ledger to record for the hook: none given, and readiness.ledger is not set in \(installation.gitDirectory)",
+                                  hint: "pass --ledger PATH|URL (or set READINESS_LEDGER); nothing was installed")
+            }
             var changes = try installation.install(ledger: named, require: require.isEmpty ? nil : require,
                                                    protect: protect.isEmpty ? nil : protect)
+            if let named {
+                let source = ledger != nil ? "--ledger" : "READINESS_LEDGER"
+                print(TerminalText.escape("the hook judges the ledger \(named) (from \(source), recorded as readiness.ledger)"))
+            } else if let recorded {
+                print(TerminalText.escape("the hook judges the ledger \(recorded) (readiness.ledger, already recorded)"))
+            }
             changes += try installation.pinLedger()
             if changes.isEmpty {
                 print("The readiness hook is already installed at \(TerminalText.escape(installation.hookPath)) with these settings; nothing changed.")
@@ -67,7 +89,7 @@ struct HookUninstallCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let installation = try HookInstallation(repositoryPath: repository.repo)
+            let installation = try repository.installation()
             let changes = try installation.uninstall()
             if changes.isEmpty {
                 print("No readiness hook is installed at \(TerminalText.escape(installation.hookPath)); nothing changed.")
@@ -88,7 +110,7 @@ struct HookStatusCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let status = try HookInstallation(repositoryPath: repository.repo).status()
+            let status = try repository.installation().status()
             if output.json {
                 printData(CanonicalJSON.encode(status))
                 return

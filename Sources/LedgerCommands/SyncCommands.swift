@@ -12,15 +12,26 @@ struct RemoteOptions: ParsableArguments {
         valueName: "commit"))
     var acceptRollback: String?
 
+    @OptionGroup var network: NetworkOptions
+
     /// A sync of the ledger `options` name with this remote, signed as the configured git user.
     func sync(_ options: LedgerOptions) throws -> LedgerSync {
         let session = try options.session()
         let author = try session.writer()
         var sync = LedgerSync(store: session.store, remote: remote, identity: author.identity, signer: author.signer,
                               credentials: GitCredentials.provider(), programs: session.programs)
+        sync.access.timeout = try RemoteAccess.timeout(option: network.networkTimeout, ledger: session.store.path)
         sync.acceptRollback = acceptRollback
         return sync
     }
+}
+
+/// The time bound on each network operation of clone, pull, push and sync.
+struct NetworkOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Cut any one fetch or push that has not finished after this many seconds (default: git config readiness.networkTimeout, else 60).",
+        valueName: "seconds"))
+    var networkTimeout: Double?
 }
 
 /// One line describing a pull.
@@ -44,10 +55,13 @@ struct CloneCommand: ParsableCommand {
     @Argument(help: "Where to put the clone (default: the last part of the address).")
     var path: String?
 
+    @OptionGroup var network: NetworkOptions
+
     func run() throws {
         try reportingErrors {
             let target = path ?? Self.defaultPath(for: url)
-            let (store, report) = try LedgerSync.clone(url: url, to: target, credentials: GitCredentials.provider())
+            let access = RemoteAccess(credentials: GitCredentials.provider(), timeout: try RemoteAccess.timeout(option: network.networkTimeout))
+            let (store, report) = try LedgerSync.clone(url: url, to: target, access: access)
             // The clone pins the ledger it verified: its gate refuses a remote with another root.
             let session = try LedgerSession(store: store)
             let root = try session.pinRoot()
@@ -87,9 +101,16 @@ struct PushCommand: ParsableCommand {
     @OptionGroup var remoteOptions: RemoteOptions
     @OptionGroup var ledgerOptions: LedgerOptions
 
+    @Option(name: .long, help: ArgumentHelp(
+        "First publication: record this address as the remote (--remote, default origin), after checking it holds no other ledger, then push.",
+        valueName: "url"))
+    var setRemote: String?
+
     func run() throws {
         try reportingErrors {
-            printPush(try remoteOptions.sync(ledgerOptions).push())
+            let sync = try remoteOptions.sync(ledgerOptions)
+            if let setRemote, let change = try sync.setRemote(setRemote) { print(change) }
+            printPush(try sync.push())
         }
     }
 }

@@ -19,7 +19,7 @@ final class SyncTests: XCTestCase {
     func testFourClonesSyncInRandomOrderConverge() throws {
         let box = try Sandbox()
         let origin = try box.makeLedger("origin.git")
-        try converge(box: box, origin: origin, url: origin, seed: 7)
+        try box.converge(origin: origin, url: origin, seed: 7)
     }
 
     /// A remote whose history holds a commit signed by a stranger (pushed with stock git) is
@@ -152,7 +152,7 @@ final class SyncTests: XCTestCase {
         let origin = try box.makeLedger("origin.git")
         let daemon = try GitDaemon(box: box, basePath: box.root.path)
         defer { daemon.stop() }
-        try converge(box: box, origin: origin, url: "git://127.0.0.1:\(daemon.port)/origin.git", seed: 11, clones: 2, rounds: 2)
+        try box.converge(origin: origin, url: "git://127.0.0.1:\(daemon.port)/origin.git", seed: 11, clones: 2, rounds: 2)
 
         // A push that loses the race over git:// fetches, merges and retries too.
         let url = "git://127.0.0.1:\(daemon.port)/origin.git"
@@ -187,46 +187,6 @@ final class SyncTests: XCTestCase {
         try box.readinessOK("sync", "--ledger", mine)
         XCTAssertEqual(try box.git("--git-dir", origin, "rev-parse", "main"), local)
         XCTAssertEqual(try box.run("/usr/bin/git", ["--git-dir", origin, "fsck", "--strict"]).status, 0)
-    }
-
-    // MARK: - Helpers
-
-    /// Clones `url` `clones` times; each round every clone signs off (distinct items, and
-    /// pairs of clones on one shared item), then all sync in a seeded random order; at the end
-    /// everyone converges on the remote's head with every sign-off and a clean verification.
-    private func converge(box: Sandbox, origin: String, url: String, seed: UInt64, clones: Int = 4, rounds: Int = 3,
-                          file: StaticString = #filePath, line: UInt = #line) throws {
-        var random = SeededGenerator(state: seed)
-        let paths = (0..<clones).map { box.path("clone\($0).git") }
-        for path in paths { try box.readinessOK("clone", url, path, file: file, line: line) }
-        var notes: [String] = []
-        for round in 1...rounds {
-            for (index, path) in paths.enumerated() {
-                let own = "\(index + 1).\(round)"
-                let shared = "\(10 + index / 2).\(round)"
-                for item in [own, shared] {
-                    let note = "clone\(index)-round\(round)-\(item)"
-                    try box.readinessOK("check", item, "--note", note, "--ledger", path, file: file, line: line)
-                    notes.append(note)
-                }
-            }
-            for path in paths.shuffled(using: &random) {
-                try box.readinessOK("sync", "--ledger", path, file: file, line: line)
-            }
-        }
-        for path in paths { try box.readinessOK("sync", "--ledger", path, file: file, line: line) }
-        let head = try box.git("--git-dir", origin, "rev-parse", "main")
-        for path in paths {
-            XCTAssertEqual(try box.git("--git-dir", path, "rev-parse", "main"), head, "\(path) converged", file: file, line: line)
-            try box.readinessOK("verify", "--full", "--ledger", path, file: file, line: line)
-        }
-        try box.readinessOK("verify", "--full", "--ledger", origin, file: file, line: line)
-        let bodies = try box.git("--git-dir", origin, "log", "--format=%B", "main")
-        for note in notes { XCTAssertTrue(bodies.contains(note), "sign-off \(note) present", file: file, line: line) }
-        let fsck = try box.run("/usr/bin/git", ["--git-dir", origin, "fsck", "--strict"])
-        XCTAssertEqual(fsck.status, 0, fsck.stderr, file: file, line: line)
-        let signers = try box.allowedSignersFile(from: origin)
-        XCTAssertEqual(try box.verifyCommit(head, ledger: origin, allowedSigners: signers).status, 0, file: file, line: line)
     }
 }
 
@@ -272,3 +232,42 @@ final class GitDaemon {
         process.waitUntilExit()
     }
 }
+
+extension Sandbox {
+    /// Clones `url` `clones` times; each round every clone signs off (distinct items, and
+    /// pairs of clones on one shared item), then all sync in a seeded random order; at the end
+    /// everyone converges on the remote's head with every sign-off and a clean verification.
+    func converge(origin: String, url: String, seed: UInt64, clones: Int = 4, rounds: Int = 3,
+                  file: StaticString = #filePath, line: UInt = #line) throws {
+        var random = SyncTests.SeededGenerator(state: seed)
+        let paths = (0..<clones).map { path("clone\($0).git") }
+        for path in paths { try readinessOK("clone", url, path, file: file, line: line) }
+        var notes: [String] = []
+        for round in 1...rounds {
+            for (index, path) in paths.enumerated() {
+                let own = "\(index + 1).\(round)"
+                let shared = "\(10 + index / 2).\(round)"
+                for item in [own, shared] {
+                    let note = "clone\(index)-round\(round)-\(item)"
+                    try readinessOK("check", item, "--note", note, "--ledger", path, file: file, line: line)
+                    notes.append(note)
+                }
+            }
+            for path in paths.shuffled(using: &random) {
+                try readinessOK("sync", "--ledger", path, file: file, line: line)
+            }
+        }
+        for path in paths { try readinessOK("sync", "--ledger", path, file: file, line: line) }
+        let head = try git("--git-dir", origin, "rev-parse", "main")
+        for path in paths {
+            XCTAssertEqual(try git("--git-dir", path, "rev-parse", "main"), head, "\(path) converged", file: file, line: line)
+            try readinessOK("verify", "--full", "--ledger", path, file: file, line: line)
+        }
+        try readinessOK("verify", "--full", "--ledger", origin, file: file, line: line)
+        let bodies = try git("--git-dir", origin, "log", "--format=%B", "main")
+        for note in notes { XCTAssertTrue(bodies.contains(note), "sign-off \(note) present", file: file, line: line) }
+        let fsck = try run("/usr/bin/git", ["--git-dir", origin, "fsck", "--strict"])
+        XCTAssertEqual(fsck.status, 0, fsck.stderr, file: file, line: line)
+        let signers = try allowedSignersFile(from: origin)
+        XCTAssertEqual(try verifyCommit(head, ledger: origin, allowedSigners: signers).status, 0, file: file, line: line)
+    }}

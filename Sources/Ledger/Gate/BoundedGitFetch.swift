@@ -15,7 +15,9 @@ import Darwin
 /// killed as a whole at the deadline (ssh and remote helpers included), and its output goes to
 /// a file rather than a pipe, so a lingering grandchild cannot keep us waiting for end of file.
 enum BoundedGitFetch {
-    /// Fetches the remote's HEAD into `mirror`'s `refs/heads/<branch>` (forced), within `timeout` seconds.
+    /// Fetches the remote's `refs/heads/<branch>` into the same ref of `mirror` (forced), within
+    /// `timeout` seconds. By name, never the remote's HEAD: a bare server made with plain
+    /// `git init --bare` has HEAD pointing at `master`, which a ledger does not have.
     /// Throws `.storage` naming the URL and git's message, or the timeout.
     static func fetch(url: String, into mirror: String, branch: String, timeout: TimeInterval,
                       environment: [String: String] = ProcessInfo.processInfo.environment) throws {
@@ -23,7 +25,7 @@ enum BoundedGitFetch {
         childEnvironment["GIT_TERMINAL_PROMPT"] = "0"
         let git = try ProcessRunner.resolve("git", environment: environment, failure: .storage)
         let arguments = ["git", "--git-dir", mirror, "-c", "fetch.fsckObjects=true", "fetch", "--quiet", "--no-tags",
-                         "--no-write-fetch-head", url, "+HEAD:refs/heads/\(branch)"]
+                         "--no-write-fetch-head", url, "+refs/heads/\(branch):refs/heads/\(branch)"]
         let log = try TemporaryDirectory(prefix: "readiness-fetch-")
         defer { log.remove() }
         let logPath = log.path + "/output"
@@ -33,6 +35,10 @@ enum BoundedGitFetch {
         if timedOut {
             throw LedgerError(.storage, "fetching the ledger from \(url) did not finish within \(Int(timeout)) seconds",
                               hint: "check the network, or raise git config readiness.fetchTimeout")
+        }
+        if status != 0, output.contains("couldn't find remote ref") {
+            throw LedgerError(.notALedger, "\(url) has no branch \(branch): it is not a readiness ledger",
+                              hint: "check the URL in readiness.ledger; a ledger is published with `readiness push`")
         }
         guard status == 0 else {
             throw LedgerError(.storage, "cannot fetch the ledger from \(url): \(output.isEmpty ? "git fetch exited \(status)" : output)",

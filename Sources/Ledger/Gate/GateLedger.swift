@@ -103,15 +103,45 @@ public struct GateLedger {
         return before.count > 1 && !before.contains("/")
     }
 
-    /// Fetches `url`'s HEAD into the mirror for that URL and opens the mirror.
+    /// Mirrors not used for this long are removed by the next gate that uses the same folder.
+    public static let mirrorLifetime: TimeInterval = 30 * 24 * 3600
+    /// The file whose modification time says when a mirror was last used.
+    static let mirrorStamp = "readiness-last-used"
+
+    /// Where mirrors live: under the product repository's git directory, else in the user's
+    /// cache folder (`$XDG_CACHE_HOME/readiness/ledger-mirrors`, default `~/.cache/…`), never in
+    /// a shared temporary folder where another user could plant or read one.
+    static func mirrorFolder(product: Repository?, environment: [String: String]) throws -> String {
+        if let product { return product.commonDirectory + LedgerLayout.cacheFolder + "/ledger-mirrors" }
+        if let cache = environment["XDG_CACHE_HOME"], cache.hasPrefix("/") { return cache + "/readiness/ledger-mirrors" }
+        guard let home = environment["HOME"].flatMap({ $0.isEmpty ? nil : $0 }) ?? PathExpansion.expandTilde("~") else {
+            throw LedgerError(.storage, "no folder for the ledger mirror: not in a git repository, and neither XDG_CACHE_HOME nor HOME is set",
+                              hint: "run the gate inside the product repository, or set XDG_CACHE_HOME")
+        }
+        return home + "/.cache/readiness/ledger-mirrors"
+    }
+
+    /// Marks `mirror` as used now and removes its siblings unused for `mirrorLifetime`.
+    /// Best effort: a mirror is a cache, and a failure here must not decide a gate.
+    static func pruneMirrors(in base: String, using mirror: String, now: Date = Date()) {
+        let fileManager = FileManager.default
+        let stamp = mirror + "/" + mirrorStamp
+        if !fileManager.createFile(atPath: stamp, contents: nil) { return }
+        guard let names = try? fileManager.contentsOfDirectory(atPath: base) else { return }
+        for name in names where name.hasSuffix(".git") && base + "/" + name != mirror {
+            let path = base + "/" + name
+            let used = (try? fileManager.attributesOfItem(atPath: path + "/" + mirrorStamp)[.modificationDate] as? Date)
+                ?? (try? fileManager.attributesOfItem(atPath: path)[.modificationDate] as? Date)
+            if let used, now.timeIntervalSince(used) > mirrorLifetime {
+                try? fileManager.removeItem(atPath: path)
+            }
+        }
+    }
+
+    /// Fetches `url`'s ledger branch into the mirror for that URL and opens the mirror.
     private static func mirror(url: String, product: Repository?, timeout: TimeInterval,
                                environment: [String: String]) throws -> GateLedger {
-        let base: String
-        if let product {
-            base = product.commonDirectory + LedgerLayout.cacheFolder + "/ledger-mirrors"
-        } else {
-            base = NSTemporaryDirectory() + "readiness-ledger-mirrors-\(getuid())"
-        }
+        let base = try mirrorFolder(product: product, environment: environment)
         let digest = SHA256.hash(data: Data(url.utf8)).map { String(format: "%02x", $0) }.joined().prefix(16)
         let path = "\(base)/\(digest).git"
         if !FileManager.default.fileExists(atPath: path + "/HEAD") {
@@ -126,6 +156,7 @@ public struct GateLedger {
             }
         }
         try BoundedGitFetch.fetch(url: url, into: path, branch: LedgerLayout.defaultBranch, timeout: timeout, environment: environment)
+        pruneMirrors(in: base, using: path)
         let store: LedgerStore
         do {
             store = try LedgerStore.open(at: path)

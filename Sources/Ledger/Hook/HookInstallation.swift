@@ -6,15 +6,26 @@ import Glibc
 import Darwin
 #endif
 
-/// The readiness pre-push hook in one product repository: where git runs it, installing,
-/// uninstalling and describing it, and the settings it reads from the repository's git config.
+/// The readiness hook in one repository: the pre-push hook of a product repository, or the
+/// pre-receive hook of the repository on the git server (client hooks can be skipped; a server
+/// hook cannot). Where git runs it, installing, uninstalling and describing it, and the settings
+/// it reads from the repository's git config (the same keys for both).
 public struct HookInstallation {
-    /// The hook template as shipped (`hooks/pre-push` in the source tree), compiled into the tool.
-    public static var template: Data { Data(PackageResources.pre_push) }
-    /// A line every version of the template carries, so an installed hook can be recognised.
-    public static let marker = "readiness-ledger pre-push hook"
-    /// The name an existing hook is kept under while readiness's hook chains to it.
-    public static let chainedName = "pre-push.readiness-chained"
+    /// Which hook: both gate with the same rules, settings, pinning and fail-closed behaviour.
+    public enum Kind: Sendable {
+        /// `pre-push`, in a product repository that pushes.
+        case prePush
+        /// `pre-receive`, in the repository on the git server that receives pushes.
+        case preReceive
+
+        /// The hook's file name.
+        public var hookName: String { self == .prePush ? "pre-push" : "pre-receive" }
+        /// The template as shipped (`hooks/<name>`), compiled into the tool.
+        public var template: Data { Data(self == .prePush ? PackageResources.pre_push : PackageResources.pre_receive) }
+        /// A line every version of the template carries, so an installed hook can be recognised.
+        public var marker: String { "readiness-ledger \(hookName) hook" }
+    }
+
     /// What the hook protects when `readiness.protect` is unset.
     public static let defaultProtect = ["refs/heads/main", "refs/heads/master", "refs/heads/release/*", "refs/tags/v*"]
 
@@ -27,16 +38,19 @@ public struct HookInstallation {
     /// `core.hooksPath` as configured, when it is.
     public let hooksPathSetting: String?
     private let repository: Repository
+    /// Which hook this installation manages.
+    public let kind: Kind
 
-    /// `<hooks>/pre-push`.
-    public var hookPath: String { hooksDirectory + "/pre-push" }
-    /// `<hooks>/pre-push.readiness-chained`.
-    public var chainedPath: String { hooksDirectory + "/" + Self.chainedName }
+    /// `<hooks>/pre-push` (or `pre-receive`).
+    public var hookPath: String { hooksDirectory + "/" + kind.hookName }
+    /// `<hooks>/pre-push.readiness-chained` (or `pre-receive.…`).
+    public var chainedPath: String { hooksDirectory + "/" + kind.hookName + ".readiness-chained" }
 
     /// Finds the repository containing `path` (default: the current directory) and where git
     /// runs its hooks: `core.hooksPath` (absolute, `~/…`, or relative to the working tree — the
     /// git directory for a bare repository), else `hooks` in the directory all worktrees share.
-    public init(repositoryPath path: String? = nil) throws {
+    public init(repositoryPath path: String? = nil, kind: Kind = .prePush) throws {
+        self.kind = kind
         let start = path ?? FileManager.default.currentDirectoryPath
         guard let repository = try Repository.discover(from: start) else {
             throw LedgerError(.invalidInput, "\(start) is not in a git repository",
@@ -97,7 +111,7 @@ public struct HookInstallation {
         try createDirectory(hooksDirectory)
         switch try state(of: hookPath) {
         case .ours(let current, let mode):
-            if current != Self.template || mode & 0o777 != 0o755 {
+            if current != kind.template || mode & 0o777 != 0o755 {
                 try writeHook()
                 changes.append("updated the readiness hook at \(hookPath)")
             }
@@ -108,7 +122,7 @@ public struct HookInstallation {
             }
             try move(hookPath, to: chainedPath)
             try writeHook()
-            changes.append("kept the existing pre-push hook as \(chainedPath); it still runs first")
+            changes.append("kept the existing \(kind.hookName) hook as \(chainedPath); it still runs first")
             changes.append("installed the readiness hook at \(hookPath)")
         case .missing:
             try writeHook()
@@ -144,14 +158,14 @@ public struct HookInstallation {
         case .missing:
             if FileManager.default.fileExists(atPath: chainedPath) {
                 try move(chainedPath, to: hookPath)
-                changes.append("restored the original pre-push hook from \(chainedPath)")
+                changes.append("restored the original \(kind.hookName) hook from \(chainedPath)")
             }
         case .ours:
             try removeFile(hookPath)
             changes.append("removed the readiness hook from \(hookPath)")
             if FileManager.default.fileExists(atPath: chainedPath) || (try? FileManager.default.destinationOfSymbolicLink(atPath: chainedPath)) != nil {
                 try move(chainedPath, to: hookPath)
-                changes.append("restored the original pre-push hook at \(hookPath)")
+                changes.append("restored the original \(kind.hookName) hook at \(hookPath)")
             }
         }
         let config = try repository.config()
@@ -188,7 +202,7 @@ public struct HookInstallation {
         let config = try repository.config()
         let hook: String
         switch try state(of: hookPath) {
-        case .ours(let data, _): hook = data == Self.template ? "readiness" : "readiness (outdated)"
+        case .ours(let data, _): hook = data == kind.template ? "readiness" : "readiness (outdated)"
         case .foreign: hook = "other"
         case .missing: hook = "none"
         }
@@ -220,14 +234,14 @@ public struct HookInstallation {
             throw LedgerError(.storage, "cannot read \(path): \(String(cString: strerror(errno)))")
         }
         guard (info.st_mode & S_IFMT) == S_IFREG, let data = FileManager.default.contents(atPath: path) else { return .foreign }
-        guard String(decoding: data.prefix(512), as: UTF8.self).contains(Self.marker) else { return .foreign }
+        guard String(decoding: data.prefix(512), as: UTF8.self).contains(kind.marker) else { return .foreign }
         return .ours(data, mode: Int(info.st_mode & 0o7777))
     }
 
     /// Writes the template beside the hook and renames it into place, so git never runs half a hook.
     private func writeHook() throws {
-        let temporary = hooksDirectory + "/.pre-push.readiness-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: Self.template) else {
+        let temporary = hooksDirectory + "/.\(kind.hookName).readiness-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: kind.template) else {
             throw LedgerError(.storage, "cannot write \(temporary)", hint: "check that \(hooksDirectory) is writable")
         }
         guard chmod(temporary, 0o755) == 0 else {

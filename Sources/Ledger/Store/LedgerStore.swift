@@ -34,7 +34,20 @@ public final class LedgerStore {
             throw LedgerError(.notALedger, "\(path) is not a git repository (\(error.message))",
                               hint: "create a ledger with `readiness init \(path)`")
         }
-        let branch = try repository.headBranch() ?? "refs/heads/\(LedgerLayout.defaultBranch)"
+        // A bare ledger (a server's, a clone, a mirror) is read on `main` whatever its HEAD says:
+        // a server made with `git init --bare` points HEAD at `master`, and clone, pull, push, the
+        // gate and the hooks must all read the same branch. A working repository is read on the
+        // branch checked out there (someone inspecting a merge on a side branch), else `main`.
+        let main = "refs/heads/\(LedgerLayout.defaultBranch)"
+        let head = try repository.headBranch()
+        let branch: String
+        if repository.isBare {
+            branch = try repository.referenceTarget(main) != nil ? main : (head ?? main)
+        } else if let head, try repository.referenceTarget(head) != nil {
+            branch = head
+        } else {
+            branch = main
+        }
         let store = LedgerStore(repository: repository, branch: branch, path: path)
         guard try repository.referenceTarget(branch) != nil else {
             throw LedgerError(.notALedger, "\(path) has no commits on \(branch)",

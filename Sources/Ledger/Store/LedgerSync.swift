@@ -45,8 +45,8 @@ public struct LedgerSync {
     public let identity: GitIdentity
     /// Their signer (nil: unsigned, where the ledger allows it).
     public let signer: (any Signer)?
-    /// Credentials for the remote.
-    public let credentials: CredentialProvider?
+    /// Credentials, time bound and TLS trust for the remote.
+    public var access: RemoteAccess
     /// Programs that check non-Ed25519 signatures.
     public let programs: VerificationPrograms
     /// An older remote head an admin accepts although this clone has seen a newer one.
@@ -59,7 +59,7 @@ public struct LedgerSync {
         self.remote = remote
         self.identity = identity
         self.signer = signer
-        self.credentials = credentials
+        self.access = RemoteAccess(credentials: credentials)
         self.programs = programs
     }
 
@@ -71,10 +71,51 @@ public struct LedgerSync {
     /// The remote's URL, or a `.invalidInput` error naming the missing remote.
     func url() throws -> String {
         guard let url = try store.repository.remoteURL(remote) else {
+            if remote.contains("/") || remote.contains(":") {
+                throw LedgerError(.invalidInput, "--remote takes the name of a configured remote, and \(store.path) has none named \(remote)",
+                                  hint: "to publish the ledger to that address: readiness push --set-remote \(remote)")
+            }
             throw LedgerError(.invalidInput, "\(store.path) has no remote named \(remote)",
-                              hint: "add one with `git --git-dir \(store.path) remote add \(remote) URL`, or clone with `readiness clone URL`")
+                              hint: "publish the ledger with `readiness push --set-remote URL` (records it as \(remote)), or clone with `readiness clone URL`")
         }
         return url
+    }
+
+    /// Records `url` as this ledger's remote for a first publication (`push --set-remote URL`),
+    /// after checking that the address holds no other history on the ledger branch: an empty
+    /// repository, or one that already holds this ledger. Returns a line describing the change,
+    /// or nil when the remote was already set to `url`. Nothing is recorded when it refuses.
+    public func setRemote(_ url: String) throws -> String? {
+        if let current = try store.repository.remoteURL(remote) {
+            guard current == url else {
+                throw LedgerError(.conflict, "\(store.path) already has a remote \(remote) (\(current))",
+                                  hint: "to move it: git --git-dir \(store.path) remote set-url \(remote) \(url)")
+            }
+            return nil
+        }
+        // Look before recording: fetch the address's ledger branch under a scratch ref.
+        let scratch = "refs/readiness/publish-probe"
+        defer { try? store.repository.deleteReference(scratch) }
+        do {
+            if let path = Self.localPath(url) {
+                let source = try Repository.open(at: path)
+                if let tip = try source.referenceTarget(store.branch) {
+                    try store.repository.copyObjects(reachableFrom: tip, in: source)
+                    try store.repository.compareAndSwapReference(scratch, to: tip, expecting: nil, message: "readiness: publish probe")
+                }
+            } else {
+                try access.fetch(into: store.repository, from: url, refspecs: ["+\(store.branch):\(scratch)"])
+            }
+        } catch let error as GitError {
+            throw LedgerError(.storage, "cannot reach \(url): \(error.message)",
+                              hint: "create an empty repository there first (e.g. git init --bare), and check your access; nothing was recorded")
+        }
+        if let theirs = try store.repository.referenceTarget(scratch), try store.repository.mergeBase(try store.head(), theirs) == nil {
+            throw LedgerError(.conflict, "\(url) already holds \(store.branch) with a different history (commit \(theirs.abbreviated()))",
+                              hint: "publish to an empty repository; if that is a ledger your team shares, clone it with `readiness clone \(url)` instead. Nothing was recorded")
+        }
+        try store.repository.addRemote(remote, url: url)
+        return "recorded \(remote) = \(url)"
     }
 
     /// Fetches the remote's branch and verifies every fetched commit the ledger does not have
@@ -86,8 +127,10 @@ public struct LedgerSync {
             if let path = Self.localPath(url) {
                 try fetchDirectly(from: path)
             } else {
-                try store.repository.fetch(from: url, refspecs: ["+\(store.branch):\(trackingReference)"], credentials: credentials)
+                try access.fetch(into: store.repository, from: url, refspecs: ["+\(store.branch):\(trackingReference)"])
             }
+        } catch let error as GitError where error.isTimeout {
+            throw LedgerError(.storage, "cannot fetch from \(remote) (\(url)): \(error.message)", hint: "the local ledger is unchanged; " + access.timeoutHint)
         } catch let error as GitError {
             throw LedgerError(.storage, "cannot fetch from \(remote) (\(url)): \(error.message)",
                               hint: "check the address and your access; nothing was changed locally")
@@ -269,7 +312,9 @@ public struct LedgerSync {
             let known = try store.repository.referenceTarget(trackingReference)
             let outcome: PushOutcome
             do {
-                outcome = try store.repository.push(to: url, refspecs: ["\(store.branch):\(store.branch)"], credentials: credentials)
+                outcome = try access.push(from: store.repository, to: url, refspecs: ["\(store.branch):\(store.branch)"])
+            } catch let error as GitError where error.isTimeout {
+                throw LedgerError(.storage, "cannot push to \(remote) (\(url)): \(error.message)", hint: "the local ledger is unchanged; " + access.timeoutHint)
             } catch let error as GitError {
                 throw LedgerError(.storage, "cannot push to \(remote) (\(url)): \(error.message)",
                                   hint: "the local ledger is intact; run `readiness sync` again when the remote is reachable")
@@ -306,7 +351,7 @@ public struct LedgerSync {
     /// (`.readiness-clone-<pid>-<random>`) and renamed to `path` only once it verified, so a
     /// failure or a killed process leaves nothing at `path`; a later clone removes siblings of
     /// dead processes.
-    public static func clone(url: String, to path: String, credentials: CredentialProvider? = nil,
+    public static func clone(url: String, to path: String, access: RemoteAccess = RemoteAccess(),
                              programs: VerificationPrograms = VerificationPrograms()) throws -> (store: LedgerStore, report: VerificationReport) {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw LedgerError(.invalidInput, "\(path) exists already", hint: "clone into a new path")
@@ -332,8 +377,10 @@ public struct LedgerSync {
                                                                message: "readiness: clone \(url)")
                     }
                 } else {
-                    try repository.fetch(from: url, refspecs: ["+\(branch):refs/remotes/origin/\(LedgerLayout.defaultBranch)"], credentials: credentials)
+                    try access.fetch(into: repository, from: url, refspecs: ["+\(branch):refs/remotes/origin/\(LedgerLayout.defaultBranch)"])
                 }
+            } catch let error as GitError where error.isTimeout {
+                throw LedgerError(.storage, "cannot fetch from \(url): \(error.message)", hint: "nothing was kept; " + access.timeoutHint)
             } catch let error as GitError {
                 throw LedgerError(.storage, "cannot fetch from \(url): \(error.message)", hint: "check the address and your access")
             }
