@@ -8,10 +8,14 @@ import Ledger
 /// every fetched commit's signature, trailers and back-links before merging; git checks none.
 enum SyncBenchmark {
     static func run(world: BenchWorld, events: Int, incoming: Int, rounds: Int) throws -> [BenchRow] {
-        let base = try LedgerGenerator.generate(world: world, events: events)
-        // The generated events are dated a minute apart from the ledger's creation, so later
-        // commits are dated after its head (verification refuses time going backwards).
-        let start = try LedgerStore.open(at: base).snapshot().commit.committer.time + 60
+        // Every event is a real signed sign-off with its back-link (written in-process with the
+        // native signer): the whole history verifies, as sync and the writers require. The
+        // ledger starts in the past, one event a second, so nothing is dated in the future.
+        let origin = Int64(Date().timeIntervalSince1970) - Int64(events + incoming + 600)
+        let base = world.path("sync-base-\(events).git")
+        try world.shell(world.readiness, ["init", base], extra: ["GIT_COMMITTER_DATE": "@\(origin) +0000"])
+        try recordSignOffs(world: world, ledger: base, count: events, start: origin + 1)
+        let start = origin + Int64(events) + 60
         func date(_ offset: Int) -> [String: String] { ["GIT_COMMITTER_DATE": "@\(start + Int64(offset)) +0000"] }
         // The remote after others pushed `incoming` sign-offs: written in-process, signed as the bench user.
         let after = world.path("sync-after.git")
