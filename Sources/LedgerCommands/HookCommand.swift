@@ -6,7 +6,7 @@ import Ledger
 struct HookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hook",
-        abstract: "Install, remove or describe the pre-push hook that gates pushes on the ledger.",
+        abstract: "Install, remove or describe the hook that gates pushes on the ledger (pre-push, or pre-receive on the server with --server).",
         subcommands: [HookInstallCommand.self, HookUninstallCommand.self, HookStatusCommand.self])
 }
 
@@ -103,7 +103,7 @@ struct HookUninstallCommand: ParsableCommand {
 /// `readiness hook status`.
 struct HookStatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "Say what pre-push hook is installed, where, and with which settings.")
+        commandName: "status", abstract: "Say what pre-push (or, with --server, pre-receive) hook is installed, where, and with which settings.")
 
     @OptionGroup var repository: HookRepositoryOptions
     @OptionGroup var output: OutputOptions
@@ -116,11 +116,13 @@ struct HookStatusCommand: ParsableCommand {
                 return
             }
             let what: String
+            let name = repository.server ? "pre-receive" : "pre-push"
+            let install = repository.server ? "readiness hook install --server" : "readiness hook install"
             switch status.hook {
             case "readiness": what = "the readiness hook"
-            case "readiness (outdated)": what = "an older readiness hook (run `readiness hook install` to update it)"
-            case "other": what = "a pre-push hook that is not readiness's (`readiness hook install` keeps and chains it)"
-            default: what = "no pre-push hook"
+            case "readiness (outdated)": what = "an older readiness \(name) hook (run `\(install)` to update it)"
+            case "other": what = "a \(name) hook that is not readiness's (`\(install)` keeps and chains it)"
+            default: what = "no \(name) hook"
             }
             var lines = ["hook:      \(what)", "path:      \(status.hookPath)"]
             if let hooksPath = status.hooksPath { lines.append("           (core.hooksPath = \(hooksPath))") }

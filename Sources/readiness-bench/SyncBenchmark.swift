@@ -8,10 +8,14 @@ import Ledger
 /// every fetched commit's signature, trailers and back-links before merging; git checks none.
 enum SyncBenchmark {
     static func run(world: BenchWorld, events: Int, incoming: Int, rounds: Int) throws -> [BenchRow] {
-        let base = try LedgerGenerator.generate(world: world, events: events)
-        // The generated events are dated a minute apart from the ledger's creation, so later
-        // commits are dated after its head (verification refuses time going backwards).
-        let start = try LedgerStore.open(at: base).snapshot().commit.committer.time + 60
+        // Every event is a real signed sign-off with its back-link (written in-process with the
+        // native signer): the whole history verifies, as sync and the writers require. The
+        // ledger starts in the past, one event a second, so nothing is dated in the future.
+        let origin = Int64(Date().timeIntervalSince1970) - Int64(events + incoming + 600)
+        let base = world.path("sync-base-\(events).git")
+        try world.shell(world.readiness, ["init", base], extra: ["GIT_COMMITTER_DATE": "@\(origin) +0000"])
+        try recordSignOffs(world: world, ledger: base, count: events, start: origin + 1)
+        let start = origin + Int64(events) + 60
         func date(_ offset: Int) -> [String: String] { ["GIT_COMMITTER_DATE": "@\(start + Int64(offset)) +0000"] }
         // The remote after others pushed `incoming` sign-offs: written in-process, signed as the bench user.
         let after = world.path("sync-after.git")
@@ -32,19 +36,40 @@ enum SyncBenchmark {
         try world.shell("/usr/bin/git", "-C", work, "commit", "-q", "-S", "-m", "local", extra: date(1))
 
         var rows: [BenchRow] = []
-        for daemon in [false, true] {
+        for transport in Transport.allCases {
             rows.append(try measure(world: world, after: after, local: local, work: work, events: events, incoming: incoming,
-                                    rounds: rounds, daemon: daemon, date: date))
+                                    rounds: rounds, transport: transport, date: date))
         }
         return rows
     }
 
-    /// One transport: local paths (libgit2's local transport for ours), or git:// through a
-    /// `git daemon` on 127.0.0.1 (git's upload-pack/receive-pack serve both sides alike).
+    /// How the clones reach the remote.
+    enum Transport: String, CaseIterable {
+        case localPath = "local path", gitDaemon = "git://", ssh = "ssh (sshd)", https = "https (nginx)"
+    }
+
+    /// One transport: local paths (our direct object copy), git:// through a `git daemon`, ssh
+    /// through sshd, or smart HTTPS through nginx + git http-backend, all on 127.0.0.1 (git's
+    /// upload-pack/receive-pack serve both sides alike on the last three).
     private static func measure(world: BenchWorld, after: String, local: String, work: String, events: Int, incoming: Int,
-                                rounds: Int, daemon: Bool, date: (Int) -> [String: String]) throws -> BenchRow {
+                                rounds: Int, transport: Transport, date: (Int) -> [String: String]) throws -> BenchRow {
         var server: Process?
         var base = ""
+        var stopServer: (() -> Void)?
+        defer { stopServer?() }
+        switch transport {
+        case .ssh:
+            let started = try BenchServers.ssh(world: world)
+            base = started.prefix + world.root.path + "/"
+            stopServer = started.stop
+        case .https:
+            let started = try BenchServers.https(world: world)
+            base = started.prefix + "/"
+            stopServer = started.stop
+        case .localPath, .gitDaemon:
+            break
+        }
+        let daemon = transport == .gitDaemon
         if daemon {
             let port = Int.random(in: 20_000...60_000)
             let process = Process()
@@ -71,7 +96,7 @@ enum SyncBenchmark {
                 server.waitUntilExit()
             }
         }
-        func address(_ path: String) -> String { daemon ? base + URL(fileURLWithPath: path).lastPathComponent : path }
+        func address(_ path: String) -> String { transport == .localPath ? path : base + URL(fileURLWithPath: path).lastPathComponent }
         var ours: [Double] = [], git: [Double] = []
         for round in 0..<rounds {
             let remote = world.path("sync-remote-\(round).git"), mine = world.path("sync-mine-\(round).git")
@@ -88,7 +113,7 @@ enum SyncBenchmark {
                 + world.timeProcess("/usr/bin/git", ["-C", gitWork, "push", "-q", "origin", "HEAD:main"]))
             for path in [remote, mine, gitRemote, gitWork] { try? FileManager.default.removeItem(atPath: path) }
         }
-        return BenchRow(name: "sync \(incoming) into \(events / 1000)k events, \(daemon ? "git://" : "local path"), vs git pull+push",
+        return BenchRow(name: "sync \(incoming) into \(events / 1000)k, \(transport.rawValue), vs git pull+push",
                         ours: median(ours), git: median(git))
     }
 
