@@ -80,14 +80,7 @@ extension LedgerStore {
         }
         try requireRootSigner(signer, identity: identity, blueprint: blueprint)
         let time = try CommitTime.now(environment: environment)
-        let staging: StagingDirectory
-        do {
-            staging = try StagingDirectory(for: path, purpose: "init")
-        } catch let error as LedgerError {
-            throw error
-        } catch {
-            throw LedgerError(.storage, "cannot create \(path): \(error.localizedDescription)", hint: "check that its parent directory is writable")
-        }
+        let staging = try StagingDirectory(for: path, purpose: "init")
         do {
             let repository = try Repository.create(at: staging.path, bare: true, initialBranch: LedgerLayout.defaultBranch)
             let branch = "refs/heads/\(LedgerLayout.defaultBranch)"

@@ -356,14 +356,7 @@ public struct LedgerSync {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw LedgerError(.invalidInput, "\(path) exists already", hint: "clone into a new path")
         }
-        let staging: StagingDirectory
-        do {
-            staging = try StagingDirectory(for: path, purpose: "clone")
-        } catch let error as LedgerError {
-            throw error
-        } catch {
-            throw LedgerError(.storage, "cannot create \(path): \(error.localizedDescription)", hint: "check that its parent directory is writable")
-        }
+        let staging = try StagingDirectory(for: path, purpose: "clone")
         do {
             let repository = try Repository.create(at: staging.path, bare: true, initialBranch: LedgerLayout.defaultBranch)
             try repository.addRemote("origin", url: url)

@@ -23,8 +23,19 @@ struct StagingDirectory {
 
     /// Creates an empty staging directory for `destination`: inside it when it is an existing
     /// directory (the caller checked that it is empty), else beside it, creating missing parents
-    /// and first removing stale staging directories of dead processes there.
+    /// and first removing stale staging directories of dead processes there. A file-system
+    /// failure is a storage error (exit 10) naming `destination`.
     init(for destination: String, purpose: String) throws {
+        do {
+            try self.init(creatingFor: destination, purpose: purpose)
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw LedgerError(.storage, "cannot create \(destination): \(error.localizedDescription)", hint: "check that its parent directory is writable")
+        }
+    }
+
+    private init(creatingFor destination: String, purpose: String) throws {
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
         let exists = fileManager.fileExists(atPath: destination, isDirectory: &isDirectory)
