@@ -74,7 +74,7 @@ extension LedgerStore {
                                 settings: snapshot.settings, verifier: verifier)
             let commit = try writer.writeCommit(tree: planned.tree, parents: planned.parents, message: planned.message.text, time: time)
             if let problem = try verifier.checkNewCommit(commit).first {
-                throw LedgerError(.verificationFailed, "refusing to \(action): the commit would fail verification (\(problem.kind.rawValue): \(problem.reason)); nothing was written",
+                throw LedgerError(.verificationFailed, "refusing to \(action): the commit would fail verification (\(problem.kind.rawValue): \(problem.reason)); the branch did not move",
                                   hint: problem.kind == .futureDated || problem.kind == .timeWentBackwards
                                       ? "check this machine's clock and GIT_COMMITTER_DATE" : "run `readiness verify` to see the ledger's state")
             }
