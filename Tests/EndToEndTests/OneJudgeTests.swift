@@ -128,13 +128,8 @@ final class OneJudgeTests: XCTestCase {
     func testAKeyCannotTrustItself() throws {
         let stranger = try key("stranger", comment: strangerEmail)
         let work = try clone()
-        let publicKey = try String(contentsOfFile: stranger + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(work)/trust/allowed_signers"))
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data("\(strangerEmail) namespaces=\"git\" \(publicKey)\n".utf8))
-        try handle.close()
-        let fingerprint = try box.run("/usr/bin/ssh-keygen", ["-l", "-f", stranger + ".pub"]).stdout.split(separator: " ")[1]
-        try stockCommit(in: work, message: "trust-add \(strangerEmail): \(fingerprint)\n\nReadiness-Action: trust-add\nReadiness-Principal: \(strangerEmail)\nReadiness-Key: \(fingerprint)\n",
+        let message = try box.appendTrustByHand(in: work, email: strangerEmail, publicKeyFile: stranger + ".pub")
+        try stockCommit(in: work, message: message,
                         key: stranger, email: strangerEmail)
         let trustCommit = try box.git("rev-parse", "HEAD", in: work)
         for item in ["sikkerhet/waf-web-application-firewall-satt-opp", "sikkerhet/brannmurregler-konfigurert"] {

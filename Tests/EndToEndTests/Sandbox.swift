@@ -136,6 +136,19 @@ final class Sandbox {
         return path
     }
 
+    /// Appends `publicKeyFile`'s key for `email` to `trust/allowed_signers` in the working clone
+    /// `work`, as an attacker would with a text editor, and returns the commit message a
+    /// `readiness trust add` of that key would carry (for a stock-git commit).
+    func appendTrustByHand(in work: String, email: String, publicKeyFile: String) throws -> String {
+        let publicKey = try String(contentsOfFile: publicKeyFile, encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(work)/trust/allowed_signers"))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("\(email) namespaces=\"git\" \(publicKey)\n".utf8))
+        try handle.close()
+        let fingerprint = try run("/usr/bin/ssh-keygen", ["-l", "-f", publicKeyFile]).stdout.split(separator: " ")[1]
+        return "trust-add \(email): \(fingerprint)\n\nReadiness-Action: trust-add\nReadiness-Principal: \(email)\nReadiness-Key: \(fingerprint)\n"
+    }
+
     /// Runs `git verify-commit` on `commit` with the given allowed-signers file.
     func verifyCommit(_ commit: String, ledger: String, allowedSigners: String) throws -> RunResult {
         try run("/usr/bin/git", ["--git-dir", ledger, "-c", "gpg.ssh.allowedSignersFile=\(allowedSigners)", "verify-commit", commit])

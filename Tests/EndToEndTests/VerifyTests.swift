@@ -178,13 +178,8 @@ final class VerifyTests: XCTestCase {
 
         // Done by hand with stock git, verify catches it.
         let work = try clone()
-        let publicKey = try String(contentsOfFile: stranger + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(work)/trust/allowed_signers"))
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data("\(strangerEmail) namespaces=\"git\" \(publicKey)\n".utf8))
-        try handle.close()
-        let fingerprint = try box.run("/usr/bin/ssh-keygen", ["-l", "-f", stranger + ".pub"]).stdout.split(separator: " ")[1]
-        try commit(in: work, message: "trust-add \(strangerEmail): \(fingerprint)\n\nReadiness-Action: trust-add\nReadiness-Principal: \(strangerEmail)\nReadiness-Key: \(fingerprint)\n",
+        let message = try box.appendTrustByHand(in: work, email: strangerEmail, publicKeyFile: stranger + ".pub")
+        try commit(in: work, message: message,
                    key: stranger, email: strangerEmail)
         try push(work)
         try expectProblem("untrustedKey", at: rev("main"))
