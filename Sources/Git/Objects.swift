@@ -30,6 +30,34 @@ public struct TreeEntry: Equatable, Sendable {
     }
 }
 
+/// A tree held open, for many lookups in it: `entry(named:)` is a binary search over the
+/// entries libgit2 parsed once. `Repository.entry(atPath:inTree:)` reads the tree again on
+/// every call, and libgit2 caches only trees under 4 KiB, so looking up each file of a
+/// directory of thousands that way inflates and parses the directory once per file.
+public final class Tree {
+    /// The tree's id.
+    public let id: ObjectID
+    // Held so the object database the tree was read from outlives the tree.
+    private let repository: Repository
+    private let pointer: OpaquePointer
+
+    fileprivate init(id: ObjectID, repository: Repository, pointer: OpaquePointer) {
+        self.id = id
+        self.repository = repository
+        self.pointer = pointer
+    }
+
+    deinit {
+        git_tree_free(pointer)
+    }
+
+    /// The entry called `name` (one path component), or nil when there is none.
+    public func entry(named name: String) -> TreeEntry? {
+        // The entry belongs to the tree: copied out, never freed.
+        git_tree_entry_byname(pointer, name).map(TreeEntry.init)
+    }
+}
+
 /// A change to apply to a tree: write a file at a path, or remove the path.
 public enum TreeChange: Equatable, Sendable {
     /// Writes `contents` as a regular file at `path` (slash-separated, relative to the root).
@@ -138,6 +166,14 @@ extension Repository {
             entries.append(TreeEntry(git_tree_entry_byindex(raw, index)))
         }
         return entries
+    }
+
+    /// Reads tree `id` and holds it open for lookups by name.
+    public func tree(_ id: ObjectID) throws -> Tree {
+        var oid = id.raw
+        var raw: OpaquePointer?
+        try check(git_tree_lookup(&raw, pointer, &oid), "cannot read tree \(id)")
+        return Tree(id: id, repository: self, pointer: raw!)
     }
 
     /// The entry at slash-separated `path` below tree `treeID`, or nil when there is none.

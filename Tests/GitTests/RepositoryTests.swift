@@ -137,6 +137,27 @@ final class RepositoryTests: XCTestCase {
         XCTAssertEqual(reverse, Array(ids.dropFirst()))
     }
 
+    func testATreeHeldOpenFindsWhatLookupByPathFinds() throws {
+        let (repository, path) = try makeRepository()
+        let names = (0..<300).map { "item-\($0).json" }
+        let root = try repository.updatedTree(repository.emptyTree(), applying: names.map {
+            .write(path: "items/big/\($0)", contents: Data($0.utf8))
+        })
+        let directory = try XCTUnwrap(repository.entry(atPath: "items/big", inTree: root))
+        XCTAssertEqual(directory.kind, .tree)
+        let tree = try repository.tree(directory.id)
+        XCTAssertEqual(tree.id, directory.id)
+        for name in names {
+            XCTAssertEqual(tree.entry(named: name), try repository.entry(atPath: "items/big/\(name)", inTree: root), name)
+        }
+        XCTAssertNil(tree.entry(named: "missing.json"))
+        XCTAssertNil(tree.entry(named: "item-1.json/deeper"), "a name is one path component")
+        let listed = try git("--git-dir", path, "ls-tree", "--name-only", directory.id.hex)
+        XCTAssertEqual(listed.split(separator: "\n").count, names.count)
+        XCTAssertThrowsError(try repository.tree(try XCTUnwrap(repository.entry(atPath: "items/big/item-1.json", inTree: root)).id),
+                             "a blob is not a tree")
+    }
+
     func testErrorsCarryLibgit2Messages() throws {
         XCTAssertThrowsError(try Repository.open(at: directory.appendingPathComponent("absent").path)) { error in
             let message = (error as? GitError)?.message ?? ""

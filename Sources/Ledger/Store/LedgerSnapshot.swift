@@ -11,17 +11,20 @@ public struct LedgerSnapshot {
     /// `checklist.json`.
     public let checklist: Checklist
     private let repository: Repository
+    private let tree: SnapshotTree
 
     /// Reads settings and definition of `commitID`; item files are read on demand.
     public init(repository: Repository, commitID: ObjectID) throws {
         self.repository = repository
         commit = try repository.commit(commitID)
-        guard let settingsData = try repository.file(atPath: LedgerLayout.settingsPath, inTree: commit.treeID) else {
+        let tree = try SnapshotTree(repository: repository, root: commit.treeID)
+        self.tree = tree
+        guard let settingsData = try tree.file(atPath: LedgerLayout.settingsPath) else {
             throw LedgerError(.notALedger, "commit \(commitID.abbreviated()) has no \(LedgerLayout.settingsPath)",
                               hint: "this repository is not a readiness ledger; create one with `readiness init`")
         }
         settings = try LedgerSettings.decode(settingsData)
-        guard let checklistData = try repository.file(atPath: LedgerLayout.checklistPath, inTree: commit.treeID) else {
+        guard let checklistData = try tree.file(atPath: LedgerLayout.checklistPath) else {
             throw LedgerError(.notALedger, "commit \(commitID.abbreviated()) has no \(LedgerLayout.checklistPath)",
                               hint: "run `readiness verify` to find out how the ledger was damaged")
         }
@@ -31,7 +34,7 @@ public struct LedgerSnapshot {
     /// The record of one item and the blob holding it (which identifies the event that produced
     /// it), from one tree lookup. An item the definition lists but whose file is missing is an error.
     public func itemFile(of item: ChecklistItemRef) throws -> (record: ItemRecord, blob: ObjectID) {
-        guard let entry = try repository.entry(atPath: item.path, inTree: commit.treeID), entry.kind == .blob else {
+        guard let entry = try tree.entry(atPath: item.path), entry.kind == .blob else {
             throw LedgerError(.invalidInput, "the ledger lists \(item.fullID) but has no \(item.path)",
                               hint: "run `readiness verify` to find the commit that removed it")
         }
@@ -45,17 +48,17 @@ public struct LedgerSnapshot {
 
     /// The blob id of one item's file, which identifies the event that produced its state.
     public func recordBlobID(of item: ChecklistItemRef) throws -> ObjectID? {
-        try repository.entry(atPath: item.path, inTree: commit.treeID)?.id
+        try tree.entry(atPath: item.path)?.id
     }
 
     /// `policy.json`; nil in a ledger made before policies (every trusted signer is admin and owner).
     public func policy() throws -> LedgerPolicy? {
-        try repository.file(atPath: LedgerLayout.policyPath, inTree: commit.treeID).map(LedgerPolicy.decode)
+        try tree.file(atPath: LedgerLayout.policyPath).map(LedgerPolicy.decode)
     }
 
     /// `trust/openpgp_signers`, empty when the file is absent.
     public func openPGPSigners() throws -> OpenPGPSigners {
-        guard let data = try repository.file(atPath: LedgerLayout.openPGPSignersPath, inTree: commit.treeID) else {
+        guard let data = try tree.file(atPath: LedgerLayout.openPGPSignersPath) else {
             return OpenPGPSigners()
         }
         return try OpenPGPSigners.parse(trustText(data, path: LedgerLayout.openPGPSignersPath))
@@ -63,7 +66,7 @@ public struct LedgerSnapshot {
 
     /// `trust/allowed_signers`, empty when the file is absent.
     public func allowedSigners() throws -> AllowedSigners {
-        guard let data = try repository.file(atPath: LedgerLayout.allowedSignersPath, inTree: commit.treeID) else {
+        guard let data = try tree.file(atPath: LedgerLayout.allowedSignersPath) else {
             return AllowedSigners(entries: [])
         }
         return try AllowedSigners.parse(trustText(data, path: LedgerLayout.allowedSignersPath))
@@ -76,5 +79,47 @@ public struct LedgerSnapshot {
                               hint: "run `readiness verify` to find the commit that wrote it")
         }
         return text
+    }
+}
+
+/// One commit's tree, for reading many files of it: each directory is read once (held open
+/// as a `Tree`), so reading every item of a section parses the section's tree once, not once
+/// per item (per-item path lookups made `status` and `gate` quadratic in a section's size).
+private final class SnapshotTree {
+    private let repository: Repository
+    /// The directories read so far, by slash-separated path ("" is the root).
+    private var directories: [String: Tree]
+
+    init(repository: Repository, root: ObjectID) throws {
+        self.repository = repository
+        directories = ["": try repository.tree(root)]
+    }
+
+    /// The entry at slash-separated `path`, or nil when there is none.
+    func entry(atPath path: String) throws -> TreeEntry? {
+        let (parent, name) = Self.split(path)
+        return try directory(at: parent)?.entry(named: name)
+    }
+
+    /// The contents of the file at `path`, or nil when there is no such file.
+    func file(atPath path: String) throws -> Data? {
+        guard let entry = try entry(atPath: path), entry.kind == .blob else { return nil }
+        return try repository.blob(entry.id)
+    }
+
+    /// The directory at `path`, or nil when the path names nothing or something that is not one.
+    private func directory(at path: String) throws -> Tree? {
+        if let tree = directories[path] { return tree }
+        let (parent, name) = Self.split(path)
+        guard let entry = try directory(at: parent)?.entry(named: name), entry.kind == .tree else { return nil }
+        let tree = try repository.tree(entry.id)
+        directories[path] = tree
+        return tree
+    }
+
+    /// `a/b/c` → (`a/b`, `c`); `c` → (``, `c`).
+    private static func split(_ path: String) -> (parent: String, name: String) {
+        guard let slash = path.lastIndex(of: "/") else { return ("", path) }
+        return (String(path[..<slash]), String(path[path.index(after: slash)...]))
     }
 }
