@@ -11,6 +11,19 @@ let exportCertificateHooks: [LinkerSetting] = [
                  .when(platforms: [.linux])),
 ]
 
+/// libgit2 and what it needs, linked from the static archives Debian's libgit2-dev brings with
+/// its dependencies (libssh2-1-dev, libssl-dev, libpcre2-dev, libhttp-parser-dev, zlib1g-dev).
+/// Loading libgit2.so and its 18 shared libraries cost every process about 2 ms before main,
+/// which an everyday command cannot afford beside git's 1 ms. mbedTLS stays shared so that the
+/// certificate deferral can interpose on it, and GSSAPI because Debian ships no static Kerberos.
+let linkLibGit2: [LinkerSetting] = [
+    .unsafeFlags(["libgit2.a", "libssh2.a", "libcrypto.a", "libpcre2-8.a", "libhttp_parser.a", "libz.a",
+                  "libmbedtls.so", "libmbedx509.so", "libmbedcrypto.so", "libgssapi_krb5.so.2"]
+                    .flatMap { ["-Xlinker", "-l:\($0)"] },
+                 .when(platforms: [.linux])),
+    .linkedLibrary("git2", .when(platforms: [.macOS])),
+]
+
 let package = Package(
     name: "ReadinessLedger",
     products: [
@@ -23,14 +36,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CLibGit2",
-            pkgConfig: "libgit2",
-            providers: [.apt(["libgit2-dev"])]
-        ),
+        // Headers only: the library is linked by the Git target (linkLibGit2).
+        .systemLibrary(name: "CLibGit2"),
         // Defers libgit2's start-up parse of the CA bundle until a TLS remote needs it.
         .target(name: "CLibGit2Support", dependencies: ["CLibGit2"], linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
-        .target(name: "Git", dependencies: ["CLibGit2", "CLibGit2Support"]),
+        .target(name: "Git", dependencies: ["CLibGit2", "CLibGit2Support"], linkerSettings: linkLibGit2),
         .target(
             name: "Ledger",
             dependencies: [
