@@ -78,7 +78,9 @@ extension Checklist {
     }
 
     private func checkText(_ text: String, _ what: String, _ invalid: (String) -> LedgerError) throws {
-        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+        // Blank means only tabs and space separators (CharacterSet.whitespaces), checked without
+        // bridging every title through NSString.
+        guard text.unicodeScalars.contains(where: { $0 != "\t" && $0.properties.generalCategory != .spaceSeparator }) else {
             throw invalid("\(what) is empty")
         }
         if let scalar = TextSafety.firstControlCharacter(in: text) {

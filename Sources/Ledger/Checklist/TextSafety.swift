@@ -5,17 +5,25 @@ enum TextSafety {
     /// tabs in titles harmlessly; everything else in Unicode category Cc can rewrite a
     /// terminal line or truncate a C string, so it is refused.
     static func firstControlCharacter(in text: String) -> Unicode.Scalar? {
-        text.unicodeScalars.first { $0 != "\t" && $0.properties.generalCategory == .control }
+        text.unicodeScalars.first { $0 != "\t" && isControl($0) }
+    }
+
+    /// Unicode category Cc, which is fixed at U+0000–U+001F and U+007F–U+009F: compared
+    /// directly, since a property lookup per character dominated reading a checklist of
+    /// thousands of items.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
     /// `text` with control characters and backslashes written as escapes, so an error
     /// message can quote hostile input without the terminal interpreting it.
     static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0 == "\\" || isControl($0) }) else { return text }
         var result = ""
         for scalar in text.unicodeScalars {
             if scalar == "\\" {
                 result += "\\\\"
-            } else if scalar.properties.generalCategory == .control {
+            } else if isControl(scalar) {
                 result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
             } else {
                 result.unicodeScalars.append(scalar)

@@ -39,6 +39,7 @@ public enum FreeText {
 public enum TerminalText {
     /// Replaces control characters other than newline with visible `\u{…}` escapes.
     public static func escape(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: FreeText.isForbidden) else { return text }
         var out = ""
         for scalar in text.unicodeScalars {
             if FreeText.isForbidden(scalar) {

@@ -84,14 +84,18 @@ extension LedgerStore {
         do {
             let repository = try Repository.create(at: staging.path, bare: true, initialBranch: LedgerLayout.defaultBranch)
             let branch = "refs/heads/\(LedgerLayout.defaultBranch)"
-            let tree = try repository.updatedTree(repository.emptyTree(), applying: blueprint.files())
             let message = LedgerCommitMessage(
                 action: "init", subjectID: "ledger", title: blueprint.settings.name,
                 body: "",
                 trailers: [("Action", "init"), ("Format", String(LedgerLayout.formatVersion)),
                            ("Items", String(blueprint.checklist.allItems.count))])
-            let writer = SignedCommitWriter(repository: repository, identity: identity, signer: signer)
-            let commit = try writer.writeCommit(tree: tree, parents: [], message: message.text, time: time)
+            // One pack, not a loose object per item: every later read of a big checklist would
+            // otherwise open and inflate thousands of files.
+            let commit = try repository.writingOnePack { scratch in
+                let tree = try scratch.updatedTree(scratch.emptyTree(), applying: blueprint.files())
+                let writer = SignedCommitWriter(repository: scratch, identity: identity, signer: signer)
+                return try writer.writeCommit(tree: tree, parents: [], message: message.text, time: time)
+            }
             // The first commit, too, is judged by the one verifier before anything is published
             // (a clock or GIT_COMMITTER_DATE in the future, a key its own trust file refuses).
             let staged = LedgerStore(repository: repository, branch: branch, path: staging.path)
