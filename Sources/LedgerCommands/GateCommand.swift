@@ -85,8 +85,10 @@ enum GateText {
         let numberWidth = verdict.missing.map(\.number.count).max() ?? 0
         let idWidth = verdict.missing.map(\.id.count).max() ?? 0
         for item in verdict.missing {
-            let number = item.number.padding(toLength: numberWidth, withPad: " ", startingAt: 0)
-            let id = item.id.padding(toLength: idWidth, withPad: " ", startingAt: 0)
+            // Padded in Swift: NSString's padding(toLength:) bridged every line (numbers and ids
+            // are ASCII, so characters and UTF-16 units agree).
+            let number = item.number + String(repeating: " ", count: numberWidth - item.number.count)
+            let id = item.id + String(repeating: " ", count: idWidth - item.id.count)
             lines.append("  \(number)  \(id)  \(TerminalText.escape(item.title))  [\(item.stateDescription)]")
         }
         lines.append("Record the missing sign-offs with:")

@@ -37,12 +37,13 @@ extension BenchWorld {
         return lastPeakKB
     }
 
-    /// Wall time in milliseconds of running `program` to completion; throws when it fails.
-    func timeProcess(_ program: String, _ arguments: [String], extra: [String: String] = [:]) throws -> Double {
+    /// Wall time in milliseconds of running `program` to completion; throws when it exits with
+    /// anything but `exitCode` (a blocked gate exits 20).
+    func timeProcess(_ program: String, _ arguments: [String], extra: [String: String] = [:], exitCode: Int32 = 0) throws -> Double {
         let environment = self.environment.merging(extra) { $1 }
         var code: Int32 = 0
         let elapsed = try time { code = try spawnAndWait(program, arguments, environment: environment) }
-        guard code == 0 else { throw BenchError("\(program) \(arguments.joined(separator: " ")) exited \(code)") }
+        guard code == exitCode else { throw BenchError("\(program) \(arguments.joined(separator: " ")) exited \(code)") }
         return elapsed
     }
 }

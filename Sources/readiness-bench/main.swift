@@ -2,14 +2,16 @@ import Foundation
 
 // readiness-bench: measures readiness beside stock git on the same machine and prints medians
 // side by side as ratios (git/ours: above 1 means readiness is faster).
-// Usage: readiness-bench [signoff] [gate] [queries] [verify] [sync] [--rounds N] [--sizes 1000,10000,100000] [--commits N] [--incoming N]
+// Usage: readiness-bench [signoff] [gate] [section] [queries] [verify] [sync] [--rounds N] [--sizes 1000,10000,100000]
+//        [--items 1000,10000] [--commits N] [--incoming N]
 // `sync` runs only when named (it is slow to set up): --commits events in the ledger, --incoming new sign-offs.
+// `section`: status and gate on a checklist of --items items in one section.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 
 /// Stops with a usage message: a mistyped option must not silently run the defaults.
 func usage(_ problem: String) -> Never {
-    FileHandle.standardError.write(Data("readiness-bench: \(problem)\nusage: readiness-bench [signoff] [gate] [queries] [verify] [sync] [--rounds N] [--sizes N,N,…] [--commits N] [--incoming N]\n".utf8))
+    FileHandle.standardError.write(Data("readiness-bench: \(problem)\nusage: readiness-bench [signoff] [gate] [section] [queries] [verify] [sync] [--rounds N] [--sizes N,N,…] [--items N,N,…] [--commits N] [--incoming N]\n".utf8))
     exit(2)
 }
 
@@ -24,10 +26,11 @@ func numbers(after option: String, _ fallback: [Int]) -> [Int] {
 
 let rounds = numbers(after: "--rounds", [30])[0]
 let sizes = numbers(after: "--sizes", [1_000, 10_000, 100_000])
+let itemCounts = numbers(after: "--items", [1_000, 10_000])
 let commits = numbers(after: "--commits", [10_000])[0]
 let incoming = numbers(after: "--incoming", [1_000])[0]
-let knownSuites: Set<String> = ["signoff", "gate", "queries", "verify", "sync"]
-let optionValues = Set(["--rounds", "--sizes", "--commits", "--incoming"].compactMap { option in arguments.firstIndex(of: option).map { $0 + 1 } })
+let knownSuites: Set<String> = ["signoff", "gate", "section", "queries", "verify", "sync"]
+let optionValues = Set(["--rounds", "--sizes", "--items", "--commits", "--incoming"].compactMap { option in arguments.firstIndex(of: option).map { $0 + 1 } })
 let suites = arguments.indices.filter { !arguments[$0].hasPrefix("--") && !optionValues.contains($0) }.map { arguments[$0] }
 if let unknown = suites.first(where: { !knownSuites.contains($0) }) { usage("unknown suite '\(unknown)'") }
 let readiness = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("readiness").path
@@ -45,6 +48,9 @@ do {
     }
     if suites.isEmpty || suites.contains("gate") {
         rows += try GateBenchmark.run(world: world, rounds: rounds)
+    }
+    if suites.isEmpty || suites.contains("section") {
+        rows += try SectionBenchmark.run(world: world, itemCounts: itemCounts, rounds: rounds)
     }
     if suites.isEmpty || suites.contains("queries") {
         rows += try QueryBenchmark.run(world: world, sizes: sizes, rounds: rounds)

@@ -16,6 +16,10 @@ final class BigSectionTests: XCTestCase {
         try markdown.write(toFile: checklist, atomically: true, encoding: .utf8)
         let ledger = box.path("ledger.git")
         try box.readinessOK("init", ledger, "--checklist", checklist)
+        // Init writes one pack, not a loose object per item file, and git reads it whole.
+        let objects = try box.git("--git-dir", ledger, "count-objects", "-v")
+        XCTAssertTrue(objects.contains("count: 0\n") && objects.contains("packs: 1\n"), objects)
+        try box.git("--git-dir", ledger, "fsck", "--strict")
         let signed = ["1.1", "1.\(itemCount / 2)", "1.\(itemCount)"]
         for number in signed { try box.readinessOK("check", number, "--ledger", ledger) }
         try box.readinessOK("waive", "1.2", "--reason", "senere", "--until", "2099-01-01", "--ledger", ledger)
