@@ -56,6 +56,15 @@ public final class Tree {
         // The entry belongs to the tree: copied out, never freed.
         git_tree_entry_byname(pointer, name).map(TreeEntry.init)
     }
+
+    /// How many entries the tree has.
+    var count: Int { git_tree_entrycount(pointer) }
+
+    /// libgit2's entry `index` (in git's tree order), valid while the tree lives; for walks that
+    /// must not copy every name out.
+    func rawEntry(at index: Int) -> OpaquePointer {
+        git_tree_entry_byindex(pointer, index)!
+    }
 }
 
 /// A change to apply to a tree: write a file at a path, or remove the path.

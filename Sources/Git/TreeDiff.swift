@@ -1,3 +1,5 @@
+internal import CLibGit2
+
 /// A file whose blob differs between a commit's tree and its parents' trees.
 public struct ChangedFile: Equatable, Sendable {
     /// Slash-separated path from the root.
@@ -27,30 +29,61 @@ extension Repository {
 
     private func collectChanges(tree: ObjectID?, parents: [ObjectID?], prefix: String, into out: inout [ChangedFile]) throws {
         if parents.contains(where: { $0 == tree }) { return }
-        let entries = try tree.map(treeEntries) ?? []
-        let parentEntries = try parents.map { parent -> [String: TreeEntry] in
-            guard let parent else { return [:] }
-            return Dictionary(try treeEntries(parent).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let mine = try tree.map(self.tree)
+        let theirs = try parents.map { try $0.map(self.tree) }
+        // A name is a change when its entry differs from every parent's: walked in step over the
+        // sorted entries, so a directory of thousands in which one file changed costs a compare
+        // per entry, not a copy of every name into dictionaries (once per commit, that made index
+        // builds and verification grow with the size of a section).
+        var names = Self.differingNames(mine, theirs.first ?? nil)
+        for parent in theirs.dropFirst() where !names.isEmpty {
+            names.formIntersection(Self.differingNames(mine, parent))
         }
-        var names = Set(entries.map(\.name))
-        for map in parentEntries { names.formUnion(map.keys) }
-        let current = Dictionary(entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for name in names.sorted() {
             let path = prefix.isEmpty ? name : "\(prefix)/\(name)"
-            let mine = current[name]
-            let theirs = parentEntries.map { $0[name] }
-            if theirs.contains(where: { $0?.id == mine?.id && $0?.kind == mine?.kind }) { continue }
-            let mineTree = mine?.kind == .tree ? mine?.id : nil
-            let theirTrees = theirs.map { $0?.kind == .tree ? $0?.id : nil }
+            let current = mine?.entry(named: name)
+            let previous = theirs.map { $0?.entry(named: name) }
+            let mineTree = current?.kind == .tree ? current?.id : nil
+            let theirTrees = previous.map { $0?.kind == .tree ? $0?.id : nil }
             if mineTree != nil || theirTrees.contains(where: { $0 != nil }) {
                 try collectChanges(tree: mineTree, parents: theirTrees, prefix: path, into: &out)
             }
-            let firstParentBlob = theirs.first.flatMap { $0?.kind == .tree ? nil : $0?.id }
-            if let mine, mine.kind != .tree {
-                out.append(ChangedFile(path: path, blob: mine.id, previousBlob: firstParentBlob))
-            } else if mine == nil, theirs.contains(where: { $0 != nil && $0?.kind != .tree }) {
+            let firstParentBlob = previous.first.flatMap { $0?.kind == .tree ? nil : $0?.id }
+            if let current, current.kind != .tree {
+                out.append(ChangedFile(path: path, blob: current.id, previousBlob: firstParentBlob))
+            } else if current == nil, previous.contains(where: { $0 != nil && $0?.kind != .tree }) {
                 out.append(ChangedFile(path: path, blob: nil, previousBlob: firstParentBlob))
             }
         }
+    }
+
+    /// Names whose entry is in one tree only, or has another id or kind in the other (a missing
+    /// tree has no entries). Both trees are in git's order, so one pass in step finds them.
+    private static func differingNames(_ a: Tree?, _ b: Tree?) -> Set<String> {
+        var names = Set<String>()
+        let aCount = a?.count ?? 0
+        let bCount = b?.count ?? 0
+        var i = 0
+        var j = 0
+        while i < aCount || j < bCount {
+            let left = i < aCount ? a?.rawEntry(at: i) : nil
+            let right = j < bCount ? b?.rawEntry(at: j) : nil
+            let order = left == nil ? 1 : right == nil ? -1 : git_tree_entry_cmp(left, right)
+            if order < 0 {
+                names.insert(String(cString: git_tree_entry_name(left)))
+                i += 1
+            } else if order > 0 {
+                names.insert(String(cString: git_tree_entry_name(right)))
+                j += 1
+            } else {
+                if git_oid_equal(git_tree_entry_id(left), git_tree_entry_id(right)) == 0
+                    || git_tree_entry_type(left) != git_tree_entry_type(right) {
+                    names.insert(String(cString: git_tree_entry_name(left)))
+                }
+                i += 1
+                j += 1
+            }
+        }
+        return names
     }
 }

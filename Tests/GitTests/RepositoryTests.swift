@@ -130,6 +130,19 @@ final class RepositoryTests: XCTestCase {
         XCTAssertNil(removed.first?.blob)
         XCTAssertEqual(removed.first?.previousBlob, try repository.entry(atPath: "items/b/two.json", inTree: tree)?.id)
         XCTAssertEqual(try repository.changedFiles(tree: tree, parentTrees: []).map(\.path), ["items/a/one.json", "items/b/two.json"])
+        // A merge: only what differs from every parent is its own change. A file that became a
+        // directory shows as the files below it.
+        let ours = try repository.updatedTree(tree, applying: [.write(path: "items/a/one.json", contents: Data("ours".utf8))])
+        let theirs = try repository.updatedTree(tree, applying: [.write(path: "items/b/two.json", contents: Data("theirs".utf8))])
+        let merged = try repository.updatedTree(ours, applying: [
+            .write(path: "items/b/two.json", contents: Data("theirs".utf8)),
+            .write(path: "items/c/three.json", contents: Data("3".utf8)),
+        ])
+        XCTAssertEqual(try repository.changedFiles(tree: merged, parentTrees: [ours, theirs]).map(\.path), ["items/c/three.json"])
+        let reshaped = try repository.updatedTree(repository.updatedTree(tree, applying: [.remove(path: "items/b/two.json")]),
+                                                  applying: [.write(path: "items/b/two.json/inner.json", contents: Data("x".utf8))])
+        let reshapedChanges = try repository.changedFiles(tree: reshaped, parentTrees: [tree])
+        XCTAssertEqual(reshapedChanges.map(\.path), ["items/b/two.json/inner.json"])
         try repository.compareAndSwapReference("refs/heads/main", to: parent, expecting: nil, message: "walk")
         let walked = try RevisionWalk(repository: repository, from: [parent], order: .topological).collect()
         XCTAssertEqual(walked.map(\.hex), try git("--git-dir", path, "rev-list", "--topo-order", "main").split(separator: "\n").map(String.init))
