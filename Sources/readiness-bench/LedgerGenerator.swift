@@ -2,46 +2,61 @@ import Foundation
 import Git
 import Ledger
 
-/// Builds a ledger of N sign-off events over the shipped checklist, fast: `readiness init`
-/// (signed), then the events streamed through `git fast-import` as one pack. Events are
-/// unsigned and carry no back-links (generation may skip signing); the queries measured do
-/// not depend on either.
+/// Builds a ledger of N sign-off events over the shipped checklist that verifies like one
+/// written by `readiness check`/`uncheck`: each event signed with the world's key (natively)
+/// and carrying its back-link. It has to, since status and gate judge the whole history (one
+/// judge): over unsigned generated events every status re-verified the history. The commits
+/// are written straight into one pack, the way a fast importer would; this is a benchmark
+/// tool, not a ledger writer.
 enum LedgerGenerator {
-    static func generate(world: BenchWorld, events: Int) throws -> String {
-        let ledger = world.path("ledger-\(events).git")
-        try world.shell(world.readiness, ["init", ledger])
-        let store = try LedgerStore.open(at: ledger)
-        let snapshot = try store.snapshot()
-        let items = snapshot.checklist.allItems
-        let start = snapshot.commit.committer.time + 60
-        var stream = Data()
-        var states = [ItemState](repeating: .open, count: items.count)
-        let people = [("Kari Nordmann", "kari@example.no"), ("Ola Hansen", "ola@example.no"), ("Åse Ødegård", "ase@example.no")]
-        for event in 0..<events {
-            let slot = event % items.count
-            let item = items[slot]
-            let (name, email) = people[event % people.count]
-            let time = start + Int64(event) * 60
-            let next: ItemState = states[slot] == .done ? .open : .done
-            let action: ItemAction = next == .done ? .check : .uncheck
-            let record = ItemRecord(item: item.fullID, state: next, action: action, by: Person(name: name, email: email, key: nil),
-                                    at: CommitTime.iso8601(time), note: action == .check ? "Sjekket runde \(event)" : "Må gjøres på nytt",
-                                    evidence: action == .check ? [.link("https://ci.example.no/run/\(event)")] : [],
-                                    waivedUntil: nil, previous: [])
-            let message = "\(action.rawValue) \(item.fullID): \(item.item.title)\n\nReadiness-Item: \(item.fullID)\nReadiness-Action: \(action.rawValue)\nReadiness-State: \(states[slot].rawValue) -> \(next.rawValue)\n"
-            states[slot] = next
-            let content = record.encoded()
-            var block = "commit refs/heads/main\nmark :\(event + 1)\ncommitter \(name) <\(email)> \(time) +0000\n"
-            block += "data \(message.utf8.count)\n\(message)\n"
-            block += event == 0 ? "from \(snapshot.commit.id.hex)\n" : "from :\(event)\n"
-            block += "M 100644 inline \(item.path)\ndata \(content.count)\n"
-            stream.append(Data(block.utf8))
-            stream.append(content)
-            stream.append(Data("\n".utf8))
+    static func generate(world: BenchWorld, ledger: String, events: Int) throws {
+        let signer = try NativeEd25519Signer(privateKeyFile: world.keyPath)
+        let email = "bench@example.no"
+        let identity = GitIdentity(name: "Bench", email: email,
+                                   signing: SigningConfiguration(format: "ssh", signingKey: world.keyPath, committerName: "Bench", committerEmail: email))
+        let checklist = try MarkdownChecklistParser.parse(ShippedChecklist.defaultMarkdown, source: ShippedChecklist.defaultName).checklist
+        let start: Int64 = 1_780_000_000
+        let blueprint = LedgerBlueprint(checklist: checklist, settings: LedgerSettings(name: "bench"), root: try signer.keyIdentity(), email: email)
+        let store = try LedgerStore.create(at: ledger, blueprint: blueprint, identity: identity, signer: signer,
+                                           environment: ["GIT_COMMITTER_DATE": "@\(start) +0000"])
+        let repository = try Repository.open(at: ledger)
+        let root = try store.head()
+        let items = checklist.allItems
+        let key = signer.publicKey?.fingerprint
+        let progress = ProgressReport("readiness-bench: generating signed events", total: events)
+        defer { progress.finish() }
+        let head = try repository.writingOnePack { scratch in
+            var head = root
+            var tree = try scratch.commit(head).treeID
+            var records = Dictionary(uniqueKeysWithValues: items.map { ($0.fullID, ItemRecord.created($0.fullID)) })
+            var lastChange = Dictionary(uniqueKeysWithValues: items.map { ($0.fullID, head) })
+            for n in 0..<events {
+                let item = items[n % items.count]
+                let time = start + Int64(n) + 1
+                let before = records[item.fullID]!
+                var after = before
+                after.state = before.state == .done ? .open : .done
+                after.action = after.state == .done ? .check : .uncheck
+                after.by = Person(name: "Bench", email: email, key: key)
+                after.at = CommitTime.iso8601(time)
+                after.note = after.state == .done ? "Sjekket runde \(n)" : "Må gjøres på nytt"
+                after.evidence = after.state == .done ? [.link("https://ci.example.no/run/\(n)")] : []
+                after.previous = [lastChange[item.fullID]!.hex]
+                var trailers = [("Item", item.fullID), ("Action", after.action.rawValue), ("State", "\(before.state.rawValue) -> \(after.state.rawValue)")]
+                trailers += after.evidence.map { ("Evidence", $0.summary) }
+                let message = LedgerCommitMessage(action: after.action.rawValue, subjectID: item.fullID, title: item.item.title,
+                                                  body: after.note ?? "", trailers: trailers)
+                tree = try scratch.updatedTree(tree, applying: [.write(path: item.path, contents: after.encoded())])
+                let person = GitSignature(name: "Bench", email: email, time: time, offsetMinutes: 0)
+                let buffer = try scratch.commitBuffer(tree: tree, parents: [head], author: person, committer: person, message: message.text)
+                let commit = try scratch.writeCommit(buffer: buffer, signature: signer.sign(buffer))
+                records[item.fullID] = after
+                lastChange[item.fullID] = commit
+                head = commit
+                progress.update(n + 1)
+            }
+            return head
         }
-        let result = try ProcessRunner.run("/usr/bin/git", ["--git-dir", ledger, "fast-import", "--quiet", "--force"], stdin: stream,
-                                           environment: world.environment)
-        guard result.status == 0 else { throw BenchError("git fast-import failed: \(result.stderrText)") }
-        return ledger
+        try repository.compareAndSwapReference(store.branch, to: head, expecting: root, message: "readiness-bench: generated")
     }
 }

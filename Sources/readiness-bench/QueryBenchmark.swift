@@ -8,7 +8,8 @@ enum QueryBenchmark {
     static func run(world: BenchWorld, sizes: [Int], rounds: Int) throws -> [BenchRow] {
         var rows: [BenchRow] = []
         for size in sizes {
-            let ledger = try LedgerGenerator.generate(world: world, events: size)
+            let ledger = world.path("ledger-\(size).git")
+            try LedgerGenerator.generate(world: world, ledger: ledger, events: size)
             rows += try measure(world: world, ledger: ledger, size: size, rounds: rounds)
         }
         return rows

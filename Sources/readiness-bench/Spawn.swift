@@ -21,20 +21,23 @@ func spawnAndWait(_ program: String, _ arguments: [String], environment: [String
     let status = posix_spawn(&pid, program, &fileActions, nil, argv, envp)
     guard status == 0 else { throw BenchError("cannot start \(program): \(String(cString: strerror(status)))") }
     var exitStatus: Int32 = 0
-    var usage = rusage()
-    while wait4(pid, &exitStatus, 0, &usage) == -1 && errno == EINTR {}
-    lastPeakKB = Int(usage.ru_maxrss)
+    while waitpid(pid, &exitStatus, 0) == -1 && errno == EINTR {}
     return (exitStatus >> 8) & 0xff
 }
 
-/// The peak resident set of the last process `spawnAndWait` ran, in KiB.
-nonisolated(unsafe) var lastPeakKB = 0
-
 extension BenchWorld {
-    /// Peak resident memory of one run of `program`, in KiB.
+    /// Peak resident memory of one run of `program`, in KiB, as GNU time reports it. Not the
+    /// ru_maxrss of our own child: posix_spawn starts it as a vfork of this process, and Linux
+    /// carries the larger of the two memories across exec, so a bench that had generated a
+    /// ledger in process reported its own size.
     func peakMemoryKB(_ program: String, _ arguments: [String]) throws -> Int {
-        _ = try timeProcess(program, arguments)
-        return lastPeakKB
+        let report = path("peak-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(atPath: report) }
+        _ = try timeProcess("/usr/bin/time", ["-f", "%M", "-o", report, program] + arguments)
+        guard let kilobytes = Int(try String(contentsOfFile: report, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw BenchError("/usr/bin/time wrote no peak memory for \(program)")
+        }
+        return kilobytes
     }
 
     /// Wall time in milliseconds of running `program` to completion; throws when it exits with

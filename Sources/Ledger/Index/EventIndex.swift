@@ -168,9 +168,12 @@ extension LedgerStore {
         var builder = EventBuilder(repository: repository, firstSequence: base?.count ?? 0)
         let walk = try RevisionWalk(repository: repository, from: [head], hiding: base.map { [$0.head] } ?? [], order: .topologicalReverse)
         var added = 0
+        let progress = ProgressReport(base == nil ? "indexing the ledger's history, commits" : "updating the event index, commits")
+        defer { progress.finish() }
         while let id = walk.next() {
             try builder.add(commit: id)
             added += 1
+            progress.update(added)
         }
         if let failure = walk.failure { throw failure }
         if base != nil { origin = .extended(added) }
