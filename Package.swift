@@ -15,10 +15,11 @@ let exportCertificateHooks: [LinkerSetting] = [
 /// its dependencies (libssh2-1-dev, libssl-dev, libpcre2-dev, libhttp-parser-dev, zlib1g-dev).
 /// Loading libgit2.so and its 18 shared libraries cost every process about 2 ms before main,
 /// which an everyday command cannot afford beside git's 1 ms. mbedTLS stays shared so that the
-/// certificate deferral can interpose on it, and GSSAPI because Debian ships no static Kerberos.
+/// certificate deferral can interpose on it. Kerberos (GSSAPI) is not linked: Debian ships no
+/// static one, and CLibGit2Support opens it when libgit2 first needs it (gssapi_on_demand.c).
 let linkLibGit2: [LinkerSetting] = [
     .unsafeFlags(["libgit2.a", "libssh2.a", "libcrypto.a", "libpcre2-8.a", "libhttp_parser.a", "libz.a",
-                  "libmbedtls.so", "libmbedx509.so", "libmbedcrypto.so", "libgssapi_krb5.so.2"]
+                  "libmbedtls.so", "libmbedx509.so", "libmbedcrypto.so"]
                     .flatMap { ["-Xlinker", "-l:\($0)"] },
                  .when(platforms: [.linux])),
     .linkedLibrary("git2", .when(platforms: [.macOS])),

@@ -45,6 +45,10 @@ public enum Library {
     /// How many deferred certificate loads this process has replayed; for tests.
     static var certificateLoadsReplayed: Int { Int(readiness_certificates_replayed()) }
 
+    /// True when Kerberos's GSSAPI library, which libgit2's Negotiate authentication opens on
+    /// first use, was found with every function libgit2 calls; loads it. For tests.
+    static var gssapiAvailable: Bool { readiness_gssapi_available() == 1 }
+
     /// Call before any libgit2 use; cheap after the first call.
     static func ensureInitialised() {
         _ = initialised

@@ -26,4 +26,8 @@ unsigned long readiness_certificates_replayed(void);
 /// because it is variadic. Either argument may be NULL. Returns libgit2's status.
 int readiness_git_set_certificate_locations(const char *file, const char *path);
 
+/// Opens Kerberos's GSSAPI library if it is not open yet (see gssapi_on_demand.c) and returns
+/// 1 when it and all eight functions libgit2 calls were found, else 0; for tests.
+int readiness_gssapi_available(void);
+
 #endif
