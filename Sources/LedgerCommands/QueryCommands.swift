@@ -19,7 +19,7 @@ struct HistoryCommand: ParsableCommand {
             let session = try ledgerOptions.session()
             let queries = try LedgerQueries(store: session.store)
             let verdicts = try signatures.verdicts(for: session)
-            let views = try queries.history(of: item).map { EventView($0, signature: verdicts.verdict(for: $0.commit)) }
+            let views = try queries.history(of: item).map { EventView($0, signature: verdicts.verdict(for: $0.commit), naming: queries.naming) }
             if output.json {
                 printJSONArray(views.map(\.json))
             } else {
@@ -56,7 +56,7 @@ struct BlameCommand: ParsableCommand {
             let verdicts = try signatures.verdicts(for: session)
             let lines = try queries.blame(section: section).map { line in
                 Line(id: line.item.fullID, number: line.item.item.number, title: line.item.item.title, state: line.record.state,
-                     event: line.event.map { EventView($0, signature: verdicts.verdict(for: $0.commit)) })
+                     event: line.event.map { EventView($0, signature: verdicts.verdict(for: $0.commit), naming: queries.naming) })
             }
             if output.json {
                 printJSONArray(lines.map { line in
@@ -97,8 +97,8 @@ struct TimelineCommand: ParsableCommand {
             let queries = try LedgerQueries(store: session.store)
             let filter = try queries.filter(since: since, until: until, person: by, section: section, item: item, action: action, tag: tag)
             let verdicts = try signatures.verdicts(for: session)
-            let events = queries.timeline(filter)
-            func view(_ index: Int) -> EventView { EventView(events[index], signature: verdicts.verdict(for: events[index].commit)) }
+            let events = try queries.timeline(filter)
+            func view(_ index: Int) -> EventView { EventView(events[index], signature: verdicts.verdict(for: events[index].commit), naming: queries.naming) }
             if output.json {
                 printJSONArray(count: events.count) { view($0).json }
             } else if csv {
@@ -137,12 +137,26 @@ struct DiffCommand: ParsableCommand {
                 printData(CanonicalJSON.encode(differences))
                 return
             }
-            print("\(old.abbreviated()) → \(new.abbreviated()): \(differences.count) item\(differences.count == 1 ? "" : "s") changed")
-            for difference in differences {
+            print(DiffText.summary(differences, from: old.abbreviated(), to: new.abbreviated()))
+            for difference in differences where difference.change != nil {
+                print(TerminalText.escape("  definition \(difference.change ?? "")"))
+            }
+            for difference in differences where difference.change == nil {
                 let states = "\(difference.before?.rawValue ?? "—") → \(difference.after?.rawValue ?? "—")"
                 let who = difference.signerName.map { " by \($0), \(difference.time ?? "")" } ?? ""
                 print(TerminalText.escape("  \(difference.kind.padding(toLength: 8, withPad: " ", startingAt: 0)) \(difference.number ?? "") \(difference.item)  \(states)\(who)"))
             }
         }
+    }
+}
+
+/// The text summary line of a diff.
+enum DiffText {
+    static func summary(_ differences: [LedgerQueries.Difference], from old: String, to new: String) -> String {
+        let states = differences.filter { $0.change == nil }.count
+        let definition = differences.count - states
+        var line = "\(old) → \(new): \(states) item\(states == 1 ? "" : "s") changed"
+        if definition > 0 { line += ", \(definition) definition change\(definition == 1 ? "" : "s")" }
+        return line
     }
 }

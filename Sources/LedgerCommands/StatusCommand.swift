@@ -16,12 +16,15 @@ struct StatusCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The checklist as it stood at this date, date-time or commit.", valueName: "point"))
     var asOf: String?
 
+    @Flag(name: .long, help: "Also list retired items with their last state (they do not count).")
+    var all = false
+
     func run() throws {
         try reportingErrors {
             let session = try ledgerOptions.session()
             let store = session.store
             let snapshot = try store.snapshot(at: asOf.map { try LedgerPoint.commit(for: $0, in: store) })
-            var report = try StatusReport(snapshot: snapshot, lookup: EventLookup(store: store))
+            var report = try StatusReport(snapshot: snapshot, lookup: EventLookup(store: store), includeRetired: all)
             if asOf == nil { report.mark(try session.verifiedState()) }
             if output.json {
                 printData(CanonicalJSON.encode(report))
@@ -50,28 +53,39 @@ enum StatusText {
             lines.append("\(section.number). \(TerminalText.escape(section.title))  \(section.done)/\(section.total) done\(section.waived > 0 ? ", \(section.waived) waived" : "")\(section.pending > 0 ? ", \(section.pending) pending" : "")  \(bar(percent)) \(percent)%")
             guard itemsToo else { continue }
             for item in report.items where item.section == section.id {
-                let mark: String
-                switch item.state {
-                case .done: mark = "[x]"
-                case .waived: mark = "[~]"
-                case .open: mark = "[ ]"
-                case .pending: mark = "[/]"
-                }
-                var line = "  \(mark) \(item.number) \(TerminalText.escape(item.title))  (\(item.id))"
-                if let name = item.signerName, item.state != .open {
-                    line += " — \(TerminalText.escape(name)), \(item.time ?? "")"
-                }
-                if let until = item.waivedUntil, item.state == .waived { line += ", until \(until)" }
-                if item.state == .pending {
-                    line += item.signoffs.map { " — pending: \($0.count) of \(item.requiredSignoffs ?? $0.count + 1) sign-offs" } ?? " — pending: waiver awaiting approval"
-                }
-                if item.expired == true, item.state == .done { line += " — EXPIRED \(item.validThrough ?? ""), re-certify" }
-                if item.expired == nil, item.state == .done, let through = item.validThrough { line += ", valid through \(through)" }
-                if item.unverified == true { line += " (unverified)" }
-                lines.append(line)
+                lines.append(itemLine(item))
+            }
+        }
+        if let retired = report.retired, itemsToo {
+            lines.append("")
+            lines.append(retired.isEmpty ? "No retired items." : "Retired (\(retired.count), not counted):")
+            for item in retired {
+                lines.append(itemLine(item) + "  [retired from \(TerminalText.escape(item.sectionTitle))]")
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    private static func itemLine(_ item: StatusReport.Item) -> String {
+        let mark: String
+        switch item.state {
+        case .done: mark = "[x]"
+        case .waived: mark = "[~]"
+        case .open: mark = "[ ]"
+        case .pending: mark = "[/]"
+        }
+        var line = "  \(mark) \(item.number) \(TerminalText.escape(item.title))  (\(item.id))"
+        if let name = item.signerName, item.state != .open {
+            line += " — \(TerminalText.escape(name)), \(item.time ?? "")"
+        }
+        if let until = item.waivedUntil, item.state == .waived { line += ", until \(until)" }
+        if item.state == .pending {
+            line += item.signoffs.map { " — pending: \($0.count) of \(item.requiredSignoffs ?? $0.count + 1) sign-offs" } ?? " — pending: waiver awaiting approval"
+        }
+        if item.expired == true, item.state == .done { line += " — EXPIRED \(item.validThrough ?? ""), re-certify" }
+        if item.expired == nil, item.state == .done, let through = item.validThrough { line += ", valid through \(through)" }
+        if item.unverified == true { line += " (unverified)" }
+        return line
     }
 
     private static func bar(_ percent: Int) -> String {

@@ -79,7 +79,7 @@ final class BadInputTests: XCTestCase {
         let work = box.path("work")
         try box.git("clone", "-q", ledger, work)
         let settings = try String(contentsOfFile: "\(work)/ledger.json", encoding: .utf8)
-        try settings.replacingOccurrences(of: "\"format\" : 1", with: "\"format\" : 2").write(toFile: "\(work)/ledger.json", atomically: true, encoding: .utf8)
+        try settings.replacingOccurrences(of: "\"format\" : 1", with: "\"format\" : 3").write(toFile: "\(work)/ledger.json", atomically: true, encoding: .utf8)
         try box.git("commit", "-q", "-S", "-am", "format 2", in: work)
         try box.git("push", "-q", "origin", "main", in: work)
         let newer = try box.readiness("status", "--ledger", ledger)

@@ -47,7 +47,9 @@ struct EvidenceContent {
         checklist = selection.endSnapshot.checklist
         sections = selection.sections
         rawEvents = selection.events
-        events = selection.events.map { EventView($0, signature: verdicts($0.commit)) }
+        // Items are named as the definition at the end of the range names them.
+        let naming = ItemNaming(selection.endSnapshot.checklist)
+        events = selection.events.map { EventView($0, signature: verdicts($0.commit), naming: naming) }
         var byPath: [String: [EventView]] = [:]
         for view in events { byPath[view.path, default: []].append(view) }
         var lines: [ItemLine] = []
@@ -55,7 +57,7 @@ struct EvidenceContent {
             let record = try selection.endSnapshot.record(of: item)
             let blob = try selection.endSnapshot.recordBlobID(of: item)
             let event = blob.flatMap { selection.queries.index.introduction(of: $0, at: item.path) }
-            lines.append(ItemLine(item: item, record: record, event: event.map { EventView($0, signature: verdicts($0.commit)) },
+            lines.append(ItemLine(item: item, record: record, event: event.map { EventView($0, signature: verdicts($0.commit), naming: naming) },
                                   events: byPath[item.path] ?? []))
         }
         self.lines = lines

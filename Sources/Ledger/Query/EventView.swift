@@ -21,13 +21,14 @@ public struct EventView: Codable, Equatable, Sendable {
     /// The signature verdict for the event's commit.
     public var signature: String
 
-    /// Builds the view of `event` with its signature verdict.
-    public init(_ event: LedgerEvent, signature: String) {
+    /// Builds the view of `event` with its signature verdict; `naming` (the definition the query
+    /// reads) names item files by their items' current ids, else the file's own name is used.
+    public init(_ event: LedgerEvent, signature: String, naming: ItemNaming? = nil) {
         commit = event.commit.hex
         time = CommitTime.iso8601(event.time)
         path = event.path
-        item = event.itemID
-        section = event.sectionID
+        item = naming?.item(atPath: event.path) ?? event.itemID
+        section = naming?.section(atPath: event.path) ?? event.sectionID
         action = event.action
         stateBefore = event.stateBefore?.rawValue
         stateAfter = event.stateAfter?.rawValue

@@ -63,10 +63,13 @@ public struct StatusReport: Codable, Sendable {
 
     /// The day expiry was judged against (`YYYY-MM-DD`, UTC).
     public var today: String
+    /// Retired items with their last state, when asked for (`status --all`); they do not count.
+    public var retired: [Item]?
 
     /// Builds the report for `snapshot`; `lookup` supplies the commit behind each state when
     /// given; `today` is the day re-certification and waivers are judged against.
-    public init(snapshot: LedgerSnapshot, lookup: EventLookup?, today: String = Gate.currentDay()) throws {
+    /// `includeRetired` lists retired items too, apart from the counted ones.
+    public init(snapshot: LedgerSnapshot, lookup: EventLookup?, today: String = Gate.currentDay(), includeRetired: Bool = false) throws {
         self.today = today
         let policy = try snapshot.policy() ?? PolicyJudge.legacy
         ledger = snapshot.settings.name
@@ -107,6 +110,16 @@ public struct StatusReport: Codable, Sendable {
         }
         self.sections = sections
         self.items = items
+        if includeRetired {
+            retired = try snapshot.checklist.retiredItems.map { item in
+                let (record, blob) = try snapshot.itemFile(of: item)
+                let commit = record.action == .create ? nil : lookup?.introduction(of: blob, at: item.path)?.commit.hex
+                return Item(id: item.fullID, number: item.item.number, title: item.item.title, section: item.section.id,
+                            sectionTitle: item.section.title, state: record.state, signerName: record.by?.name,
+                            signerEmail: record.by?.email, time: record.at, note: record.note, evidence: record.evidence,
+                            waivedUntil: record.waivedUntil, commit: commit)
+            }
+        }
     }
 
     /// Marks the items whose state comes from a commit above the verified state.

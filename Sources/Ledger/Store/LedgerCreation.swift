@@ -88,7 +88,7 @@ extension LedgerStore {
             let message = LedgerCommitMessage(
                 action: "init", subjectID: "ledger", title: blueprint.settings.name,
                 body: "",
-                trailers: [("Action", "init"), ("Format", String(LedgerLayout.formatVersion)),
+                trailers: [("Action", "init"), ("Format", String(blueprint.settings.format)),
                            ("Items", String(blueprint.checklist.allItems.count))])
             let writer = SignedCommitWriter(repository: repository, identity: identity, signer: signer)
             let commit = try writer.writeCommit(tree: tree, parents: [], message: message.text, time: time)
