@@ -80,7 +80,7 @@ final class BadInputTests: XCTestCase {
         try box.git("clone", "-q", ledger, work)
         let settings = try String(contentsOfFile: "\(work)/ledger.json", encoding: .utf8)
         try settings.replacingOccurrences(of: "\"format\" : 1", with: "\"format\" : 3").write(toFile: "\(work)/ledger.json", atomically: true, encoding: .utf8)
-        try box.git("commit", "-q", "-S", "-am", "format 2", in: work)
+        try box.git("commit", "-q", "-S", "-am", "format 3", in: work)
         try box.git("push", "-q", "origin", "main", in: work)
         let newer = try box.readiness("status", "--ledger", ledger)
         XCTAssertEqual(newer.status, 9, newer.stderr)

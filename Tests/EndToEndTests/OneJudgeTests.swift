@@ -214,7 +214,7 @@ final class OneJudgeTests: XCTestCase {
         let work = try clone()
         let settings = try String(contentsOfFile: "\(work)/ledger.json", encoding: .utf8)
         try settings.replacingOccurrences(of: "\"format\" : 1", with: "\"format\" : 3").write(toFile: "\(work)/ledger.json", atomically: true, encoding: .utf8)
-        try stockCommit(in: work, message: "format 2\n", key: stranger, email: strangerEmail)
+        try stockCommit(in: work, message: "format 3\n", key: stranger, email: strangerEmail)
         try push(work)
         let raise = try rev("main")
         let verify = try box.readiness("verify", "--full", "--ledger", ledger)
@@ -227,9 +227,9 @@ final class OneJudgeTests: XCTestCase {
         try box.readinessOK("recover", "--ledger", ledger)
         let honest = try clone()
         try settings.replacingOccurrences(of: "\"format\" : 1", with: "\"format\" : 3").write(toFile: "\(honest)/ledger.json", atomically: true, encoding: .utf8)
-        try stockCommit(in: honest, message: "format 2\n", key: box.keyPath, email: box.email)
+        try stockCommit(in: honest, message: "format 3\n", key: box.keyPath, email: box.email)
         try box.git("push", "-q", "-f", "origin", "HEAD:main", in: honest)
-        try expectRefusal(["verify", "--ledger", ledger], code: 9, mentions: "format version 2")
+        try expectRefusal(["verify", "--ledger", ledger], code: 9, mentions: "format version 3")
     }
 
     // MARK: - Pinning
