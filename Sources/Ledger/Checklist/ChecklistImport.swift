@@ -6,6 +6,12 @@ public struct ChecklistImport: Sendable {
         public var line: Int
         /// Its explicit id as written (`section/item` or `item`), if any.
         public var reference: String?
+
+        /// Creates a source position.
+        public init(line: Int, reference: String?) {
+            self.line = line
+            self.reference = reference
+        }
     }
 
     /// Where one section came from in the source.
@@ -14,6 +20,12 @@ public struct ChecklistImport: Sendable {
         public var line: Int
         /// Its explicit id, if any.
         public var explicitID: String?
+
+        /// Creates a source position.
+        public init(line: Int, explicitID: String?) {
+            self.line = line
+            self.explicitID = explicitID
+        }
     }
 
     /// The imported definition.
