@@ -147,6 +147,13 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(gitLog.split(separator: "\n").count, 2, gitLog)
         XCTAssertEqual(try box.readinessOK("timeline", "--item", "2.1", "--json", "--ledger", ledger).stdout.components(separatedBy: "\"action\"").count - 1, 4)
 
+        // An evidence pack for the moved item follows it too, named as the definition names it.
+        try box.readinessOK("evidence", "--out", box.path("pack"), "--item", "2.1", "--ledger", ledger)
+        let pack = try String(contentsOfFile: box.path("pack/events.json"), encoding: .utf8)
+        XCTAssertTrue(pack.contains("\"note\" : \"fornyes automatisk\"") || pack.contains("\"note\": \"fornyes automatisk\""), pack)
+        XCTAssertTrue(pack.contains("\"item\": \"\(moved)\"") || pack.contains("\"item\" : \"\(moved)\""), pack)
+        XCTAssertFalse(pack.contains("\"item\": \"\(ssl)\"") || pack.contains("\"item\" : \"\(ssl)\""), "events are named by the item's id at the end of the range")
+
         // The retired item keeps its last state and history but no longer counts.
         let items = try statusItems()
         XCTAssertEqual(items.count, 57)
