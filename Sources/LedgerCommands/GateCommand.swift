@@ -63,7 +63,7 @@ struct GateCommand: ParsableCommand {
                                   requirement: GateRequirement.parse(require.isEmpty ? opened.configuredRequirement : require))
         }
         if output.json {
-            printData(CanonicalJSON.encode(verdict))
+            JSONOutput.print("gate", verdict)
         } else {
             print(GateText.render(verdict, ledgerOption: ledgerOptions.ledger))
         }
@@ -75,7 +75,7 @@ struct GateCommand: ParsableCommand {
 enum GateText {
     static func render(_ verdict: GateVerdict, ledgerOption: String?) -> String {
         let origin = verdict.fetched ? "fetched from \(verdict.source)" : "in \(verdict.source)"
-        var lines = ["readiness gate: judged \(TerminalText.escape(verdict.ledger)) at commit \(verdict.commit) (\(TerminalText.escape(origin)))"]
+        var lines = ["readiness gate: judged \(TerminalText.escape(verdict.ledger)) at commit \(verdict.head) (\(TerminalText.escape(origin)))"]
         let sections = "\(verdict.required.count) required section\(verdict.required.count == 1 ? "" : "s")"
         guard !verdict.passed else {
             lines.append("passed: all \(verdict.requiredItems) items of the \(sections) are done or validly waived")
@@ -83,17 +83,17 @@ enum GateText {
         }
         lines.append("blocked: \(verdict.missing.count) of the \(verdict.requiredItems) items of the \(sections) are not done:")
         let numberWidth = verdict.missing.map(\.number.count).max() ?? 0
-        let idWidth = verdict.missing.map(\.id.count).max() ?? 0
+        let idWidth = verdict.missing.map(\.item.count).max() ?? 0
         for item in verdict.missing {
             let number = item.number.padding(toLength: numberWidth, withPad: " ", startingAt: 0)
-            let id = item.id.padding(toLength: idWidth, withPad: " ", startingAt: 0)
+            let id = item.item.padding(toLength: idWidth, withPad: " ", startingAt: 0)
             lines.append("  \(number)  \(id)  \(TerminalText.escape(item.title))  [\(item.stateDescription)]")
         }
         lines.append("Record the missing sign-offs with:")
         let ledger = ledgerOption.map { " --ledger \(shellQuoted($0))" } ?? ""
         for item in verdict.missing {
             // A waiver request needs another owner's approval, not a sign-off.
-            lines.append("  readiness \(item.awaitingApproval == true ? "approve" : "check") \(item.id)\(ledger)")
+            lines.append("  readiness \(item.awaitingApproval == true ? "approve" : "check") \(item.item)\(ledger)")
         }
         if verdict.fetched {
             lines.append("(only the state at \(TerminalText.escape(verdict.source)) counts: sign off in a clone of it and push the ledger there)")

@@ -29,10 +29,7 @@ struct ShowCommand: ParsableCommand {
             let report = try ItemReport(query: item, queries: queries, verdicts: signatures.verdicts(for: session),
                                         verified: try session.verifiedState(), limit: events)
             if output.json {
-                var writer = JSONWriter()
-                writer.write(ItemReportText.json(report), level: 0)
-                writer.raw("\n")
-                printData(Data(writer.drain()))
+                JSONOutput.print("show", fields: ItemReportText.json(report).fields)
             } else {
                 print(ItemReportText.render(report))
             }
@@ -77,15 +74,16 @@ enum ItemReportText {
             ("events", .array(report.events.map(\.json))),
             ("evidence", .array(status.evidence.map { .string($0.summary) })),
             ("expired", .bool(status.expired == true)),
-            ("id", .string(item.fullID)),
+            ("item", .string(item.fullID)),
             ("note", .optional(status.note)),
             ("number", .string(item.item.number)),
             ("path", .string(report.path)),
             ("requestedBy", .optional(status.requestedBy)),
             ("requiredSignoffs", .int(Int64(status.requiredSignoffs ?? 1))),
             ("retired", .bool(report.retired)),
-            ("schema", .string("readiness/show/v1")),
-            ("section", .object([("id", .string(item.section.id)), ("number", .string(item.section.number)), ("title", .string(item.section.title))])),
+            ("section", .string(item.section.id)),
+            ("sectionNumber", .string(item.section.number)),
+            ("sectionTitle", .string(item.section.title)),
             ("signature", .optional(report.signature)),
             ("signerEmail", .optional(status.signerEmail)),
             ("signerName", .optional(status.signerName)),

@@ -27,7 +27,7 @@ struct StatusCommand: ParsableCommand {
             var report = try StatusReport(snapshot: snapshot, lookup: EventLookup(store: store), includeRetired: all)
             if asOf == nil { report.mark(try session.verifiedState()) }
             if output.json {
-                printData(CanonicalJSON.encode(report))
+                JSONOutput.print("status", report)
             } else {
                 print(StatusText.render(report, itemsToo: !summary))
             }
@@ -52,7 +52,7 @@ enum StatusText {
             if itemsToo { lines.append("") }
             lines.append("\(section.number). \(TerminalText.escape(section.title))  \(section.done)/\(section.total) done\(section.waived > 0 ? ", \(section.waived) waived" : "")\(section.pending > 0 ? ", \(section.pending) pending" : "")  \(bar(percent)) \(percent)%")
             guard itemsToo else { continue }
-            for item in report.items where item.section == section.id {
+            for item in report.items where item.section == section.section {
                 lines.append(itemLine(item))
             }
         }
@@ -74,7 +74,7 @@ enum StatusText {
         case .open: mark = "[ ]"
         case .pending: mark = "[/]"
         }
-        var line = "  \(mark) \(item.number) \(TerminalText.escape(item.title))  (\(item.id))"
+        var line = "  \(mark) \(item.number) \(TerminalText.escape(item.title))  (\(item.item))"
         if let name = item.signerName, item.state != .open {
             line += " — \(TerminalText.escape(name)), \(item.time ?? "")"
         }

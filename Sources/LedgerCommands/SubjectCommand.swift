@@ -19,10 +19,7 @@ struct SubjectCommand: ParsableCommand {
             let session = try ledgerOptions.session()
             let report = try SubjectReport(store: session.store, query: person, verdicts: signatures.verdicts(for: session))
             if output.json {
-                var writer = JSONWriter()
-                writer.write(report.json)
-                writer.raw("\n")
-                printData(Data(writer.bytes))
+                JSONOutput.print("subject", fields: report.json.fields)
                 return
             }
             if report.isEmpty {

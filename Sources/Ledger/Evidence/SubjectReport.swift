@@ -176,9 +176,9 @@ public struct SubjectReport {
             })),
             ("emails", .array(emails.map { .string($0) })),
             ("events", .array(events.map { entry in .object([("event", entry.event.json), ("role", .string(entry.role))]) })),
-            ("fingerprints", .array(fingerprints.map { .string($0) })),
+            ("signerKeys", .array(fingerprints.map { .string($0) })),
             ("keys", .array(keys.map { key in
-                .object([("fingerprint", .string(key.fingerprint)), ("kind", .string(key.kind)), ("options", .string(key.options)),
+                .object([("key", .string(key.fingerprint)), ("kind", .string(key.kind)), ("options", .string(key.options)),
                          ("principals", .array(key.principals.map { .string($0) }))])
             })),
             ("names", .array(names.map { .string($0) })),

@@ -6,7 +6,8 @@ import Git
 public struct StatusReport: Codable, Sendable {
     /// One item's line in the report.
     public struct Item: Codable, Sendable {
-        public var id: String
+        /// The item's full id (`section/item`).
+        public var item: String
         public var number: String
         public var title: String
         public var section: String
@@ -38,7 +39,8 @@ public struct StatusReport: Codable, Sendable {
 
     /// One section's progress.
     public struct Section: Codable, Sendable {
-        public var id: String
+        /// The section's id.
+        public var section: String
         public var number: String
         public var title: String
         public var total: Int
@@ -77,7 +79,7 @@ public struct StatusReport: Codable, Sendable {
         var sections: [Section] = []
         var items: [Item] = []
         for section in snapshot.checklist.sections {
-            var summary = Section(id: section.id, number: section.number, title: section.title, total: 0, done: 0, waived: 0, open: 0, pending: 0)
+            var summary = Section(section: section.id, number: section.number, title: section.title, total: 0, done: 0, waived: 0, open: 0, pending: 0)
             let info = ChecklistSectionInfo(section)
             for item in section.items.map({ ChecklistItemRef(section: info, item: $0) }) {
                 let (record, blob) = try snapshot.itemFile(of: item)
@@ -92,7 +94,7 @@ public struct StatusReport: Codable, Sendable {
                 if record.action != .create {
                     commit = lookup?.introduction(of: blob, at: item.path)?.commit.hex
                 }
-                items.append(Item(id: item.fullID, number: item.item.number, title: item.item.title,
+                items.append(Item(item: item.fullID, number: item.item.number, title: item.item.title,
                                   section: section.id, sectionTitle: section.title, state: record.state,
                                   signerName: record.by?.name, signerEmail: record.by?.email, time: record.at,
                                   note: record.note, evidence: record.evidence, waivedUntil: record.waivedUntil,
@@ -114,7 +116,7 @@ public struct StatusReport: Codable, Sendable {
             retired = try snapshot.checklist.retiredItems.map { item in
                 let (record, blob) = try snapshot.itemFile(of: item)
                 let commit = record.action == .create ? nil : lookup?.introduction(of: blob, at: item.path)?.commit.hex
-                return Item(id: item.fullID, number: item.item.number, title: item.item.title, section: item.section.id,
+                return Item(item: item.fullID, number: item.item.number, title: item.item.title, section: item.section.id,
                             sectionTitle: item.section.title, state: record.state, signerName: record.by?.name,
                             signerEmail: record.by?.email, time: record.at, note: record.note, evidence: record.evidence,
                             waivedUntil: record.waivedUntil, commit: commit)
