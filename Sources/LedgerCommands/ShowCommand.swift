@@ -51,14 +51,14 @@ enum ItemReportText {
         if let signoffs = status.signoffs { lines.append("  signed  \(signoffs.joined(separator: ", ")) (\(signoffs.count) of \(status.requiredSignoffs ?? signoffs.count))") }
         if let requested = status.requestedBy { lines.append("  waiver requested by \(requested)") }
         if let until = status.waivedUntil, status.state == .waived || status.state == .pending { lines.append("  waived until \(until)") }
-        if let through = status.validThrough { lines.append("  valid through \(through)\(status.expired == true ? " — EXPIRED" : "")") }
+        if let through = status.validThrough { lines.append("  valid through \(through)\(status.expired ? " — EXPIRED" : "")") }
         if let commit = status.commit {
-            lines.append("  signature \(report.signature ?? "not checked") (commit \(commit.prefix(12)))\(status.unverified == true ? " (unverified)" : "")")
+            lines.append("  signature \(report.signature ?? "not checked") (commit \(commit.prefix(12)))\(status.unverified ? " (unverified)" : "")")
         }
         if let note = status.note, !note.isEmpty {
             lines += note.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { "  \($0.offset == 0 ? "note    " : "        ")\($0.element)" }
         }
-        lines += status.evidence.map { "  evidence \($0.summary)" }
+        lines += status.evidence.map { "  evidence \($0)" }
         lines.append("  file    \(report.path)")
         lines.append(report.events.isEmpty ? "  no events" : "  last events (\(report.events.count) of \(report.totalEvents)), newest first:")
         for event in report.events {
@@ -67,35 +67,18 @@ enum ItemReportText {
         return lines.map(TerminalText.escape).joined(separator: "\n")
     }
 
+    /// The status line of the item (the same keys as in `status --json`) and what only `show` adds.
     static func json(_ report: ItemReport) -> JSONWriter.Value {
-        let item = report.item, status = report.status
-        return .object([
-            ("commit", .optional(status.commit)),
+        let item = report.item
+        let extra: [(String, JSONWriter.Value)] = [
             ("events", .array(report.events.map(\.json))),
-            ("evidence", .array(status.evidence.map { .string($0.summary) })),
-            ("expired", .bool(status.expired == true)),
-            ("item", .string(item.fullID)),
-            ("note", .optional(status.note)),
-            ("number", .string(item.item.number)),
             ("path", .string(report.path)),
-            ("requestedBy", .optional(status.requestedBy)),
-            ("requiredSignoffs", .int(Int64(status.requiredSignoffs ?? 1))),
             ("retired", .bool(report.retired)),
-            ("section", .string(item.section.id)),
             ("sectionNumber", .string(item.section.number)),
-            ("sectionTitle", .string(item.section.title)),
             ("signature", .optional(report.signature)),
-            ("signerEmail", .optional(status.signerEmail)),
-            ("signerName", .optional(status.signerName)),
-            ("signoffs", .array((status.signoffs ?? []).map { .string($0) })),
-            ("state", .string(status.state.rawValue)),
             ("tags", .array(item.item.tags.map { .string($0) })),
-            ("time", .optional(status.time)),
-            ("title", .string(item.item.title)),
             ("totalEvents", .int(Int64(report.totalEvents))),
-            ("unverified", .bool(status.unverified == true)),
-            ("validThrough", .optional(status.validThrough)),
-            ("waivedUntil", .optional(status.waivedUntil)),
-        ])
+        ]
+        return .object((JSONWriter.Value(reflecting: report.status).fields + extra).sorted { $0.0 < $1.0 })
     }
 }

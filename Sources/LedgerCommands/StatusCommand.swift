@@ -82,9 +82,9 @@ enum StatusText {
         if item.state == .pending {
             line += item.signoffs.map { " — pending: \($0.count) of \(item.requiredSignoffs ?? $0.count + 1) sign-offs" } ?? " — pending: waiver awaiting approval"
         }
-        if item.expired == true, item.state == .done { line += " — EXPIRED \(item.validThrough ?? ""), re-certify" }
-        if item.expired == nil, item.state == .done, let through = item.validThrough { line += ", valid through \(through)" }
-        if item.unverified == true { line += " (unverified)" }
+        if item.expired, item.state == .done { line += " — EXPIRED \(item.validThrough ?? ""), re-certify" }
+        if !item.expired, item.state == .done, let through = item.validThrough { line += ", valid through \(through)" }
+        if item.unverified { line += " (unverified)" }
         return line
     }
 

@@ -70,7 +70,8 @@ final class RenderingTests: XCTestCase {
         func item(_ number: String, _ id: String, _ title: String, _ section: String, _ state: String,
                   signer: String? = nil, time: String? = nil, until: String? = nil) -> [String: Any] {
             var fields: [String: Any] = ["item": "\(section)/\(id)", "number": number, "title": title, "section": section,
-                                         "sectionTitle": section.capitalized, "state": state, "evidence": [Any]()]
+                                         "sectionTitle": section.capitalized, "state": state, "evidence": [Any](),
+                                         "unverified": false, "expired": false]
             if let signer {
                 fields["signerName"] = signer
                 fields["signerEmail"] = "ola@example.no"
@@ -126,7 +127,7 @@ final class RenderingTests: XCTestCase {
         XCTAssertEqual(object["schema"] as? String, "readiness/status/v1")
         // Every key is present in every item: an open item's signer is null, not missing.
         let open = try XCTUnwrap((object["items"] as? [[String: Any]])?[2])
-        XCTAssertTrue(open["signerName"] is NSNull && open["waivedUntil"] is NSNull && open["expired"] is NSNull, "\(open)")
+        XCTAssertTrue(open["signerName"] is NSNull && open["waivedUntil"] is NSNull && open["expired"] as? Bool == false, "\(open)")
         XCTAssertEqual(Set((object["items"] as? [[String: Any]])?[0].keys.map { $0 } ?? []), Set(open.keys))
         XCTAssertTrue(object["retired"] is NSNull && object["verified"] is NSNull)
         XCTAssertEqual((object["items"] as? [[String: Any]])?.compactMap { $0["number"] as? String }, ["1.1", "1.2", "1.3", "2.1"])
@@ -228,7 +229,7 @@ final class RenderingTests: XCTestCase {
     }
 
     func testCSVQuotesWhatNeedsQuotingAndDefusesFormulas() throws {
-        XCTAssertEqual(EventView.csvHeader, "time,commit,action,item,state_before,state_after,signer_name,signer_email,note,evidence,signature")
+        XCTAssertEqual(EventView.csvHeader, "time,commit,action,item,stateBefore,stateAfter,signerName,signerEmail,note,evidence,signature")
         let plain = try makeEventView(commit: "c1", evidence: ["https://e.no/1", "https://e.no/2"])
         XCTAssertEqual(plain.csvRow, "2026-02-01T10:00:00Z,c1,check,sikkerhet/ssl,open,done,Ola Hansen,ola@example.no,,https://e.no/1 https://e.no/2,good")
         let awkward = try makeEventView(commit: "c2", signerName: "Hansen, Ola", note: "sa \"ja\"\nså nei", signature: "=HYPERLINK(\"x\")")

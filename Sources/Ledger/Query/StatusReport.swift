@@ -17,13 +17,14 @@ public struct StatusReport: Codable, Sendable {
         public var signerEmail: String?
         public var time: String?
         public var note: String?
-        public var evidence: [Evidence]
+        /// Evidence as one line each: a URL, or `sha256:<hex> <file>`.
+        public var evidence: [String]
         public var waivedUntil: String?
         /// The commit that made the current state (nil for items untouched since they were created).
         public var commit: String?
         /// True when that commit fails verification or builds on one that does: the state is
         /// shown as recorded, but nobody trusted vouches for it.
-        public var unverified: Bool?
+        public var unverified = false
         /// Under a four-eyes policy: who has signed the current sign-off so far (e-mails).
         public var signoffs: [String]?
         /// How many distinct signers the policy requires for this item's sign-off (above 1 only).
@@ -34,7 +35,7 @@ public struct StatusReport: Codable, Sendable {
         public var validThrough: String?
         /// True when it no longer counts on the report's day: a sign-off due for re-certification
         /// or a waiver past its end.
-        public var expired: Bool?
+        public var expired = false
     }
 
     /// One section's progress.
@@ -97,7 +98,7 @@ public struct StatusReport: Codable, Sendable {
                 items.append(Item(item: item.fullID, number: item.item.number, title: item.item.title,
                                   section: section.id, sectionTitle: section.title, state: record.state,
                                   signerName: record.by?.name, signerEmail: record.by?.email, time: record.at,
-                                  note: record.note, evidence: record.evidence, waivedUntil: record.waivedUntil,
+                                  note: record.note, evidence: record.evidence.map(\.summary), waivedUntil: record.waivedUntil,
                                   commit: commit))
                 let required = policy.requiredSignoffs(ofItem: item.fullID)
                 if required > 1 { items[items.count - 1].requiredSignoffs = required }
@@ -118,7 +119,7 @@ public struct StatusReport: Codable, Sendable {
                 let commit = record.action == .create ? nil : lookup?.introduction(of: blob, at: item.path)?.commit.hex
                 return Item(item: item.fullID, number: item.item.number, title: item.item.title, section: item.section.id,
                             sectionTitle: item.section.title, state: record.state, signerName: record.by?.name,
-                            signerEmail: record.by?.email, time: record.at, note: record.note, evidence: record.evidence,
+                            signerEmail: record.by?.email, time: record.at, note: record.note, evidence: record.evidence.map(\.summary),
                             waivedUntil: record.waivedUntil, commit: commit)
             }
         }
