@@ -91,7 +91,11 @@ struct TimelineCommand: ParsableCommand {
     @OptionGroup var ledgerOptions: LedgerOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var signatures: SignatureOptions
-    @Flag(name: .long, help: "Print CSV.") var csv = false
+    @Flag(name: .long, help: "Print CSV (the same names as the JSON).") var csv = false
+
+    func validate() throws {
+        guard !(csv && output.json) else { throw ValidationError("--json and --csv cannot be combined; choose one") }
+    }
 
     func run() throws {
         try reportingErrors {
