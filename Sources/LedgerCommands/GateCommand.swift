@@ -65,7 +65,7 @@ struct GateCommand: ParsableCommand {
         if output.json {
             JSONOutput.print("gate", verdict)
         } else {
-            print(GateText.render(verdict, ledgerOption: ledgerOptions.ledger))
+            print(GateText.render(verdict, ledgerOption: ledgerOptions.ledger, style: output.style(nil)))
         }
         if !verdict.passed { throw ExitCode(LedgerError(.gateBlocked, "").exitCode) }
     }
@@ -73,15 +73,15 @@ struct GateCommand: ParsableCommand {
 
 /// The text form of a verdict.
 enum GateText {
-    static func render(_ verdict: GateVerdict, ledgerOption: String?) -> String {
+    static func render(_ verdict: GateVerdict, ledgerOption: String?, style: TextStyle = .plain) -> String {
         let origin = verdict.fetched ? "fetched from \(verdict.source)" : "in \(verdict.source)"
         var lines = ["readiness gate: judged \(TerminalText.escape(verdict.ledger)) at commit \(verdict.head) (\(TerminalText.escape(origin)))"]
         let sections = "\(verdict.required.count) required section\(verdict.required.count == 1 ? "" : "s")"
         guard !verdict.passed else {
-            lines.append("passed: all \(verdict.requiredItems) items of the \(sections) are done or validly waived")
+            lines.append(style.paint("passed", 32) + ": all \(verdict.requiredItems) items of the \(sections) are done or validly waived")
             return lines.joined(separator: "\n")
         }
-        lines.append("blocked: \(verdict.missing.count) of the \(verdict.requiredItems) items of the \(sections) are not done:")
+        lines.append(style.paint("blocked", 31) + ": \(verdict.missing.count) of the \(verdict.requiredItems) items of the \(sections) are not done:")
         let numberWidth = verdict.missing.map(\.number.count).max() ?? 0
         let idWidth = verdict.missing.map(\.item.count).max() ?? 0
         for item in verdict.missing {

@@ -25,7 +25,8 @@ struct HistoryCommand: ParsableCommand {
                 JSONOutput.print("history", fields: [("events", .array(views.map(\.json))), ("head", .string(queries.index.head.hex)),
                                                      ("item", .optional(queries.naming.item(atPath: path))), ("path", .string(path))])
             } else {
-                views.forEach { print(EventText.line($0)) }
+                let style = output.style(session)
+                views.forEach { print(EventText.line($0, style: style)) }
             }
         }
     }
@@ -115,7 +116,8 @@ struct TimelineCommand: ParsableCommand {
                 }
                 printData(Data(text.utf8))
             } else {
-                events.indices.forEach { print(EventText.line(view($0))) }
+                let style = output.style(session)
+                events.indices.forEach { print(EventText.line(view($0), style: style)) }
             }
         }
     }

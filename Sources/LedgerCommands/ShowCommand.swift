@@ -31,7 +31,7 @@ struct ShowCommand: ParsableCommand {
             if output.json {
                 JSONOutput.print("show", fields: ItemReportText.json(report).fields)
             } else {
-                print(ItemReportText.render(report))
+                print(ItemReportText.render(report, style: output.style(session)))
             }
         }
     }
@@ -39,14 +39,14 @@ struct ShowCommand: ParsableCommand {
 
 /// Text and JSON forms of an item report.
 enum ItemReportText {
-    static func render(_ report: ItemReport) -> String {
+    static func render(_ report: ItemReport, style: TextStyle = .plain) -> String {
         let item = report.item, status = report.status
         var lines = ["\(item.item.number) \(item.fullID)\(report.retired ? "  (retired: does not count)" : "")", "  \(item.item.title)"]
         var where_ = "  section \(item.section.number). \(item.section.title)"
         if !item.item.tags.isEmpty { where_ += " · tags " + item.item.tags.map { "#\($0)" }.joined(separator: " ") }
         lines.append(where_)
         var state = "  state   \(status.state.rawValue)"
-        if let name = status.signerName, status.state != .open { state += " — \(name) <\(status.signerEmail ?? "")>, \(status.time ?? "")" }
+        if let name = status.signerName, status.state != .open { state += " — \(name) <\(status.signerEmail ?? "")>, \(status.time.map(style.time) ?? "")" }
         lines.append(state)
         if let signoffs = status.signoffs { lines.append("  signed  \(signoffs.joined(separator: ", ")) (\(signoffs.count) of \(status.requiredSignoffs ?? signoffs.count))") }
         if let requested = status.requestedBy { lines.append("  waiver requested by \(requested)") }
@@ -62,7 +62,7 @@ enum ItemReportText {
         lines.append("  file    \(report.path)")
         lines.append(report.events.isEmpty ? "  no events" : "  last events (\(report.events.count) of \(report.totalEvents)), newest first:")
         for event in report.events {
-            lines += EventText.line(event).split(separator: "\n").map { "    " + $0 }
+            lines += EventText.line(event, style: style).split(separator: "\n").map { "    " + $0 }
         }
         return lines.map(TerminalText.escape).joined(separator: "\n")
     }

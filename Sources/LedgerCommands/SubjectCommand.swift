@@ -32,7 +32,8 @@ struct SubjectCommand: ParsableCommand {
                          "Keys: \(report.fingerprints.joined(separator: ", "))",
                          "Roles: \(report.roles.isEmpty ? "none" : report.roles.joined(separator: ", "))",
                          "", "Events (\(report.events.count)):"]
-            lines += report.events.map { "  [\($0.role)] \(EventText.line($0.event))" }
+            let style = output.style(session)
+            lines += report.events.map { "  [\($0.role)] \(EventText.line($0.event, style: style))" }
             lines += ["", "Trusted keys at the head (\(report.keys.count)):"]
             lines += report.keys.map { "  \($0.kind) \($0.fingerprint) for \($0.principals.joined(separator: ",")) \($0.options)" }
             lines += ["", "Trust changes (\(report.trustChanges.count)):"]

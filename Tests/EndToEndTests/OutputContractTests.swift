@@ -116,4 +116,22 @@ final class OutputContractTests: XCTestCase {
         XCTAssertTrue(both.stderr.contains("--json and --csv"), both.stderr)
         XCTAssertTrue(both.stdout.isEmpty)
     }
+
+    func testColourAndLocalTimesAreOptIn() throws {
+        try box.readinessOK("check", "1.1", "--ledger", ledger)
+        let plain = try box.readinessOK("status", "--ledger", ledger).stdout
+        XCTAssertFalse(plain.contains("\u{1B}["), "no colour into a pipe")
+        XCTAssertTrue(try box.readinessOK("status", "--color", "always", "--ledger", ledger).stdout.contains("\u{1B}[32m[x]\u{1B}[0m"))
+        XCTAssertFalse(try box.readinessOK("status", "--color", "auto", "--ledger", ledger, environment: ["NO_COLOR": "1"]).stdout.contains("\u{1B}["))
+        XCTAssertEqual(try box.readinessOK("status", "--color", "never", "--ledger", ledger).stdout, plain)
+        // Times: UTC unless asked; JSON always UTC.
+        let oslo = ["TZ": "Europe/Oslo"]
+        let utcTime = try XCTUnwrap(plain.range(of: #"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"#, options: .regularExpression).map { String(plain[$0]) })
+        let local = try box.readinessOK("history", "1.1", "--local", "--ledger", ledger, environment: oslo).stdout
+        XCTAssertFalse(local.contains(utcTime), local)
+        XCTAssertTrue(local.range(of: #"T\d{2}:\d{2}:\d{2}\+0[12]:00"#, options: .regularExpression) != nil, local)
+        try box.git("--git-dir", ledger, "config", "readiness.localTime", "true")
+        XCTAssertTrue(try box.readinessOK("history", "1.1", "--ledger", ledger, environment: oslo).stdout.contains("+0"))
+        XCTAssertTrue(try box.readinessOK("history", "1.1", "--json", "--ledger", ledger, environment: oslo).stdout.contains(utcTime))
+    }
 }
