@@ -26,6 +26,9 @@ struct SubjectCommand: ParsableCommand {
                 print(TerminalText.escape("The ledger holds nothing about \(report.query) (no event, key, trust entry, commit line or file names them)."))
                 return
             }
+            if report.emails.count > 1 {
+                printWarning("'\(report.query)' matches \(report.emails.count) e-mail addresses (\(report.emails.joined(separator: ", "))); give the whole e-mail if they are not one person")
+            }
             var lines = ["Subject: \(report.query)",
                          "Names: \(report.names.joined(separator: ", "))",
                          "E-mails: \(report.emails.joined(separator: ", "))",

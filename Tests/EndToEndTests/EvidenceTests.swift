@@ -228,7 +228,8 @@ final class EvidenceTests: XCTestCase {
         XCTAssertTrue(appearances.contains { $0["kind"] as? String == "file" && ($0["path"] as? String ?? "").hasSuffix("ssl-sertifikater-installert-og-konfigurert.json") })
 
         // The same person found by name and by key fingerprint.
-        for query in ["Ola Hansen", fingerprint] {
+        // Matched as `timeline --by` matches: any part of name, e-mail or key, ignoring case.
+        for query in ["Ola Hansen", fingerprint, "hansen", "OLA@EXAMPLE"] {
             let again = try report(query)
             XCTAssertEqual((again["events"] as? [[String: Any]])?.count, 2, query)
             XCTAssertEqual(again["emails"] as? [String], ["ola@example.no"], query)

@@ -65,7 +65,8 @@ public struct SubjectReport {
         // Fingerprints are compared without case but shown as recorded (base64 is case-sensitive).
         var shownKeys: [String: String] = [:]
         func isThem(_ person: Person) -> Bool {
-            [person.name, person.email, person.key ?? ""].contains { !$0.isEmpty && $0.lowercased() == wanted }
+            // Matched as `timeline --by` matches: any part of name, e-mail or key, ignoring case.
+            [person.name, person.email, person.key ?? ""].contains { !$0.isEmpty && $0.lowercased().contains(wanted) }
                 || emails.contains(person.email.lowercased()) || (person.key.map { keys.contains($0.lowercased()) } ?? false)
         }
         for _ in 0..<2 {
@@ -75,7 +76,7 @@ public struct SubjectReport {
             }
             for entry in try queries.snapshot.allowedSigners().entries {
                 let principals = entry.principals.map { $0.lowercased() }
-                if principals.contains(wanted) || keys.contains(entry.key.fingerprint.lowercased()) || entry.key.fingerprint.lowercased() == wanted
+                if principals.contains(where: { $0.contains(wanted) }) || keys.contains(entry.key.fingerprint.lowercased()) || entry.key.fingerprint.lowercased() == wanted
                     || !emails.isDisjoint(with: principals) {
                     keys.insert(entry.key.fingerprint.lowercased())
                     shownKeys[entry.key.fingerprint.lowercased()] = entry.key.fingerprint
