@@ -83,7 +83,8 @@ public struct SubjectReport {
                     principals.filter { $0.contains("@") }.forEach { emails.insert($0) }
                 }
             }
-            if wanted.contains("@") { emails.insert(wanted) }
+            // An e-mail nobody recorded is still looked for in texts; part of a known one is not a new one.
+            if wanted.contains("@"), !emails.contains(where: { $0.contains(wanted) }) { emails.insert(wanted) }
         }
         self.names = names.sorted()
         self.emails = emails.sorted()
