@@ -1,0 +1,75 @@
+import Foundation
+@testable import Ledger
+import XCTest
+
+/// Input and output hygiene: every bidirectional and invisible format character is refused at
+/// write time and escaped when printed; CSV cells cannot start a formula.
+final class TextHygieneTests: XCTestCase {
+    /// One of each kind the rule names, with the field it hides in.
+    private static let invisible: [Unicode.Scalar] = [
+        "\u{202A}", "\u{202B}", "\u{202C}", "\u{202D}", "\u{202E}",   // embeddings and overrides
+        "\u{2066}", "\u{2067}", "\u{2068}", "\u{2069}",               // isolates
+        "\u{200B}", "\u{200C}", "\u{200D}", "\u{200E}", "\u{200F}",   // zero-width, marks
+        "\u{FEFF}", "\u{E0000}", "\u{E0041}", "\u{E007F}",            // BOM, tags
+        "\u{061C}", "\u{2060}", "\u{2028}", "\u{2029}",
+    ]
+
+    func testTheOneRuleNamesEveryInvisibleAndControlCharacter() {
+        for scalar in Self.invisible {
+            XCTAssertEqual(FreeText.unsafe(scalar), .invisible, FreeText.describe(scalar))
+        }
+        for scalar: Unicode.Scalar in ["\u{0}", "\u{1B}", "\r", "\u{7F}", "\u{85}", "\u{9F}"] {
+            XCTAssertEqual(FreeText.unsafe(scalar), .control, FreeText.describe(scalar))
+        }
+        for scalar: Unicode.Scalar in ["\n", "\t", "a", "æ", "ø", "å", "—", "\u{2065}", "\u{2070}", "\u{E0080}", "😀"] {
+            XCTAssertNil(FreeText.unsafe(scalar), FreeText.describe(scalar))
+        }
+    }
+
+    func testNotesReasonsAndLinesRefuseEveryInvisibleCharacter() {
+        for scalar in Self.invisible {
+            let text = "ok \(Character(scalar)) text"
+            XCTAssertThrowsError(try FreeText.validateNote(text, field: "note"), FreeText.describe(scalar)) { error in
+                XCTAssertEqual((error as? LedgerError)?.kind, .invalidInput)
+                XCTAssertTrue("\(error)".contains(FreeText.describe(scalar)), "\(error)")
+            }
+            XCTAssertThrowsError(try FreeText.validateLine(text, field: "user.name"), FreeText.describe(scalar))
+            XCTAssertThrowsError(try ItemChange.uncheck(reason: text).validate())
+            XCTAssertThrowsError(try ItemChange.check(note: nil, evidence: [.link("https://example.no/\(Character(scalar))")]).validate())
+            XCTAssertThrowsError(try ItemChange.check(note: nil, evidence: [.file(name: "a\(Character(scalar)).pdf", sha256: "00", size: 1)]).validate())
+        }
+        XCTAssertNoThrow(try FreeText.validateNote("Sertifikatet fornyes automatisk.\n\tNeste: 2027 — æøå 😀", field: "note"))
+    }
+
+    func testImportedTitlesRefuseInvisibleCharactersButStoredOnesStayReadable() throws {
+        for scalar in Self.invisible where scalar != "\u{2028}" && scalar != "\u{2029}" {
+            let markdown = "# Sjekkliste\n\n## 1. Sikkerhet\n\n- [ ] SSL \(Character(scalar))installert\n"
+            XCTAssertThrowsError(try MarkdownChecklistParser.parse(Data(markdown.utf8), source: "c.md"), FreeText.describe(scalar)) { error in
+                XCTAssertTrue("\(error)".contains("c.md:5"), "\(error)")
+                XCTAssertTrue("\(error)".contains("invisible format character \(FreeText.describe(scalar))"), "\(error)")
+            }
+        }
+        // A ledger written before the rule may hold one: reading it still works, printing escapes it.
+        XCTAssertNil(TextSafety.firstControlCharacter(in: "SSL \u{202E}installert"))
+        XCTAssertEqual(TextSafety.firstUnsafeCharacter(in: "SSL \u{202E}installert"), "\u{202E}")
+        XCTAssertEqual(TextSafety.escaped("a\u{202E}b\\c"), "a\\u{202E}b\\\\c")
+    }
+
+    func testTerminalTextEscapesWhatIsAlreadyStored() {
+        XCTAssertEqual(TerminalText.escape("note \u{202E}txt.exe\u{202C} ok"), "note \\u{202e}txt.exe\\u{202c} ok")
+        XCTAssertEqual(TerminalText.escape("zero\u{200B}width\u{FEFF}\u{E0041}"), "zero\\u{200b}width\\u{feff}\\u{e0041}")
+        XCTAssertEqual(TerminalText.escape("\u{1B}[2Jline\nnext\tcol"), "\\u{1b}[2Jline\nnext\tcol")
+    }
+
+    func testCSVNeutralisesFormulasBehindLeadingWhitespace() {
+        for cell in ["=1+1", "+1", "-1", "@SUM(A1)", " =1+1", "\t=HYPERLINK(\"x\")", "  @x", "\n-2", "\r+3", " \t =cmd"] {
+            let field = EventView.csvField(cell)
+            let unquoted = field.hasPrefix("\"") ? String(field.dropFirst()) : field
+            XCTAssertTrue(unquoted.hasPrefix("'"), "\(cell.debugDescription) gave \(field.debugDescription)")
+        }
+        XCTAssertEqual(EventView.csvField("a=b"), "a=b")
+        XCTAssertEqual(EventView.csvField("  plain"), "  plain")
+        XCTAssertEqual(EventView.csvField("line\r\nbreak"), "\"line\r\nbreak\"")
+        XCTAssertEqual(EventView.csvField(" =1,2"), "\"' =1,2\"")
+    }
+}
