@@ -33,14 +33,14 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A link to evidence (repeatable).", valueName: "url"))
     var evidence: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("A file whose name and SHA-256 are recorded as evidence (repeatable; not copied).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("A regular file of at most 1 GiB whose name and SHA-256 are recorded as evidence (repeatable; not copied).", valueName: "path"))
     var evidenceFile: [String] = []
 
     @OptionGroup var ledgerOptions: LedgerOptions
 
     func run() throws {
         try recordChange(item: item, options: ledgerOptions) {
-            .check(note: note, evidence: try evidence.map(Evidence.fromLink) + evidenceFile.map(Evidence.fromFile))
+            .check(note: note, evidence: try evidence.map(Evidence.fromLink) + evidenceFile.map { try Evidence.fromFile($0, progress: FileProgress.reporter(for: $0)) })
         }
     }
 }

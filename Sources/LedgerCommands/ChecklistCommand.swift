@@ -30,7 +30,7 @@ struct ChecklistExportCommand: ParsableCommand {
                 do {
                     try Data(exported.markdown.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
                 } catch {
-                    throw LedgerError(.storage, "cannot write \(out): \(error.localizedDescription)", hint: "check the path and its folder's permissions")
+                    throw LedgerError(.storage, "cannot write \(out): \(ErrorText.reason(error))", hint: "check the path and its folder's permissions")
                 }
                 print("Exported \(exported.items) items (\(exported.retired) retired) at \(exported.head.abbreviated()) to \(TerminalText.escape(out)).")
                 print("Edit it, then: readiness checklist update \(TerminalText.escape(out)) --dry-run --base \(exported.head.abbreviated())")

@@ -134,6 +134,19 @@ final class BadInputTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: target))
     }
 
+    /// --evidence-file takes only a regular file: a device is refused at once (not read
+    /// forever), a directory too; a file-system failure is exit 10 in one line.
+    func testEvidenceFilesAndFileSystemErrors() throws {
+        let started = Date()
+        try expectRefusal(["check", "1.2", "--evidence-file", "/dev/zero"], code: 5, mentions: "is a device")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10, "/dev/zero must be refused without reading it")
+        try expectRefusal(["check", "1.2", "--evidence-file", box.root.path], code: 5, mentions: "is a directory")
+        try expectRefusal(["checklist", "export", "--out", box.path("no/such/folder/c.md")], code: 10, mentions: "No such file or directory")
+        let result = try box.readiness("checklist", "export", "--out", box.path("no/such/folder/c.md"), "--ledger", ledger)
+        XCTAssertFalse(result.stderr.contains("Error Domain") || result.stderr.contains("UserInfo"), result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("readiness: error: cannot write "), result.stderr)
+    }
+
     /// Overrides one git config value for a single run, as `git -c` would.
     private func gitConfig(_ key: String, _ value: String) -> [String: String] {
         let file = box.path("override-\(UUID().uuidString).gitconfig")

@@ -3,7 +3,8 @@ import Foundation
 import XCTest
 
 /// Input and output hygiene: every bidirectional and invisible format character is refused at
-/// write time and escaped when printed; CSV cells cannot start a formula.
+/// write time and escaped when printed; CSV cells cannot start a formula; evidence files are
+/// regular files of at most 1 GiB; file-system errors read as one line.
 final class TextHygieneTests: XCTestCase {
     /// One of each kind the rule names, with the field it hides in.
     private static let invisible: [Unicode.Scalar] = [
@@ -71,5 +72,62 @@ final class TextHygieneTests: XCTestCase {
         XCTAssertEqual(EventView.csvField("  plain"), "  plain")
         XCTAssertEqual(EventView.csvField("line\r\nbreak"), "\"line\r\nbreak\"")
         XCTAssertEqual(EventView.csvField(" =1,2"), "\"' =1,2\"")
+    }
+
+    func testFileSystemErrorsAreOneLine() throws {
+        let missing = "/nonexistent-\(UUID().uuidString)/file"
+        XCTAssertThrowsError(try Data(contentsOf: URL(fileURLWithPath: missing))) { error in
+            let line = ErrorText.oneLine(error)
+            XCTAssertFalse(line.contains("\n") || line.contains("Error Domain") || line.contains("UserInfo"), line)
+            XCTAssertTrue(line.contains("No such file or directory"), line)
+            XCTAssertTrue(line.contains(missing), line)
+            XCTAssertFalse(ErrorText.reason(error).contains(missing), ErrorText.reason(error))
+            XCTAssertEqual(LedgerError(storageFailure: error).exitCode, 10)
+        }
+        XCTAssertThrowsError(try Data("x".utf8).write(to: URL(fileURLWithPath: missing))) { error in
+            XCTAssertFalse(ErrorText.oneLine(error).contains("Error Domain"), ErrorText.oneLine(error))
+        }
+        XCTAssertThrowsError(try JSONDecoder().decode([String: Int].self, from: Data("{\"a\":\"b\"}".utf8))) { error in
+            XCTAssertEqual(ErrorText.oneLine(error), "wrong type at a")
+        }
+    }
+
+    func testEvidenceFilesMustBeRegularAndAtMostOneGiB() throws {
+        for (path, kind) in [("/dev/zero", "a device"), ("/tmp", "a directory")] {
+            let started = Date()
+            XCTAssertThrowsError(try Evidence.fromFile(path)) { error in
+                XCTAssertEqual((error as? LedgerError)?.kind, .invalidInput)
+                XCTAssertTrue("\(error)".contains(kind), "\(error)")
+            }
+            XCTAssertLessThan(Date().timeIntervalSince(started), 1, "refused at once, without reading")
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("readiness-hygiene-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A sparse file one byte over the limit: refused from its size, not by reading it.
+        let large = directory.appendingPathComponent("large.img").path
+        XCTAssertTrue(FileManager.default.createFile(atPath: large, contents: nil))
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: large))
+        try handle.truncate(atOffset: UInt64(Evidence.maximumFileSize) + 1)
+        try handle.close()
+        XCTAssertThrowsError(try Evidence.fromFile(large)) { error in
+            XCTAssertTrue("\(error)".contains("larger than 1 GiB"), "\(error)")
+        }
+        let fifo = directory.appendingPathComponent("pipe").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        XCTAssertThrowsError(try Evidence.fromFile(fifo)) { error in
+            XCTAssertTrue("\(error)".contains("a pipe"), "\(error)")
+        }
+        // A regular file: hashed, with progress reported per chunk.
+        let small = directory.appendingPathComponent("report.pdf").path
+        try Data(repeating: 7, count: 3 << 20).write(to: URL(fileURLWithPath: small))
+        var reports: [Int] = []
+        let evidence = try Evidence.fromFile(small) { read, size in
+            XCTAssertEqual(size, 3 << 20)
+            reports.append(read)
+        }
+        XCTAssertEqual(reports, [1 << 20, 2 << 20, 3 << 20])
+        XCTAssertEqual(evidence.file, "report.pdf")
+        XCTAssertEqual(evidence.size, 3 << 20)
     }
 }
