@@ -3,8 +3,8 @@ import Foundation
 import XCTest
 
 /// Input and output hygiene: every bidirectional and invisible format character is refused at
-/// write time and escaped when printed; CSV cells cannot start a formula; evidence files are
-/// regular files of at most 1 GiB; file-system errors read as one line.
+/// write time and escaped when printed; CSV cells cannot start a formula; Markdown in user text
+/// stays text; file-system errors read as one line.
 final class TextHygieneTests: XCTestCase {
     /// One of each kind the rule names, with the field it hides in.
     private static let invisible: [Unicode.Scalar] = [
@@ -60,6 +60,7 @@ final class TextHygieneTests: XCTestCase {
         XCTAssertEqual(TerminalText.escape("note \u{202E}txt.exe\u{202C} ok"), "note \\u{202e}txt.exe\\u{202c} ok")
         XCTAssertEqual(TerminalText.escape("zero\u{200B}width\u{FEFF}\u{E0041}"), "zero\\u{200b}width\\u{feff}\\u{e0041}")
         XCTAssertEqual(TerminalText.escape("\u{1B}[2Jline\nnext\tcol"), "\\u{1b}[2Jline\nnext\tcol")
+        XCTAssertEqual(EvidenceCharts.escape("a\u{2067}b<c>"), "a\\u{2067}b&lt;c&gt;")
     }
 
     func testCSVNeutralisesFormulasBehindLeadingWhitespace() {
@@ -72,6 +73,15 @@ final class TextHygieneTests: XCTestCase {
         XCTAssertEqual(EventView.csvField("  plain"), "  plain")
         XCTAssertEqual(EventView.csvField("line\r\nbreak"), "\"line\r\nbreak\"")
         XCTAssertEqual(EventView.csvField(" =1,2"), "\"' =1,2\"")
+    }
+
+    func testMarkdownInUserTextStaysText() {
+        XCTAssertEqual(MarkdownText.escape("see [here](https://evil.example)"), "see \\[here\\]\\(https://evil.example\\)")
+        XCTAssertEqual(MarkdownText.escape("![x](https://t.example/p.png)"), "\\!\\[x\\]\\(https://t.example/p.png\\)")
+        XCTAssertEqual(MarkdownText.escape("*b* _i_ `c` ~~s~~ a|b"), "\\*b\\* \\_i\\_ \\`c\\` \\~\\~s\\~\\~ a\\|b")
+        XCTAssertEqual(MarkdownText.escape("<img src=x> & \\"), "&lt;img src=x&gt; &amp; \\\\")
+        XCTAssertEqual(MarkdownText.escape("two\nlines"), "two lines")
+        XCTAssertEqual(MarkdownText.escape("SSL-sertifikater installert #gdpr 1.1"), "SSL-sertifikater installert #gdpr 1.1")
     }
 
     func testFileSystemErrorsAreOneLine() throws {
