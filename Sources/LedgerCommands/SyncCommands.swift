@@ -67,7 +67,7 @@ struct CloneCommand: ParsableCommand {
             let session = try LedgerSession(store: store)
             let root = try session.pinRoot()
             try session.rememberHeadAsSeen()
-            print("cloned \(url) into \(store.path): \(report.commitsChecked) commits verified, head \(try store.head().abbreviated()), root \(root) pinned as \(LedgerPin.configKey)")
+            print(TerminalText.escape("cloned \(url) into \(store.path): \(report.commitsChecked) commits verified, head \(try store.head().abbreviated()), root \(root) pinned as \(LedgerPin.configKey)"))
         }
     }
 
@@ -90,7 +90,7 @@ struct PullCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            print("pull: \(describe(try remoteOptions.sync(ledgerOptions).pull()))")
+            print(TerminalText.escape("pull: \(describe(try remoteOptions.sync(ledgerOptions).pull()))"))
         }
     }
 }
@@ -112,7 +112,7 @@ struct PushCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let sync = try remoteOptions.sync(ledgerOptions)
-            if let setRemote, let change = try sync.setRemote(setRemote) { print(change) }
+            if let setRemote, let change = try sync.setRemote(setRemote) { print(TerminalText.escape(change)) }
             printPush(try sync.push())
         }
     }
@@ -130,7 +130,7 @@ struct SyncCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let result = try remoteOptions.sync(ledgerOptions).sync()
-            print("pull: \(describe(result.pull))")
+            print(TerminalText.escape("pull: \(describe(result.pull))"))
             printPush(result.push)
         }
     }
@@ -138,7 +138,7 @@ struct SyncCommand: ParsableCommand {
 
 /// Prints a push report: the pulls a lost race needed, then where the remote now stands.
 private func printPush(_ report: PushReport) {
-    for pull in report.pulls { print("pull: \(describe(pull))") }
+    for pull in report.pulls { print(TerminalText.escape("pull: \(describe(pull))")) }
     let retries = report.retries > 0 ? " after \(report.retries) retr\(report.retries == 1 ? "y" : "ies")" : ""
     print("push: \(report.head.abbreviated())\(retries)")
 }
