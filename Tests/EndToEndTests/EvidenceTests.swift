@@ -208,8 +208,8 @@ final class EvidenceTests: XCTestCase {
         XCTAssertTrue(html.contains("<h3>Expiring within 30 days (1)</h3>"))
         XCTAssertTrue(html.contains("waiver holds through \(soon)"))
         XCTAssertTrue(markdown.contains("- 6.1 AI modeller optimalisert for produksjon: waiver holds through \(soon)"), markdown)
-        XCTAssertTrue(markdown.contains("see \\[the run\\]\\(https://evil.example/x\\) \\!\\[pixel\\]\\(https://t.example/p.png\\) &lt;img src=x&gt; \\*bold\\*"), markdown)
-        XCTAssertFalse(markdown.contains("](https://evil.example"))
+        XCTAssertTrue(markdown.contains("see \\[the run\\](https://evil.example/x) !\\[pixel\\](https://t.example/p.png) &lt;img src=x&gt; \\*bold\\*"), markdown)
+        XCTAssertFalse(markdown.contains("run](https://evil.example"), "an unescaped link")
         XCTAssertTrue(html.contains("see [the run](https://evil.example/x) ![pixel](https://t.example/p.png) &lt;img src=x&gt; *bold*"))
     }
 

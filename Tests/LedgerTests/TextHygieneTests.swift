@@ -76,8 +76,8 @@ final class TextHygieneTests: XCTestCase {
     }
 
     func testMarkdownInUserTextStaysText() {
-        XCTAssertEqual(MarkdownText.escape("see [here](https://evil.example)"), "see \\[here\\]\\(https://evil.example\\)")
-        XCTAssertEqual(MarkdownText.escape("![x](https://t.example/p.png)"), "\\!\\[x\\]\\(https://t.example/p.png\\)")
+        XCTAssertEqual(MarkdownText.escape("see [here](https://evil.example)"), "see \\[here\\](https://evil.example)")
+        XCTAssertEqual(MarkdownText.escape("![x](https://t.example/p.png)"), "!\\[x\\](https://t.example/p.png)")
         XCTAssertEqual(MarkdownText.escape("*b* _i_ `c` ~~s~~ a|b"), "\\*b\\* \\_i\\_ \\`c\\` \\~\\~s\\~\\~ a\\|b")
         XCTAssertEqual(MarkdownText.escape("<img src=x> & \\"), "&lt;img src=x&gt; &amp; \\\\")
         XCTAssertEqual(MarkdownText.escape("two\nlines"), "two lines")

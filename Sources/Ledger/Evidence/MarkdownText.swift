@@ -3,8 +3,9 @@
 /// loaded, emphasis and code marks show as typed, and a `|` cannot split a table cell.
 enum MarkdownText {
     /// Characters that start inline Markdown (and GitHub's) constructs; each is written with a
-    /// backslash, which CommonMark defines for every ASCII punctuation character.
-    private static let special: Set<Unicode.Scalar> = ["\\", "`", "*", "_", "[", "]", "(", ")", "!", "~", "|", "$"]
+    /// backslash, which CommonMark defines for every ASCII punctuation character. Brackets
+    /// are enough to disarm links and images: `(url)` and `!` without them are plain text.
+    private static let special: Set<Unicode.Scalar> = ["\\", "`", "*", "_", "[", "]", "~", "|", "$"]
 
     /// `text` for one table cell or list line: Markdown escaped, HTML's `<`, `>` and `&` as
     /// entities (raw HTML is allowed in Markdown), line breaks as spaces.
