@@ -2,7 +2,8 @@ import Foundation
 
 /// The words a shell completes from a ledger: item ids and numbers, section ids and numbers,
 /// tags and actions, read from the definition at the head (and the event index for actions).
-/// Completion runs on every TAB, so it reads, never verifies, and fails silently.
+/// Completion runs on every TAB, so it only reads (catching the event index up, as every query
+/// does), never verifies, and fails silently.
 public struct CompletionCandidates: Sendable, Equatable {
     /// Full ids of the current items (`sikkerhet/ssl-sertifikater-…`), in checklist order.
     public var items: [String] = []
