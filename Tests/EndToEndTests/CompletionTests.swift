@@ -49,6 +49,9 @@ final class CompletionTests: XCTestCase {
         XCTAssertTrue(all.contains("11.5"), "\(all)")
         XCTAssertEqual(try complete(["history", "--ledger", ledger, "sikkerhet/s"]),
                        ["sikkerhet/sikker-nokkelhandtering-implementert", "sikkerhet/ssl-sertifikater-installert-og-konfigurert"])
+        // A path as typed, before the shell expands its tilde.
+        _ = try box.makeLedger("home/in-home.git")
+        XCTAssertEqual(try complete(["show", "--ledger", "~/in-home.git", "11."]), ["11.1", "11.2", "11.3", "11.4", "11.5"])
         // The ledger found as every command finds it: here from READINESS_LEDGER.
         XCTAssertEqual(try complete(["show", "1."], environment: ["READINESS_LEDGER": ledger]), ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6"])
     }

@@ -27,6 +27,8 @@ public struct CompletionCandidates: Sendable, Equatable {
     public static func load(ledger option: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
                             currentDirectory: String = FileManager.default.currentDirectoryPath) -> CompletionCandidates {
         var candidates = CompletionCandidates()
+        // The shell passes the words as typed: a `--ledger ~/…` it would expand on running is not expanded yet.
+        let option = option.map { PathExpansion.expandTilde($0, environment: environment) ?? $0 }
         guard let location = try? LedgerLocator.locate(option: option, environment: environment, currentDirectory: currentDirectory),
               let store = try? LedgerStore.open(at: location.path),
               let queries = try? LedgerQueries(store: store) else { return candidates }
