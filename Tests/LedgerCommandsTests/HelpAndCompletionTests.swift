@@ -6,7 +6,7 @@ import XCTest
 
 /// The command line as users of git and kubectl expect it: examples in every help, completion
 /// of the ledger's words, and stored text escaped in every text renderer.
-final class CommandLineTests: XCTestCase {
+final class HelpAndCompletionTests: XCTestCase {
     /// Every command below the root, with its path (`policy owners`).
     private func subcommands(of command: ParsableCommand.Type = ReadinessCommand.self, path: [String] = []) -> [(String, ParsableCommand.Type)] {
         command.configuration.subcommands.flatMap { sub -> [(String, ParsableCommand.Type)] in
