@@ -5,7 +5,8 @@ import Ledger
 /// `readiness due`: what must be re-certified or re-waived soon.
 struct DueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "due", abstract: "List sign-offs and waivers that expire within DAYS days (default 14), and those already expired.")
+        commandName: "due", abstract: "List sign-offs and waivers that expire within DAYS days (default 14), and those already expired.",
+        discussion: HelpExamples.due)
 
     @Option(name: .long, help: ArgumentHelp("The window in days.", valueName: "days"))
     var within: Int = 14
@@ -22,7 +23,7 @@ struct DueCommand: ParsableCommand {
             try session.requireVerified(before: "list what is due")
             let report = try DueReport(snapshot: session.store.snapshot(), today: Gate.currentDay(), within: within)
             if output.json {
-                printData(CanonicalJSON.encode(report))
+                JSONOutput.print("due", report)
                 return
             }
             if report.items.isEmpty {
@@ -32,7 +33,7 @@ struct DueCommand: ParsableCommand {
             for entry in report.items {
                 let what = entry.state == .waived ? "waiver" : "sign-off"
                 let when = entry.expired ? "EXPIRED, last valid \(entry.validThrough)" : "valid through \(entry.validThrough)"
-                print("\(entry.number) \(entry.id)  \(TerminalText.escape(entry.title))  \(what) \(when)\(entry.signerEmail.map { " (\(TerminalText.escape($0)))" } ?? "")")
+                print("\(entry.number) \(entry.item)  \(TerminalText.escape(entry.title))  \(what) \(when)\(entry.signerEmail.map { " (\(TerminalText.escape($0)))" } ?? "")")
             }
         }
     }

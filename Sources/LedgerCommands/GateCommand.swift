@@ -7,7 +7,7 @@ struct GateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gate",
         abstract: "Pass (exit 0) when every required item is done or validly waived; otherwise list what is missing and exit 20.",
-        discussion: """
+        discussion: HelpExamples.after("""
             Exit codes: 0 passed, 20 blocked, 21 the ledger's history fails verification or it is not the pinned \
             ledger, 4 unknown section, 3 no ledger, 10 fetch failed. A ledger given as a git URL, or a ledger \
             clone with a remote, is fetched first (bounded by --fetch-timeout), so only the shared state counts. \
@@ -16,11 +16,11 @@ struct GateCommand: ParsableCommand {
             one this machine has seen (kept as refs/readiness/seen in the ledger or mirror, and as \
             refs/readiness/seen/<root> in the product repository) is a rollback, exit 21, unless accepted with \
             --accept-rollback. Run it as a CI step: client hooks can be skipped.
-            """)
+            """, HelpExamples.gate))
 
     @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp(
         "Required sections by id, number or unambiguous id prefix, or `all`. Default: `git config readiness.require`, else all.",
-        valueName: "section"))
+        valueName: "section"), completion: LedgerCompletion.requirement)
     var require: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Seconds to wait for fetching a remote ledger. Default: readiness.fetchTimeout, else 20.", valueName: "seconds"))
@@ -63,9 +63,9 @@ struct GateCommand: ParsableCommand {
                                   requirement: GateRequirement.parse(require.isEmpty ? opened.configuredRequirement : require))
         }
         if output.json {
-            printData(CanonicalJSON.encode(verdict))
+            JSONOutput.print("gate", verdict)
         } else {
-            print(GateText.render(verdict, ledgerOption: ledgerOptions.ledger))
+            print(GateText.render(verdict, ledgerOption: ledgerOptions.ledger, style: output.style(nil)))
         }
         if !verdict.passed { throw ExitCode(LedgerError(.gateBlocked, "").exitCode) }
     }
@@ -73,29 +73,29 @@ struct GateCommand: ParsableCommand {
 
 /// The text form of a verdict.
 enum GateText {
-    static func render(_ verdict: GateVerdict, ledgerOption: String?) -> String {
+    static func render(_ verdict: GateVerdict, ledgerOption: String?, style: TextStyle = .plain) -> String {
         let origin = verdict.fetched ? "fetched from \(verdict.source)" : "in \(verdict.source)"
-        var lines = ["readiness gate: judged \(TerminalText.escape(verdict.ledger)) at commit \(verdict.commit) (\(TerminalText.escape(origin)))"]
+        var lines = ["readiness gate: judged \(TerminalText.escape(verdict.ledger)) at commit \(verdict.head) (\(TerminalText.escape(origin)))"]
         let sections = "\(verdict.required.count) required section\(verdict.required.count == 1 ? "" : "s")"
         guard !verdict.passed else {
-            lines.append("passed: all \(verdict.requiredItems) items of the \(sections) are done or validly waived")
+            lines.append(style.paint("passed", 32) + ": all \(verdict.requiredItems) items of the \(sections) are done or validly waived")
             return lines.joined(separator: "\n")
         }
-        lines.append("blocked: \(verdict.missing.count) of the \(verdict.requiredItems) items of the \(sections) are not done:")
+        lines.append(style.paint("blocked", 31) + ": \(verdict.missing.count) of the \(verdict.requiredItems) items of the \(sections) are not done:")
         let numberWidth = verdict.missing.map(\.number.count).max() ?? 0
-        let idWidth = verdict.missing.map(\.id.count).max() ?? 0
+        let idWidth = verdict.missing.map(\.item.count).max() ?? 0
         for item in verdict.missing {
             // Padded in Swift: NSString's padding(toLength:) bridged every line (numbers and ids
             // are ASCII, so characters and UTF-16 units agree).
             let number = item.number + String(repeating: " ", count: numberWidth - item.number.count)
-            let id = item.id + String(repeating: " ", count: idWidth - item.id.count)
+            let id = item.item + String(repeating: " ", count: idWidth - item.item.count)
             lines.append("  \(number)  \(id)  \(TerminalText.escape(item.title))  [\(item.stateDescription)]")
         }
         lines.append("Record the missing sign-offs with:")
         let ledger = ledgerOption.map { " --ledger \(shellQuoted($0))" } ?? ""
         for item in verdict.missing {
             // A waiver request needs another owner's approval, not a sign-off.
-            lines.append("  readiness \(item.awaitingApproval == true ? "approve" : "check") \(item.id)\(ledger)")
+            lines.append("  readiness \(item.awaitingApproval == true ? "approve" : "check") \(item.item)\(ledger)")
         }
         if verdict.fetched {
             lines.append("(only the state at \(TerminalText.escape(verdict.source)) counts: sign off in a clone of it and push the ledger there)")

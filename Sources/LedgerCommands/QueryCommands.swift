@@ -5,9 +5,10 @@ import Ledger
 /// `readiness history`: every event of one item, newest first.
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "history", abstract: "Show every event of one item, newest first.")
+        commandName: "history", abstract: "Show every event of one item, newest first.",
+        discussion: HelpExamples.history)
 
-    @Argument(help: "The item: id, number (1.1) or unambiguous prefix; a retired item by its full id.")
+    @Argument(help: "The item: id, number (1.1) or unambiguous prefix; a retired item by its full id.", completion: LedgerCompletion.item)
     var item: String
 
     @OptionGroup var ledgerOptions: LedgerOptions
@@ -19,11 +20,14 @@ struct HistoryCommand: ParsableCommand {
             let session = try ledgerOptions.session()
             let queries = try LedgerQueries(store: session.store)
             let verdicts = try signatures.verdicts(for: session)
-            let views = try queries.history(of: item).map { EventView($0, signature: verdicts.verdict(for: $0.commit)) }
+            let views = try queries.history(of: item).map { EventView($0, signature: verdicts.verdict(for: $0.commit), naming: queries.naming) }
             if output.json {
-                printJSONArray(views.map(\.json))
+                let path = try queries.itemPath(item)
+                JSONOutput.print("history", fields: [("events", .array(views.map(\.json))), ("head", .string(queries.index.head.hex)),
+                                                     ("item", .optional(queries.naming.item(atPath: path))), ("path", .string(path))])
             } else {
-                views.forEach { print(EventText.line($0)) }
+                let style = output.style(session)
+                views.forEach { print(EventText.line($0, style: style)) }
             }
         }
     }
@@ -32,9 +36,10 @@ struct HistoryCommand: ParsableCommand {
 /// `readiness blame`: the commit, signer and time behind every item's current state.
 struct BlameCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "blame", abstract: "For every item, the commit, signer and time that made its current state.")
+        commandName: "blame", abstract: "For every item, the commit, signer and time that made its current state.",
+        discussion: HelpExamples.blame)
 
-    @Option(name: .long, help: "Only this section (id, number or prefix).")
+    @Option(name: .long, help: "Only this section (id, number or prefix).", completion: LedgerCompletion.section)
     var section: String?
 
     @OptionGroup var ledgerOptions: LedgerOptions
@@ -56,13 +61,13 @@ struct BlameCommand: ParsableCommand {
             let verdicts = try signatures.verdicts(for: session)
             let lines = try queries.blame(section: section).map { line in
                 Line(id: line.item.fullID, number: line.item.item.number, title: line.item.item.title, state: line.record.state,
-                     event: line.event.map { EventView($0, signature: verdicts.verdict(for: $0.commit)) })
+                     event: line.event.map { EventView($0, signature: verdicts.verdict(for: $0.commit), naming: queries.naming) })
             }
             if output.json {
-                printJSONArray(lines.map { line in
-                    .object([("event", line.event?.json ?? .null), ("id", .string(line.id)), ("number", .string(line.number)),
+                JSONOutput.print("blame", fields: [("head", .string(queries.index.head.hex)), ("items", .array(lines.map { line in
+                    .object([("event", line.event?.json ?? .null), ("item", .string(line.id)), ("number", .string(line.number)),
                              ("state", .string(line.state.rawValue)), ("title", .string(line.title))])
-                })
+                }))])
                 return
             }
             for line in lines {
@@ -76,20 +81,25 @@ struct BlameCommand: ParsableCommand {
 /// `readiness timeline`: every event across the ledger in time order.
 struct TimelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "timeline", abstract: "Show every event in time order, definition and trust changes included.")
+        commandName: "timeline", abstract: "Show every event in time order, definition and trust changes included.",
+        discussion: HelpExamples.timeline)
 
     @Option(name: .long, help: "From this date, date-time or commit.") var since: String?
     @Option(name: .long, help: "Up to this date (inclusive), date-time or commit.") var until: String?
     @Option(name: .long, help: "Only events by this person (part of name, e-mail or key).") var by: String?
-    @Option(name: .long, help: "Only this section.") var section: String?
-    @Option(name: .long, help: "Only this item.") var item: String?
-    @Option(name: .long, help: "Only this action (check, uncheck, waive, create, init, …).") var action: String?
-    @Option(name: .long, help: "Only items carrying this tag in the current definition (e.g. gdpr).") var tag: String?
+    @Option(name: .long, help: "Only this section.", completion: LedgerCompletion.section) var section: String?
+    @Option(name: .long, help: "Only this item.", completion: LedgerCompletion.item) var item: String?
+    @Option(name: .long, help: "Only this action (check, uncheck, waive, create, init, …).", completion: LedgerCompletion.action) var action: String?
+    @Option(name: .long, help: "Only items carrying this tag in the current definition (e.g. gdpr).", completion: LedgerCompletion.tag) var tag: String?
 
     @OptionGroup var ledgerOptions: LedgerOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var signatures: SignatureOptions
-    @Flag(name: .long, help: "Print CSV.") var csv = false
+    @Flag(name: .long, help: "Print CSV (the same names as the JSON).") var csv = false
+
+    func validate() throws {
+        guard !(csv && output.json) else { throw ValidationError("--json and --csv cannot be combined; choose one") }
+    }
 
     func run() throws {
         try reportingErrors {
@@ -97,10 +107,10 @@ struct TimelineCommand: ParsableCommand {
             let queries = try LedgerQueries(store: session.store)
             let filter = try queries.filter(since: since, until: until, person: by, section: section, item: item, action: action, tag: tag)
             let verdicts = try signatures.verdicts(for: session)
-            let events = queries.timeline(filter)
-            func view(_ index: Int) -> EventView { EventView(events[index], signature: verdicts.verdict(for: events[index].commit)) }
+            let events = try queries.timeline(filter)
+            func view(_ index: Int) -> EventView { EventView(events[index], signature: verdicts.verdict(for: events[index].commit), naming: queries.naming) }
             if output.json {
-                printJSONArray(count: events.count) { view($0).json }
+                JSONOutput.print("timeline", fields: [("head", .string(queries.index.head.hex))], streaming: "events", count: events.count) { view($0).json }
             } else if csv {
                 var text = EventView.csvHeader + "\r\n"
                 for index in events.indices {
@@ -109,7 +119,8 @@ struct TimelineCommand: ParsableCommand {
                 }
                 printData(Data(text.utf8))
             } else {
-                events.indices.forEach { print(EventText.line(view($0))) }
+                let style = output.style(session)
+                events.indices.forEach { print(EventText.line(view($0), style: style)) }
             }
         }
     }
@@ -118,7 +129,8 @@ struct TimelineCommand: ParsableCommand {
 /// `readiness diff`: what changed between two points.
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "diff", abstract: "Show what changed between two points (dates or commits), item by item.")
+        commandName: "diff", abstract: "Show what changed between two points (dates or commits), item by item.",
+        discussion: HelpExamples.diff)
 
     @Argument(help: "The earlier point: a date, date-time or commit.") var from: String
     @Argument(help: "The later point (default: the head).") var to: String?
@@ -134,15 +146,29 @@ struct DiffCommand: ParsableCommand {
             let new = try to.map { try LedgerPoint.commit(for: $0, in: store) } ?? store.head()
             let differences = try queries.diff(from: old, to: new)
             if output.json {
-                printData(CanonicalJSON.encode(differences))
+                JSONOutput.print("diff", fields: [("changes", JSONWriter.Value(reflecting: differences)), ("from", .string(old.hex)), ("to", .string(new.hex))])
                 return
             }
-            print("\(old.abbreviated()) → \(new.abbreviated()): \(differences.count) item\(differences.count == 1 ? "" : "s") changed")
-            for difference in differences {
-                let states = "\(difference.before?.rawValue ?? "—") → \(difference.after?.rawValue ?? "—")"
+            print(DiffText.summary(differences, from: old.abbreviated(), to: new.abbreviated()))
+            for difference in differences where difference.change != nil {
+                print(TerminalText.escape("  definition \(difference.change ?? "")"))
+            }
+            for difference in differences where difference.change == nil {
+                let states = "\(difference.stateBefore?.rawValue ?? "—") → \(difference.stateAfter?.rawValue ?? "—")"
                 let who = difference.signerName.map { " by \($0), \(difference.time ?? "")" } ?? ""
                 print(TerminalText.escape("  \(difference.kind.padding(toLength: 8, withPad: " ", startingAt: 0)) \(difference.number ?? "") \(difference.item)  \(states)\(who)"))
             }
         }
+    }
+}
+
+/// The text summary line of a diff.
+enum DiffText {
+    static func summary(_ differences: [LedgerQueries.Difference], from old: String, to new: String) -> String {
+        let states = differences.filter { $0.change == nil }.count
+        let definition = differences.count - states
+        var line = "\(old) → \(new): \(states) item\(states == 1 ? "" : "s") changed"
+        if definition > 0 { line += ", \(definition) definition change\(definition == 1 ? "" : "s")" }
+        return line
     }
 }

@@ -7,11 +7,11 @@ struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Verify the ledger's history: signatures, trust, times, trailers, back-links, rewrites.",
-        discussion: """
+        discussion: HelpExamples.after("""
             Each commit's signature is judged by the trust files of its parent(s); the root commit by \
             its own. Only commits after the last clean verification are checked unless --full. \
             Exit 21 when any problem is found.
-            """)
+            """, HelpExamples.verify))
 
     @Flag(name: .long, help: "Check every commit, not only those after the last clean verification.")
     var full = false
@@ -35,7 +35,7 @@ struct VerifyCommand: ParsableCommand {
             var report = try session.verifier.verify(full: full, acceptRewrite: acceptRewrite)
             report.acceptedRollbacks = session.acceptedRollbacks()
             if output.json {
-                printData(CanonicalJSON.encode(report))
+                JSONOutput.print("verify", report)
             } else {
                 for accepted in report.acceptedRollbacks {
                     print("accepted rollback: \(accepted.from.prefix(12)) -> \(accepted.to.prefix(12)) from \(TerminalText.escape(accepted.source)) by \(TerminalText.escape(accepted.by)) at \(accepted.at)")
@@ -59,7 +59,7 @@ struct VerifyCommand: ParsableCommand {
         let id = try session.store.resolveCommit(text)
         let verdict = session.verifier.verificationStatus(of: id)
         if output.json {
-            printData(CanonicalJSON.encode(verdict))
+            JSONOutput.print("verify-commit", fields: [("commit", .string(id.hex))] + JSONWriter.Value(reflecting: verdict).fields)
         } else {
             print("\(id.abbreviated()) \(verdict.status.rawValue): \(TerminalText.escape(verdict.reason))")
         }

@@ -344,11 +344,20 @@ final class ChecklistImportTests: XCTestCase {
     }
 
     func testInvalidExplicitIDs() {
-        for bad in ["../etc", "a/b", "Upper", "a..b", "-lead", ".", "", "ø", "a b", String(repeating: "a", count: 65)] {
+        for bad in ["../etc", "a/b/c", "s/../x", "Upper", "a..b", "-lead", ".", "", "ø", "a b", String(repeating: "a", count: 65)] {
             assertRefused("## S\n- [ ] Title {#\(bad)}", line: 2, mentioning: "id '\(bad)' is not allowed")
         }
         assertRefused("## S\n- [ ] Title {#a\u{1}b}", line: 2, mentioning: "id 'a\\u{1}b' is not allowed")
         assertRefused("## S {#../up}\n- [ ] Title", line: 1, mentioning: "section id '../up'")
+        // A full id (as `checklist export` writes it) must name the section the item stands in.
+        assertRefused("## S\n- [ ] Title {#a/b}", line: 2, mentioning: "item id 'a/b' names section 'a' but the item stands in section 's'")
+        assertRefused("## S {#s/t}\n- [ ] Title", line: 1, mentioning: "section id 's/t'")
+    }
+
+    func testFullExplicitIDNamesTheItemInItsSection() throws {
+        let imported = try MarkdownChecklistParser.parse(Data("## S\n- [ ] Title {#s/b}\n".utf8), source: "test.md")
+        XCTAssertEqual(imported.checklist.allItems.map(\.fullID), ["s/b"])
+        XCTAssertEqual(imported.itemSources, [ChecklistImport.ItemSource(line: 2, reference: "s/b")])
     }
 
     func testEmptyItemTitles() {

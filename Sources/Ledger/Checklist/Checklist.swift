@@ -9,12 +9,16 @@ public struct Checklist: Codable, Equatable, Sendable {
     public var title: String
     /// The sections, in document order.
     public var sections: [ChecklistSection]
+    /// Items retired by definition changes, oldest retirement first; absent (not empty) when
+    /// there are none, so definitions without retirements keep their bytes.
+    public var retired: [RetiredItem]?
 
     /// Creates a checklist from already-validated parts; use ``MarkdownChecklistParser`` or
     /// ``decode(canonicalJSON:)`` to get one from untrusted input.
-    public init(title: String, sections: [ChecklistSection]) {
+    public init(title: String, sections: [ChecklistSection], retired: [RetiredItem]? = nil) {
         self.title = title
         self.sections = sections
+        self.retired = retired?.isEmpty == true ? nil : retired
     }
 
     /// Every item with its section, flattened in document order.
@@ -23,6 +27,17 @@ public struct Checklist: Codable, Equatable, Sendable {
             let info = ChecklistSectionInfo(section)
             return section.items.map { ChecklistItemRef(section: info, item: $0) }
         }
+    }
+
+    /// The retired items, addressed like active ones.
+    public var retiredItems: [ChecklistItemRef] { (retired ?? []).map(\.ref) }
+
+    /// Active items, then retired ones: every item whose file the ledger keeps.
+    public var everyItem: [ChecklistItemRef] { allItems + retiredItems }
+
+    /// True when the definition uses what format version 1 cannot express: moved or retired items.
+    public var needsLifecycleFormat: Bool {
+        retired != nil || sections.contains { $0.items.contains { $0.file != nil } }
     }
 
     /// The item whose full id (`section-id/item-id`) is exactly `fullID`, if any.

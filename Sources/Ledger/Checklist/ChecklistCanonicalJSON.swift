@@ -75,6 +75,38 @@ extension Checklist {
                 }
             }
         }
+        try validateRetiredAndFiles(invalid)
+    }
+
+    /// Retired items are checked like active ones, and every item, active or retired, must
+    /// have its own full id and its own file: a file names one item's history for good.
+    private func validateRetiredAndFiles(_ invalid: (String) -> LedgerError) throws {
+        if retired?.isEmpty == true { throw invalid("'retired' is empty; leave it out instead") }
+        for entry in retired ?? [] {
+            let shownItem = "\(TextSafety.escaped(entry.section))/\(TextSafety.escaped(entry.item.id))"
+            guard Slug.isValidID(entry.section), Slug.isValidID(entry.item.id) else {
+                throw invalid("retired item id '\(shownItem)' is not allowed (\(Slug.validIDDescription))")
+            }
+            try checkText(entry.item.title, "the title of retired item '\(shownItem)'", invalid)
+            try checkText(entry.sectionTitle, "the section title of retired item '\(shownItem)'", invalid)
+            try checkText(entry.item.number, "the number of retired item '\(shownItem)'", invalid)
+            try checkText(entry.sectionNumber, "the section number of retired item '\(shownItem)'", invalid)
+            for tag in entry.item.tags { try checkText(tag, "a tag of retired item '\(shownItem)'", invalid) }
+        }
+        var fullIDs = Set<String>()
+        var files = Set<String>()
+        for ref in everyItem {
+            let shown = TextSafety.escaped(ref.fullID)
+            guard fullIDs.insert(ref.fullID).inserted else { throw invalid("item id '\(shown)' is used twice") }
+            if let file = ref.item.file {
+                guard Slug.isValidFullID(file), file != ref.fullID else {
+                    throw invalid("the file key '\(TextSafety.escaped(file))' of item '\(shown)' is not allowed (section/item, differing from its id)")
+                }
+            }
+            guard files.insert(ref.fileKey).inserted else {
+                throw invalid("two items share the file of '\(TextSafety.escaped(ref.fileKey))'")
+            }
+        }
     }
 
     private func checkText(_ text: String, _ what: String, _ invalid: (String) -> LedgerError) throws {
@@ -90,16 +122,6 @@ extension Checklist {
 
     /// A one-line reason from a decoding error, without Foundation's multi-line dumps.
     private static func describe(_ error: Error) -> String {
-        guard let decodingError = error as? DecodingError else { return "not JSON" }
-        func at(_ path: [CodingKey]) -> String {
-            path.isEmpty ? "" : " at " + path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-        }
-        switch decodingError {
-        case .keyNotFound(let key, let context): return "missing '\(key.stringValue)'\(at(context.codingPath))"
-        case .typeMismatch(_, let context): return "wrong type\(at(context.codingPath))"
-        case .valueNotFound(_, let context): return "missing value\(at(context.codingPath))"
-        case .dataCorrupted(let context): return context.codingPath.isEmpty ? "not JSON" : "bad value\(at(context.codingPath))"
-        @unknown default: return "not a checklist"
-        }
+        (error as? DecodingError).map(ErrorText.describe) ?? "not JSON"
     }
 }

@@ -8,12 +8,18 @@ public struct ChecklistItem: Codable, Equatable, Sendable {
     public var title: String
     /// Lowercased tags taken from trailing `#hashtags` in the source, in source order.
     public var tags: [String]
+    /// The full id the item was created under, which names its file for good
+    /// (`items/<file>.json`), when that differs from its current full id: the item has moved
+    /// to another section since. Absent for an item that never moved, so definitions written
+    /// before items could move keep their bytes.
+    public var file: String?
 
     /// Creates an item from its parts.
-    public init(id: String, number: String, title: String, tags: [String] = []) {
+    public init(id: String, number: String, title: String, tags: [String] = [], file: String? = nil) {
         self.id = id
         self.number = number
         self.title = title
         self.tags = tags
+        self.file = file
     }
 }

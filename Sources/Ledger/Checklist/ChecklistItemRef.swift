@@ -37,6 +37,10 @@ public struct ChecklistItemRef: Equatable, Sendable {
     /// `section-id/item-id`: unique in the checklist, used in commit subjects and by users.
     public var fullID: String { "\(section.id)/\(item.id)" }
 
-    /// Where the item's state lives in the ledger: `items/<section-id>/<item-id>.json`.
-    public var path: String { "items/\(section.id)/\(item.id).json" }
+    /// The key naming the item's file: the full id it was created under. It never changes,
+    /// so moving an item to another section moves no file and keeps its history in one place.
+    public var fileKey: String { item.file ?? fullID }
+
+    /// Where the item's state lives in the ledger: `items/<file key>.json`.
+    public var path: String { "\(LedgerLayout.itemsFolder)/\(fileKey).json" }
 }

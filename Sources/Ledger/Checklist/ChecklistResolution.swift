@@ -13,7 +13,29 @@ extension Checklist {
     /// Throws ``LedgerError`` `.unknownItem` when nothing or more than one item matches
     /// (with suggestions or the candidates in the hint), and `.invalidInput` for an empty
     /// query or one containing control characters.
+    /// A retired item is not resolved: it cannot change until restored, and the error says so.
     public func resolve(_ query: String) throws -> ChecklistItemRef {
+        do {
+            return try Self.resolve(query, in: allItems)
+        } catch let error as LedgerError where error.kind == .unknownItem {
+            guard let retired = try? Self.resolve(query, in: retiredItems, suggesting: false) else { throw error }
+            throw LedgerError(.unknownItem, "\(retired.fullID) is retired: it no longer counts and cannot change",
+                              hint: "to restore it, put its line, ending in {#\(retired.fullID)}, back in a section and run `readiness checklist update`")
+        }
+    }
+
+    /// The item `query` names among the active items, else among the retired ones: for the
+    /// queries that look at an item's past (history, show, timeline).
+    public func resolveIncludingRetired(_ query: String) throws -> (ref: ChecklistItemRef, retired: Bool) {
+        do {
+            return (try Self.resolve(query, in: allItems), false)
+        } catch let error as LedgerError where error.kind == .unknownItem {
+            guard let retired = try? Self.resolve(query, in: retiredItems, suggesting: false) else { throw error }
+            return (retired, true)
+        }
+    }
+
+    private static func resolve(_ query: String, in items: [ChecklistItemRef], suggesting: Bool = true) throws -> ChecklistItemRef {
         let trimmed = query.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else {
             throw LedgerError(.invalidInput, "an empty item reference matches nothing",
@@ -25,7 +47,6 @@ extension Checklist {
                 "item reference '\(TextSafety.escaped(query))' contains the control character \(TextSafety.describe(scalar))",
                 hint: "give an item id, number (like 1.1) or id prefix")
         }
-        let items = allItems
         let lowered = trimmed.lowercased()
         switch Self.match(lowered, in: items) {
         case .one(let ref): return ref
@@ -41,7 +62,7 @@ extension Checklist {
             case .none: break
             }
         }
-        let suggestions = Self.suggestions(for: slugged.isEmpty ? lowered : slugged, lowered, in: items)
+        let suggestions = !suggesting ? [] : Self.suggestions(for: slugged.isEmpty ? lowered : slugged, lowered, in: items)
         throw LedgerError(
             .unknownItem, "no item matches '\(trimmed)'",
             hint: suggestions.isEmpty

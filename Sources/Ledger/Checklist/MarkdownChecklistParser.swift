@@ -26,8 +26,13 @@ public enum MarkdownChecklistParser {
     /// Parses `data` (UTF-8, optionally with a byte-order mark, LF or CRLF line endings).
     /// `source` names the document in messages and supplies the title when none is found.
     /// Throws ``LedgerError`` `.invalidInput` as `<source>:<line>: <what>` with a hint.
-    public static func parse(_ data: Data, source: String) throws -> ChecklistImport {
-        var parser = Parser(source: source)
+    ///
+    /// An item's explicit id may be a full id (`{#section/item}`, as `checklist export` writes
+    /// it). On import its section part must be the section the item stands in; with
+    /// `referencesMayMove` (a re-import by `checklist update`) it names the existing item the
+    /// line stands for, which may have been moved to another section.
+    public static func parse(_ data: Data, source: String, referencesMayMove: Bool = false) throws -> ChecklistImport {
+        var parser = Parser(source: source, referencesMayMove: referencesMayMove)
         return try parser.run(Array(data))
     }
 }
@@ -44,6 +49,8 @@ private struct Parser {
         var line: Int
         var title: String
         var explicitID: String?
+        /// The explicit id as written, `section/item` or `item`.
+        var reference: String?
         var tags: [String]
         var done: Bool
         var id = ""
@@ -60,6 +67,7 @@ private struct Parser {
     }
 
     let source: String
+    let referencesMayMove: Bool
     var shownSource: String { TextSafety.escaped(source) }
     var titleCandidates: [Heading] = []
     var currentHeading: Heading?
@@ -67,8 +75,9 @@ private struct Parser {
     var sections: [DraftSection] = []
     var warnings: [ChecklistWarning] = []
 
-    init(source: String) {
+    init(source: String, referencesMayMove: Bool) {
         self.source = source
+        self.referencesMayMove = referencesMayMove
     }
 
     mutating func run(_ input: [UInt8]) throws -> ChecklistImport {
@@ -118,6 +127,7 @@ private struct Parser {
         }
         try checkSectionNumbers()
         try assignSectionIDs()
+        if !referencesMayMove { try checkReferencedSections() }
         for index in sections.indices {
             try assignItemIDs(&sections[index])
         }
@@ -131,7 +141,11 @@ private struct Parser {
             }
         }
         warnings.sort { $0.line < $1.line }
-        return ChecklistImport(checklist: checklist, warnings: warnings)
+        let itemSources = sections.flatMap { section in
+            section.items.map { ChecklistImport.ItemSource(line: $0.line, reference: $0.reference) }
+        }
+        let sectionSources = sections.map { ChecklistImport.SectionSource(line: $0.line, explicitID: $0.explicitID) }
+        return ChecklistImport(checklist: checklist, warnings: warnings, itemSources: itemSources, sectionSources: sectionSources)
     }
 
     // MARK: Structure
@@ -150,11 +164,11 @@ private struct Parser {
         if !currentIsSection {
             try openSection(heading)
         }
-        let (withoutID, explicitID) = try splitExplicitID(text, line: line, what: "item")
+        let (withoutID, reference) = try splitExplicitID(text, line: line, what: "item")
         let (title, tags) = splitTags(withoutID)
         try checkTitle(title, line: line, what: "item")
         sections[sections.count - 1].items.append(
-            DraftItem(line: line, title: title, explicitID: explicitID, tags: tags, done: done))
+            DraftItem(line: line, title: title, explicitID: reference.map(Self.itemPart), reference: reference, tags: tags, done: done))
     }
 
     mutating func openSection(_ heading: Heading) throws {
@@ -181,7 +195,7 @@ private struct Parser {
             }
         }
         let name = URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
-        guard !name.isEmpty, TextSafety.firstControlCharacter(in: name) == nil else { return "Checklist" }
+        guard !name.isEmpty, TextSafety.firstUnsafeCharacter(in: name) == nil else { return "Checklist" }
         return name
     }
 
@@ -279,11 +293,29 @@ private struct Parser {
         }
     }
 
-    /// Splits a trailing `{#id}` off `text`, refusing ids that could not be used safely.
+    /// The item id of an explicit reference: what follows the section, if one is given.
+    static func itemPart(_ reference: String) -> String {
+        reference.split(separator: "/").last.map(String.init) ?? reference
+    }
+
+    /// On a first import, a full-id reference must name the section it stands in.
+    func checkReferencedSections() throws {
+        for section in sections {
+            for item in section.items {
+                guard let reference = item.reference, reference.contains("/"),
+                      let named = reference.split(separator: "/").first, String(named) != section.id else { continue }
+                throw error(item.line, "item id '\(reference)' names section '\(named)' but the item stands in section '\(section.id)'",
+                            hint: "write the item's own id alone (`{#\(Self.itemPart(reference))}`) or put it under its section")
+            }
+        }
+    }
+
+    /// Splits a trailing `{#id}` off `text`, refusing ids that could not be used safely. An
+    /// item's id may be a full id (`section/item`).
     func splitExplicitID(_ text: String, line: Int, what: String) throws -> (String, String?) {
         guard text.hasSuffix("}"), let open = text.range(of: "{#", options: .backwards) else { return (text, nil) }
         let id = String(text[open.upperBound..<text.index(before: text.endIndex)])
-        guard Slug.isValidID(id) else {
+        guard Slug.isValidID(id) || (what == "item" && Slug.isValidFullID(id)) else {
             throw error(line, "\(what) id '\(TextSafety.escaped(id))' is not allowed",
                         hint: "use \(Slug.validIDDescription)")
         }
@@ -335,9 +367,10 @@ private struct Parser {
         guard !title.isEmpty else {
             throw error(line, "\(what) has no title", hint: "write the \(what)'s text after the marker, or remove the line")
         }
-        if let scalar = TextSafety.firstControlCharacter(in: title) {
-            throw error(line, "\(what) title contains the control character \(TextSafety.describe(scalar))",
-                        hint: "remove control characters from titles")
+        if let scalar = TextSafety.firstUnsafeCharacter(in: title) {
+            let kind = FreeText.unsafe(scalar) == .invisible ? "invisible format" : "control"
+            throw error(line, "\(what) title contains the \(kind) character \(TextSafety.describe(scalar))",
+                        hint: "remove control, bidirectional and zero-width characters from titles")
         }
     }
 

@@ -69,7 +69,7 @@ struct EvidenceSelection {
         // have been wrong); with it, at the bound the person gave.
         var filter = LedgerQueries.TimelineFilter()
         filter.until = try request.until.map { try LedgerPoint.time(for: $0, in: store, upperBound: true) }
-        let toEnd = queries.timeline(filter)
+        let toEnd = try queries.timeline(filter)
         let paths = Set(items.map(\.path))
         let narrowed = request.narrowed
         let since = since

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The message of a ledger commit: `<action> <id>: <title>`, the note, then `Readiness-*` trailers,
 /// so plain `git log` tells the story. The tree stays the truth; verification checks they agree.
 public struct LedgerCommitMessage: Equatable, Sendable {
@@ -41,6 +43,15 @@ public struct LedgerCommitMessage: Equatable, Sendable {
         return last.split(separator: "\n").compactMap { line in
             line.hasPrefix(prefix) ? String(line.dropFirst(prefix.count)) : nil
         }
+    }
+
+    /// The body of `message`: what follows the subject, without the trailer paragraph.
+    public static func body(of message: String) -> String {
+        var paragraphs = message.components(separatedBy: "\n\n").filter { !$0.trimmingCharacters(in: .newlines).isEmpty }
+        guard !paragraphs.isEmpty else { return "" }
+        paragraphs.removeFirst()
+        if let last = paragraphs.last, last.split(separator: "\n").allSatisfy({ $0.hasPrefix("Readiness-") }) { paragraphs.removeLast() }
+        return paragraphs.joined(separator: "\n\n").trimmingCharacters(in: .newlines)
     }
 
     /// Strips trailing white space from each line and blank lines at both ends, as git does.

@@ -1,7 +1,11 @@
 /// Where things live in a ledger repository's tree (format version 1).
 public enum LedgerLayout {
     /// The newest format version this tool reads and writes.
-    public static let formatVersion = 1
+    public static let formatVersion = 2
+    /// The format that can express moved and retired items (`checklist update` raises a ledger
+    /// to it when its definition first needs it; until then a ledger stays at format 1, which
+    /// older tools still read).
+    public static let lifecycleFormat = 2
     /// Format version, ledger name and settings.
     public static let settingsPath = "ledger.json"
     /// The checklist definition: sections and items with their stable ids.

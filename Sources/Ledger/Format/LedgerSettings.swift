@@ -9,9 +9,10 @@ public struct LedgerSettings: Codable, Equatable, Sendable {
     /// Whether commits without a signature are accepted (off by default: sign-offs must be signed).
     public var allowUnsigned: Bool
 
-    /// Creates settings for a new ledger at the current format version.
+    /// Creates settings for a new ledger at format version 1, the oldest that holds it (a
+    /// definition update raises it when it needs to), so older tools can still read it.
     public init(name: String, allowUnsigned: Bool = false) {
-        format = LedgerLayout.formatVersion
+        format = 1
         self.name = name
         self.allowUnsigned = allowUnsigned
     }
@@ -31,7 +32,7 @@ public struct LedgerSettings: Codable, Equatable, Sendable {
         do {
             return try JSONDecoder().decode(LedgerSettings.self, from: data)
         } catch {
-            throw LedgerError(.notALedger, "\(LedgerLayout.settingsPath) is malformed: \(error)",
+            throw LedgerError(.notALedger, "\(LedgerLayout.settingsPath) is malformed: \(ErrorText.oneLine(error))",
                               hint: "the repository may not be a readiness ledger")
         }
     }

@@ -252,9 +252,18 @@ struct EventBuilder {
                 action: action,
                 stateBefore: isItem ? before : nil,
                 stateAfter: record?.state,
-                person: record?.by ?? committer, note: record?.note, evidence: record?.evidence ?? [],
+                person: record?.by ?? committer, note: record?.note ?? definitionNote(change.path, action: trailerAction, message: commit.message),
+                evidence: record?.evidence ?? [],
                 waivedUntil: record?.waivedUntil, previous: record?.previous ?? []))
         }
+    }
+
+    /// A definition change's event carries its list of changes (the commit body), so the
+    /// timeline shows it as one event saying what changed.
+    private func definitionNote(_ path: String, action: String?, message: String) -> String? {
+        guard path == LedgerLayout.checklistPath, action == DefinitionAction.define else { return nil }
+        let body = LedgerCommitMessage.body(of: message)
+        return body.isEmpty ? nil : body
     }
 
     /// The state an item blob records: remembered from this batch, else read from the repository.

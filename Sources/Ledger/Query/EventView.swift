@@ -21,13 +21,14 @@ public struct EventView: Codable, Equatable, Sendable {
     /// The signature verdict for the event's commit.
     public var signature: String
 
-    /// Builds the view of `event` with its signature verdict.
-    public init(_ event: LedgerEvent, signature: String) {
+    /// Builds the view of `event` with its signature verdict; `naming` (the definition the query
+    /// reads) names item files by their items' current ids, else the file's own name is used.
+    public init(_ event: LedgerEvent, signature: String, naming: ItemNaming? = nil) {
         commit = event.commit.hex
         time = CommitTime.iso8601(event.time)
         path = event.path
-        item = event.itemID
-        section = event.sectionID
+        item = naming?.item(atPath: event.path) ?? event.itemID
+        section = naming?.section(atPath: event.path) ?? event.sectionID
         action = event.action
         stateBefore = event.stateBefore?.rawValue
         stateAfter = event.stateAfter?.rawValue
@@ -65,7 +66,7 @@ public struct EventView: Codable, Equatable, Sendable {
     }
 
     /// CSV header matching `csvRow`.
-    public static let csvHeader = "time,commit,action,item,state_before,state_after,signer_name,signer_email,note,evidence,signature"
+    public static let csvHeader = "time,commit,action,item,stateBefore,stateAfter,signerName,signerEmail,note,evidence,signature"
 
     /// One RFC 4180 row; fields with commas, quotes or newlines are quoted.
     public var csvRow: String {
@@ -73,11 +74,15 @@ public struct EventView: Codable, Equatable, Sendable {
          note ?? "", evidence.joined(separator: " "), signature].map(Self.csvField).joined(separator: ",")
     }
 
-    private static func csvField(_ value: String) -> String {
-        // A leading = + - @ would be run as a formula by spreadsheets; quote-prefix it.
+    static func csvField(_ value: String) -> String {
+        // A leading = + - @ would be run as a formula by spreadsheets, and they skip leading
+        // blanks (space, tab, CR, LF) before looking; quote-prefix the cell in both cases.
         var text = value
-        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        if let first = text.unicodeScalars.first(where: { !" \t\r\n".unicodeScalars.contains($0) }), "=+-@".unicodeScalars.contains(first) {
+            text = "'" + text
+        }
+        // Scalars, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -9,19 +9,23 @@ public struct LedgerQueries {
     public let index: EventIndex
     /// The definition at the head, for resolving item references.
     public let snapshot: LedgerSnapshot
+    /// The head definition's names for item files.
+    public let naming: ItemNaming
 
     /// Opens the queries on `store`, catching the event index up first.
     public init(store: LedgerStore) throws {
         self.store = store
         index = try store.eventIndex().index
         snapshot = try store.snapshot(at: index.head)
+        naming = ItemNaming(snapshot.checklist)
     }
 
-    /// The path of the item `query` names: resolved against the current definition, or, for an
-    /// item since retired, its full id as it appears in the history.
+    /// The path of the item `query` names: an active or retired item of the current definition,
+    /// or a file's own name (the full id an item was created under, also after it moved) as it
+    /// appears in the history.
     public func itemPath(_ query: String) throws -> String {
         do {
-            return try snapshot.checklist.resolve(query).path
+            return try snapshot.checklist.resolveIncludingRetired(query).ref.path
         } catch let error as LedgerError where error.kind == .unknownItem {
             let path = "\(LedgerLayout.itemsFolder)/\(query).json"
             if Slug.isValidFullID(query), !index.events(at: path).isEmpty { return path }
@@ -29,9 +33,33 @@ public struct LedgerQueries {
         }
     }
 
-    /// Every event of one item, newest first.
+    /// Every event of one item, newest first, like `git log --follow`: its own events and the
+    /// definition changes that moved, retitled, renumbered, retagged, retired or restored it.
     public func history(of query: String) throws -> [LedgerEvent] {
-        try index.events(at: itemPath(query)).reversed()
+        let path = try itemPath(query)
+        return try Self.inHistoryOrder(index.events(at: path) + definitionEvents(affecting: path)).reversed()
+    }
+
+    /// Events in history order; those of one commit keep the order they were listed in.
+    private static func inHistoryOrder(_ events: [LedgerEvent]) -> [LedgerEvent] {
+        events.enumerated().sorted { ($0.element.sequence, $0.offset) < ($1.element.sequence, $1.offset) }.map(\.element)
+    }
+
+    /// One event per change a definition change made to the item whose file is `path` (its
+    /// creation is the item file's own event), from the definitions before and after.
+    public func definitionEvents(affecting path: String) throws -> [LedgerEvent] {
+        var out: [LedgerEvent] = []
+        for event in index.events(at: LedgerLayout.checklistPath) where event.action == DefinitionAction.define {
+            guard let parent = try store.repository.commit(event.commit).parentIDs.first else { continue }
+            let before = try store.snapshot(at: parent).checklist, after = try store.snapshot(at: event.commit).checklist
+            for change in DefinitionDiff.changes(from: before, to: after) where change.kind != .added {
+                guard let key = change.fileKey, "\(LedgerLayout.itemsFolder)/\(key).json" == path else { continue }
+                out.append(LedgerEvent(commit: event.commit, sequence: event.sequence, time: event.time, path: path, blob: nil,
+                                       action: change.kind.rawValue, stateBefore: nil, stateAfter: nil, person: event.person,
+                                       note: change.description, evidence: [], waivedUntil: nil, previous: []))
+            }
+        }
+        return out
     }
 
     /// One line of blame: an item, its current state, and the event that made it so.
@@ -106,8 +134,23 @@ public struct LedgerQueries {
     }
 
     /// Every event across the ledger in time order (oldest first; ties in history order),
-    /// definition, trust and settings changes included.
-    public func timeline(_ filter: TimelineFilter) -> [LedgerEvent] {
+    /// definition, trust and settings changes included. A definition change is one event (its
+    /// note lists what changed), not one per item it creates; for one item (`itemPath`), the
+    /// definition changes that touched it are its events too.
+    public func timeline(_ filter: TimelineFilter) throws -> [LedgerEvent] {
+        let collapsed = timelineEvents(filter)
+        guard let path = filter.itemPath else { return collapsed }
+        let definition = try definitionEvents(affecting: path).filter { event in
+            if let since = filter.since, event.time < since { return false }
+            if let until = filter.until, event.time > until { return false }
+            if let person = filter.person, ![event.person.name, event.person.email].contains(where: { $0.lowercased().contains(person) }) { return false }
+            return filter.action == nil || filter.action == event.action
+        }
+        return Self.inHistoryOrder(collapsed + definition).enumerated()
+            .sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
+    }
+
+    private func timelineEvents(_ filter: TimelineFilter) -> [LedgerEvent] {
         // Tags come from the definition at the head: an item's events count under its current tags.
         let taggedPaths = filter.tag.map { tag in Set(snapshot.checklist.allItems.filter { $0.item.tags.contains(tag) }.map(\.path)) }
         // Time is read without decoding the event, so date ranges stay cheap on long histories.
@@ -117,12 +160,16 @@ public struct LedgerQueries {
             if let until = filter.until, time > until { return false }
             return true
         }
-        return index.events(at: inRange).filter { event in
+        let events = index.events(at: inRange)
+        let definitionCommits = Set(events.filter { $0.path == LedgerLayout.checklistPath && $0.action == DefinitionAction.define }.map(\.commit))
+        return events.filter { event in
+            // A definition change is one event: its checklist event, whose note lists every change.
+            if filter.itemPath == nil, definitionCommits.contains(event.commit), event.path != LedgerLayout.checklistPath { return false }
             if let person = filter.person {
                 let fields = [event.person.name, event.person.email, event.person.key ?? ""].map { $0.lowercased() }
                 if !fields.contains(where: { $0.contains(person) }) { return false }
             }
-            if let sectionID = filter.sectionID, event.sectionID != sectionID { return false }
+            if let sectionID = filter.sectionID, (naming.section(atPath: event.path) ?? event.sectionID) != sectionID { return false }
             if let path = filter.itemPath, event.path != path { return false }
             if let action = filter.action, event.action != action { return false }
             if let taggedPaths, !taggedPaths.contains(event.path) { return false }
@@ -130,42 +177,52 @@ public struct LedgerQueries {
         }.sorted { ($0.time, $0.sequence) < ($1.time, $1.sequence) }
     }
 
-    /// One item whose state differs between two points.
+    /// One difference between two points: an item whose state changed, or a definition change.
     public struct Difference: Codable, Sendable {
         public var item: String
         public var number: String?
         public var title: String?
-        /// `added`, `removed`, or `changed`.
+        /// `added` or `changed` (state), or a definition change's kind (`moved`, `retitled`,
+        /// `renumbered`, `retagged`, `retired`, `restored`, `section-added`, …).
         public var kind: String
-        public var before: ItemState?
-        public var after: ItemState?
+        public var stateBefore: ItemState?
+        public var stateAfter: ItemState?
         public var signerName: String?
         public var time: String?
+        /// For a definition change: what changed, in one line (`moved drift/x -> sikkerhet/x`).
+        public var change: String?
     }
 
-    /// What changed between two points of history, item by item, definition changes included.
+    /// What changed between two points of history: item states (items matched by their files,
+    /// so a moved item is the same item) and, beside them, every definition change.
     public func diff(from: ObjectID, to: ObjectID) throws -> [Difference] {
         let old = try store.snapshot(at: from), new = try store.snapshot(at: to)
-        let oldItems = Dictionary(old.checklist.allItems.map { ($0.fullID, $0) }, uniquingKeysWith: { first, _ in first })
+        var oldItems: [String: ChecklistItemRef] = [:]
+        for ref in old.checklist.everyItem { oldItems[ref.fileKey] = oldItems[ref.fileKey] ?? ref }
         var out: [Difference] = []
         for item in new.checklist.allItems {
             let (after, afterBlob) = try new.itemFile(of: item)
-            guard let previous = oldItems[item.fullID] else {
+            guard let previous = oldItems[item.fileKey] else {
                 out.append(Difference(item: item.fullID, number: item.item.number, title: item.item.title, kind: "added",
-                                      before: nil, after: after.state, signerName: after.by?.name, time: after.at))
+                                      stateBefore: nil, stateAfter: after.state, signerName: after.by?.name, time: after.at))
                 continue
             }
             // Comparing blob ids first: an unchanged item costs no read of its old record.
             if try old.recordBlobID(of: previous) != afterBlob {
                 let before = try old.record(of: previous)
                 out.append(Difference(item: item.fullID, number: item.item.number, title: item.item.title, kind: "changed",
-                                      before: before.state, after: after.state, signerName: after.by?.name, time: after.at))
+                                      stateBefore: before.state, stateAfter: after.state, signerName: after.by?.name, time: after.at))
             }
         }
-        let newIDs = Set(new.checklist.allItems.map(\.fullID))
-        for item in old.checklist.allItems where !newIDs.contains(item.fullID) {
-            out.append(Difference(item: item.fullID, number: item.item.number, title: item.item.title, kind: "removed",
-                                  before: try old.record(of: item).state, after: nil, signerName: nil, time: nil))
+        let newItems = Dictionary(new.checklist.everyItem.map { ($0.fileKey, $0) }, uniquingKeysWith: { first, _ in first })
+        for change in DefinitionDiff.changes(from: old.checklist, to: new.checklist) where change.kind != .added {
+            let ref = change.fileKey.flatMap { newItems[$0] ?? oldItems[$0] }
+            var difference = Difference(item: change.subject, number: ref?.item.number, title: ref?.item.title, kind: change.kind.rawValue,
+                                        stateBefore: nil, stateAfter: nil, signerName: nil, time: nil, change: change.description)
+            if change.kind == .retired || change.kind == .dropped, let previous = change.fileKey.flatMap({ oldItems[$0] }) {
+                difference.stateBefore = try? old.record(of: previous).state
+            }
+            out.append(difference)
         }
         return out
     }

@@ -87,7 +87,7 @@ extension LedgerStore {
             let message = LedgerCommitMessage(
                 action: "init", subjectID: "ledger", title: blueprint.settings.name,
                 body: "",
-                trailers: [("Action", "init"), ("Format", String(LedgerLayout.formatVersion)),
+                trailers: [("Action", "init"), ("Format", String(blueprint.settings.format)),
                            ("Items", String(blueprint.checklist.allItems.count))])
             // One pack, not a loose object per item: every later read of a big checklist would
             // otherwise open and inflate thousands of files.

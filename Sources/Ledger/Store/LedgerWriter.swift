@@ -30,7 +30,9 @@ extension LedgerStore {
         var event: ((ObjectID) -> LedgerEvent, parent: ObjectID)?
         let written = try writeSigned(by: author, action: "record \(change.action.rawValue) \(query)") { head, snapshot, time in
             let item = try snapshot.checklist.resolve(query)
-            let (current, currentBlob) = try snapshot.itemFile(of: item)
+            var (current, currentBlob) = try snapshot.itemFile(of: item)
+            // An item is recorded and judged under its current full id, also after it moved.
+            current.item = item.fullID
             let lastChange = try introduction(of: currentBlob, at: item.path)?.commit
             let person = Person(name: author.identity.name, email: author.identity.email, key: key?.recordedForm)
             let policy = try snapshot.policy()

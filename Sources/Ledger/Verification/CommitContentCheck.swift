@@ -20,33 +20,37 @@ struct CommitContentCheck {
         func report(_ kind: VerificationProblem.Kind, _ reason: String) {
             out.append(VerificationProblem(commit: commit.id.hex, kind: kind, reason: reason))
         }
-        let defined: Set<String>
-        switch try data.itemIDs(ofTree: commit.treeID) {
-        case let .success(ids): defined = ids
+        let defined: DefinedItems
+        switch try data.definition(ofTree: commit.treeID) {
+        case let .success(value): defined = value
         case let .failure(error):
             report(.unreadable, "\(LedgerLayout.checklistPath): \(error.message)")
             return out
         }
-        var parentDefined: Set<String> = []
-        for parent in parents {
-            if case let .success(ids) = try data.itemIDs(ofTree: parent.treeID) { parentDefined.formUnion(ids) }
-        }
 
+        // Item files are addressed by path; the definition says which item each holds now.
         var items: [(fullID: String, change: ChangedFile)] = []
         for change in changes {
             switch LedgerPath(change.path) {
             case .outside:
                 report(.pathOutsideLayout, "changes \(change.path), which is not part of the ledger layout")
-            case let .item(fullID):
-                let listed = change.blob == nil ? parentDefined.contains(fullID) && !defined.contains(fullID) : defined.contains(fullID)
-                if listed {
+            case .item:
+                if change.blob == nil {
+                    report(.definitionRule, "removes \(change.path): an item's file is never removed (a retired item keeps its file and history)")
+                } else if let fullID = defined.active[change.path] {
                     items.append((fullID, change))
+                } else if let fullID = defined.retired[change.path] {
+                    report(.definitionRule, "changes \(change.path), the file of the retired item \(fullID); restore the item with `readiness checklist update` first")
                 } else {
-                    report(.pathOutsideLayout, "\(change.blob == nil ? "removes" : "changes") \(change.path), which the checklist definition does not allow")
+                    report(.pathOutsideLayout, "changes \(change.path), which the checklist definition does not allow")
                 }
             default:
                 break
             }
+        }
+        if changes.contains(where: { LedgerPath($0.path) == .checklist }), defined.checklist.needsLifecycleFormat,
+           case let .success(settings)? = try? self.settings(ofTree: commit.treeID), settings.format < LedgerLayout.lifecycleFormat {
+            report(.definitionRule, "its definition has moved or retired items, which format \(settings.format) cannot express; \(LedgerLayout.settingsPath) must say format \(LedgerLayout.lifecycleFormat)")
         }
 
         let trailers = CommitTrailers(commit.message)
@@ -78,15 +82,26 @@ struct CommitContentCheck {
             } else if case let .failure(error) = try contexts.context(ofTree: commit.treeID) {
                 report(.unreadable, error.message)
             }
+        case DefinitionAction.define:
+            try DefinitionCheck(repository: repository, data: data).check(commit, trailers: trailers, parents: parents, changes: changes,
+                                                                         defined: defined, report: report)
         case let action?:
-            // A definition change (another command's action word) may add or retire items; the
-            // layout rules above still hold. Anything else is an action this tool never writes.
-            if !changes.contains(where: { LedgerPath($0.path) == .checklist }) {
-                report(.trailerMismatch, "has Readiness-Action '\(action)', which is not a ledger action, and does not change the definition")
+            if changes.contains(where: { LedgerPath($0.path) == .checklist }) {
+                report(.trailerMismatch, "changes the definition with Readiness-Action '\(action)'; definition changes are '\(DefinitionAction.define)' commits")
+            } else {
+                report(.trailerMismatch, "has Readiness-Action '\(action)', which is not a ledger action")
             }
         }
         try checkAdministrative(commit, parents: parents, changes: changes, report: report)
         return out
+    }
+
+    /// The settings of `tree`, as the definition rules need them.
+    private func settings(ofTree tree: ObjectID) throws -> Result<LedgerSettings, LedgerError> {
+        guard let data = try repository.file(atPath: LedgerLayout.settingsPath, inTree: tree) else {
+            return .failure(LedgerError(.notALedger, "no \(LedgerLayout.settingsPath)"))
+        }
+        do { return .success(try LedgerSettings.decode(data)) } catch let error as LedgerError { return .failure(error) }
     }
 
     // MARK: - Policy
@@ -140,6 +155,8 @@ struct CommitContentCheck {
         if let parent = parents.first, let parentBlob = try repository.entry(atPath: change.path, inTree: parent.treeID)?.id,
            case let .success(value) = try data.record(parentBlob, path: change.path) {
             before = value
+            // An item is judged under its current full id, also after it moved (as the writer does).
+            before?.item = item
         }
         func disagree(_ what: String, _ claimed: [String], _ actual: [String]) {
             report(.trailerMismatch, "Readiness-\(what) says \(Self.quoted(claimed)) but the tree says \(Self.quoted(actual))")

@@ -6,22 +6,22 @@ import Git
 /// ledger decodes each blob only once.
 final class LedgerDataCache {
     private let repository: Repository
-    private var checklists: [ObjectID: Result<Set<String>, LedgerError>] = [:]
+    private var checklists: [ObjectID: Result<DefinedItems, LedgerError>] = [:]
     private var records: [ObjectID: Result<ItemRecord, LedgerError>] = [:]
 
     init(repository: Repository) {
         self.repository = repository
     }
 
-    /// The full ids of the items `tree`'s `checklist.json` defines.
-    func itemIDs(ofTree tree: ObjectID) throws -> Result<Set<String>, LedgerError> {
+    /// The definition in `tree`'s `checklist.json` and the item files it names.
+    func definition(ofTree tree: ObjectID) throws -> Result<DefinedItems, LedgerError> {
         guard let blob = try repository.entry(atPath: LedgerLayout.checklistPath, inTree: tree)?.id else {
             return .failure(LedgerError(.invalidInput, "the tree has no \(LedgerLayout.checklistPath)"))
         }
         if let known = checklists[blob] { return known }
-        let result: Result<Set<String>, LedgerError>
+        let result: Result<DefinedItems, LedgerError>
         do {
-            result = .success(Set(try Checklist.decode(canonicalJSON: repository.blob(blob)).allItems.map(\.fullID)))
+            result = .success(DefinedItems(try Checklist.decode(canonicalJSON: repository.blob(blob))))
         } catch let error as LedgerError {
             result = .failure(error)
         }
@@ -40,5 +40,25 @@ final class LedgerDataCache {
         }
         records[blob] = result
         return result
+    }
+}
+
+/// A definition and the item files it names: which item each file holds now (active items, by
+/// their current full id) and which files belong to retired items.
+struct DefinedItems {
+    let checklist: Checklist
+    /// Item file path → the item's current full id, for active items.
+    let active: [String: String]
+    /// Item file path → the retired item's full id.
+    let retired: [String: String]
+
+    init(_ checklist: Checklist) {
+        self.checklist = checklist
+        var active: [String: String] = [:]
+        for ref in checklist.allItems { active[ref.path] = ref.fullID }
+        var retired: [String: String] = [:]
+        for ref in checklist.retiredItems { retired[ref.path] = ref.fullID }
+        self.active = active
+        self.retired = retired
     }
 }

@@ -28,6 +28,10 @@ public struct VerificationProblem: Equatable, Sendable, Codable {
         /// The commit breaks a rule of the policy in force in its parent (admins, owners,
         /// approvals, waiver approval or length); the reason names the rule.
         case policyViolation
+        /// A definition change breaks the lifecycle rules: it drops an item or its file, rewrites
+        /// an item's file or a retired item, re-uses a retired item's id or file for another
+        /// item, or changes an item file the definition does not allow it to.
+        case definitionRule
         /// Something in the commit cannot be read as ledger data at all.
         case unreadable
     }
