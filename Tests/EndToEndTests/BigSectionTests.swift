@@ -40,13 +40,13 @@ final class BigSectionTests: XCTestCase {
         XCTAssertEqual(items.count, itemCount + 1)
         // Each state is its own file's, read back through stock git.
         for index in [0, 1, 2, itemCount / 2 - 1, itemCount - 1, itemCount] {
-            let id = try XCTUnwrap(items[index]["id"] as? String)
+            let id = try XCTUnwrap(items[index]["item"] as? String)
             let file = try box.git("--git-dir", ledger, "show", "main:items/\(id).json")
             let record = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(file.utf8)) as? [String: Any])
             XCTAssertEqual(items[index]["state"] as? String, record["state"] as? String, id)
         }
         XCTAssertEqual(items[itemCount - 1]["state"] as? String, "done")
-        XCTAssertEqual(items[itemCount]["id"] as? String, "litt/siste")
+        XCTAssertEqual(items[itemCount]["item"] as? String, "litt/siste")
 
         let gate = try box.readiness("gate", "--require", "alt", "--json", "--ledger", ledger)
         XCTAssertEqual(gate.status, 20, gate.stderr)
