@@ -119,6 +119,14 @@ final class RenderingTests: XCTestCase {
             """)
     }
 
+    func testStatusItemsWriteExactlyTheirStoredProperties() throws {
+        for item in try statusReport().items {
+            let keys = JSONWriter.Value(reflecting: item).fields.map(\.0)
+            XCTAssertEqual(keys, Mirror(reflecting: item).children.compactMap(\.label).sorted(), "hand-written JSON drifted from the type")
+            XCTAssertEqual(keys, keys.sorted())
+        }
+    }
+
     func testStatusJSONHasSortedKeysAndEveryItem() throws {
         let text = JSONOutput.text("status", fields: JSONWriter.Value(reflecting: try statusReport()).fields)
         XCTAssertTrue(text.hasPrefix("{\n  \"head\": \"\(head)\",\n  \"items\": [\n    {\n      \"commit\": \"\(head)\","), text)
