@@ -62,11 +62,11 @@ public final class LedgerVerifier {
     /// no longer descends from the recorded head is reported as rewritten, unless
     /// `acceptRewrite` (then the whole history is checked and, if clean, becomes the new base).
     public func verify(full: Bool, acceptRewrite: Bool = false) throws -> VerificationReport {
-        let head = try store.head()
+        let (head, cached) = try headAndCache()
         var problems: [VerificationProblem] = []
         var hiding: [ObjectID] = []
         var since: String?
-        if let last = VerifiedHead.read(store)?.head {
+        if let last = cached?.head {
             if last == head {
                 if !full { return VerificationReport(head: head.hex, since: last.hex, full: false, commitsChecked: 0, problems: []) }
             } else if try repository.contains(last), try repository.isDescendant(head, of: last) {
@@ -86,14 +86,33 @@ public final class LedgerVerifier {
         return VerificationReport(head: head.hex, since: since, full: hiding.isEmpty, commitsChecked: checked.count, problems: problems)
     }
 
+    /// The branch head and the cached verified commit, read so that they agree in time. The head
+    /// is read first; when the cache names a descendant of it, another writer moved the branch
+    /// (and the cache) in between, so the head is read again. A head that has not moved while
+    /// the cache lies ahead of it went back: a rewrite, which the caller reports.
+    private func headAndCache() throws -> (head: ObjectID, cached: (head: ObjectID, roots: [ObjectID])?) {
+        var head = try store.head()
+        for _ in 0..<Self.maximumHeadReads {
+            let cached = VerifiedHead.read(store)
+            guard let cached, cached.head != head, try repository.contains(cached.head),
+                  try repository.isDescendant(cached.head, of: head) else { return (head, cached) }
+            let current = try store.head()
+            if current == head { return (head, cached) }
+            head = current
+        }
+        return (head, VerifiedHead.read(store))
+    }
+
+    /// How often the head is read again while other writers keep moving it.
+    private static let maximumHeadReads = 16
+
     /// The verified state of the ledger: its head, and the newest commit on the head's
     /// first-parent line whose whole history verifies. Starts from the cached verified commit
     /// when the head still descends from it (else checks everything), and moves the cache
     /// forward to the verified commit; a rewritten branch is judged in full but leaves the
     /// cache alone, so `verify` still reports the rewrite.
     public func verifiedState() throws -> VerifiedState {
-        let head = try store.head()
-        let cached = VerifiedHead.read(store)
+        let (head, cached) = try headAndCache()
         var base: ObjectID?
         var rewritten = false
         if let cached, cached.head == head, !cached.roots.isEmpty {
