@@ -19,7 +19,8 @@ struct HistoryCommand: ParsableCommand {
             let session = try ledgerOptions.session()
             let queries = try LedgerQueries(store: session.store)
             let verdicts = try signatures.verdicts(for: session)
-            let views = try queries.history(of: item).map { EventView($0, signature: verdicts.verdict(for: $0.commit), naming: queries.naming) }
+            let people = try session.people()
+            let views = try queries.history(of: item).map { EventView($0, signature: verdicts.verdict(for: $0.commit), naming: queries.naming, people: people) }
             if output.json {
                 printJSONArray(views.map(\.json))
             } else {
@@ -54,9 +55,10 @@ struct BlameCommand: ParsableCommand {
             let session = try ledgerOptions.session()
             let queries = try LedgerQueries(store: session.store)
             let verdicts = try signatures.verdicts(for: session)
+            let people = try session.people()
             let lines = try queries.blame(section: section).map { line in
                 Line(id: line.item.fullID, number: line.item.item.number, title: line.item.item.title, state: line.record.state,
-                     event: line.event.map { EventView($0, signature: verdicts.verdict(for: $0.commit), naming: queries.naming) })
+                     event: line.event.map { EventView($0, signature: verdicts.verdict(for: $0.commit), naming: queries.naming, people: people) })
             }
             if output.json {
                 printJSONArray(lines.map { line in
@@ -95,10 +97,14 @@ struct TimelineCommand: ParsableCommand {
         try reportingErrors {
             let session = try ledgerOptions.session()
             let queries = try LedgerQueries(store: session.store)
-            let filter = try queries.filter(since: since, until: until, person: by, section: section, item: item, action: action, tag: tag)
+            let people = try session.people()
+            let filter = try queries.filter(since: since, until: until, person: by.map(people.principal(for:)), section: section, item: item,
+                                            action: action, tag: tag)
             let verdicts = try signatures.verdicts(for: session)
             let events = try queries.timeline(filter)
-            func view(_ index: Int) -> EventView { EventView(events[index], signature: verdicts.verdict(for: events[index].commit), naming: queries.naming) }
+            func view(_ index: Int) -> EventView {
+                EventView(events[index], signature: verdicts.verdict(for: events[index].commit), naming: queries.naming, people: people)
+            }
             if output.json {
                 printJSONArray(count: events.count) { view($0).json }
             } else if csv {

@@ -43,6 +43,9 @@ struct VerifyCommand: ParsableCommand {
                 for problem in report.problems {
                     print("\(problem.commit.prefix(12)) \(problem.kind.rawValue): \(TerminalText.escape(problem.reason))")
                 }
+                if let erased = report.erasedTexts, erased > 0 {
+                    print("\(erased) sealed text\(erased == 1 ? "" : "s") erased under signed erasure records (not tampering: their commitments still stand)")
+                }
                 let scope = report.since.map { "since \($0.prefix(12))" } ?? "(full history)"
                 print("verified \(report.commitsChecked) commit\(report.commitsChecked == 1 ? "" : "s") \(scope) up to \(report.head.prefix(12)): "
                     + (report.isClean ? "clean" : "\(report.problems.count) problem\(report.problems.count == 1 ? "" : "s")"))
