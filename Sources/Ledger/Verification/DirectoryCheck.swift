@@ -60,7 +60,7 @@ extension LedgerVerifier {
     func checkDirectoryCommit(_ id: ObjectID, head: ObjectID, incoming: Bool = false) throws -> [VerificationProblem] {
         var problems: [VerificationProblem] = []
         func report(_ kind: VerificationProblem.Kind, _ reason: String) {
-            problems.append(VerificationProblem(commit: id.hex, kind: kind, reason: "directory: " + reason))
+            problems.append(VerificationProblem(commit: id.hex, kind: kind, reason: kind == .directory ? reason : "directory: " + reason))
         }
         let directory = try commit(id)
         if !directory.parentIDs.isEmpty {

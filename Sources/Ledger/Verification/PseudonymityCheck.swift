@@ -35,6 +35,10 @@ struct PseudonymityCheck {
                let principal = own.allowed.entries.flatMap(\.principals).first(where: { Pseudonym(address: $0) == nil }) {
                 report(.trailerMismatch, "trusts \(principal), but a pseudonymous ledger's trust files name only pseudonyms")
             }
+            if changes.contains(where: { LedgerPath($0.path) == .policy }), let policy = own.policy,
+               let principal = (policy.admins + policy.owners.values.flatMap { $0 }).first(where: { $0.contains("@") && !$0.hasSuffix("@\(Pseudonym.domain)") }) {
+                report(.trailerMismatch, "its policy names \(principal), but a pseudonymous ledger's policy names only pseudonyms")
+            }
         }
         for change in changes {
             guard case .item = LedgerPath(change.path), let blob = change.blob,
