@@ -79,6 +79,10 @@ final class PrivacyTests: XCTestCase {
         XCTAssertTrue(try box.readinessOK("timeline", "--by", "eva@example.no", "--ledger", clone, environment: ola).stdout.contains("Eva Berg"))
         try box.readinessOK("evidence", "--out", box.path("pack-before"), "--ledger", ledger)
 
+        let subject = try box.readinessOK("subject", "ola@example.no", "--ledger", ledger).stdout
+        XCTAssertTrue(subject.contains("Ola Hansen <ola@example.no>") && subject.contains(olaNote), subject)
+        XCTAssertTrue(subject.contains("would erase the entry above and these 2 text(s)"), subject)
+
         // Kari (the admin) erases Ola; both clones sync; gc everywhere.
         let forget = try box.readinessOK("forget", "ola@example.no", "--reason", reason, "--ledger", ledger).stdout
         XCTAssertTrue(forget.contains("2 text(s) dropped"), forget)
@@ -104,6 +108,8 @@ final class PrivacyTests: XCTestCase {
                 XCTAssertEqual(stock.status, 0, "git verify-commit \(commit): \(stock.stderr)")
             }
         }
+        let erasedSubject = try box.readinessOK("subject", "ola@example.no", "--ledger", clone, environment: eva).stdout
+        XCTAssertFalse(erasedSubject.contains("Ola Hansen"), erasedSubject)
         let after = try box.readinessOK("history", "1.2", "--ledger", clone, environment: eva).stdout
         XCTAssertTrue(after.contains("[erased] <p-"), after)
         // The gate judges the history as before: blocked by open items (20), not by verification (21).
