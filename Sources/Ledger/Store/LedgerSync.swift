@@ -391,7 +391,8 @@ public struct LedgerSync {
             }
             try repository.compareAndSwapReference(branch, to: tip, expecting: nil, message: "readiness: clone \(url)")
             let store = try LedgerStore.open(at: staging.path)
-            try Self.cloneDirectory(into: repository, from: url, access: access)
+            // Only a pseudonymous ledger has a directory: a plain clone asks the remote for nothing more.
+            if try store.snapshot().settings.isPseudonymous { try Self.cloneDirectory(into: repository, from: url, access: access) }
             let report = try LedgerVerifier(store: store, programs: programs).verify(full: true)
             if let first = report.problems.first {
                 throw LedgerError(.verificationFailed,
