@@ -19,7 +19,7 @@ struct SubjectCommand: ParsableCommand {
             let session = try ledgerOptions.session()
             // A pseudonymous ledger's history knows the person by pseudonym; the directory by e-mail.
             let people = try session.people()
-            let directory = DirectorySubject(people, query: person)
+            let directory = try DirectorySubject(people, store: session.store, query: person)
             let report = try SubjectReport(store: session.store, query: people.principal(for: person), verdicts: signatures.verdicts(for: session))
             if output.json {
                 var writer = JSONWriter()

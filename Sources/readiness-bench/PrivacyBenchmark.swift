@@ -16,8 +16,11 @@ enum PrivacyBenchmark {
             _ = try world.timeProcess(world.readiness, arguments)
             return median(try (0..<rounds).map { _ in try world.timeProcess(world.readiness, arguments) })
         }
+        let crowded = try pseudonymousWithTexts(world: world, texts: events)
+        let crowdedSignOff = try signOffs(world: world, ledger: crowded, pseudonymous: nil, rounds: rounds)
         return [
             BenchRow(name: "sign-off with note: pseudonymous vs plain", ours: median(pseudonymousSignOff), git: median(plainSignOff)),
+            BenchRow(name: "sign-off, directory of \(label) texts vs plain", ours: median(crowdedSignOff), git: median(plainSignOff)),
             BenchRow(name: "status \(label): pseudonymous vs plain",
                      ours: try processMedian(["status", "--json", "--ledger", pseudonymous]), git: try processMedian(["status", "--json", "--ledger", plain])),
             BenchRow(name: "timeline \(label) --json: pseudonymous vs plain",
@@ -28,12 +31,35 @@ enum PrivacyBenchmark {
 
     /// Alternating check (with a note) and uncheck (with a reason) of one item: a pseudonymous
     /// ledger seals each text into the directory (a second signed commit) before the sign-off.
-    private static func signOffs(world: BenchWorld, ledger: String, pseudonymous: Bool, rounds: Int) throws -> [Double] {
-        try world.shell(world.readiness, ["init", ledger] + (pseudonymous ? ["--pseudonymous"] : []))
+    /// `pseudonymous` nil: the ledger exists already.
+    private static func signOffs(world: BenchWorld, ledger: String, pseudonymous: Bool?, rounds: Int) throws -> [Double] {
+        if let pseudonymous { try world.shell(world.readiness, ["init", ledger] + (pseudonymous ? ["--pseudonymous"] : [])) }
         return try (0..<rounds).map { round in
             let arguments = round % 2 == 0 ? ["check", "1.1", "--note", "round \(round)"] : ["uncheck", "1.1", "--reason", "round \(round)"]
             return try world.timeProcess(world.readiness, arguments + ["--ledger", ledger])
         }
+    }
+
+    /// A signed pseudonymous ledger (its history verifies, so it can be written to) whose
+    /// directory already holds `texts` sealed texts, as after that many sign-offs with notes.
+    private static func pseudonymousWithTexts(world: BenchWorld, texts: Int) throws -> String {
+        let ledger = world.path("ledger-pseudonymous-texts-\(texts).git")
+        try world.shell(world.readiness, ["init", "--pseudonymous", ledger])
+        let repository = try Repository.open(at: ledger)
+        let directory = try repository.referenceTarget(LedgerLayout.directoryReference)!
+        let author = try repository.commit(directory).committer
+        var stream = Data("commit \(LedgerLayout.directoryReference)\ncommitter \(author.name) <\(author.email)> \(author.time) +0000\ndata 10\ndirectory\nfrom \(directory.hex)\n".utf8)
+        for index in 0..<texts {
+            let sealed = SealedText(sealing: "Sjekket runde \(index)")
+            let text = Data("\(author.name) \(sealed.salt)\n\(sealed.text)".utf8)
+            stream.append(Data("M 100644 inline texts/\(sealed.commitment)\ndata \(text.count)\n".utf8))
+            stream.append(text)
+            stream.append(Data("\n".utf8))
+        }
+        let result = try ProcessRunner.run("/usr/bin/git", ["--git-dir", ledger, "fast-import", "--quiet", "--force"], stdin: stream,
+                                           environment: world.environment)
+        guard result.status == 0 else { throw BenchError("git fast-import failed: \(result.stderrText)") }
+        return ledger
     }
 
     /// A pseudonymous ledger of `events` sign-offs, like `LedgerGenerator`'s (unsigned, no
@@ -72,8 +98,8 @@ enum PrivacyBenchmark {
             stream.append(Data(block.utf8))
             stream.append(content)
             stream.append(Data("\n".utf8))
-            let text = CanonicalJSON.encode(["author": name, "salt": sealed.salt, "text": sealed.text])
-            texts.append(Data("M 100644 inline texts/\(sealed.commitment).json\ndata \(text.count)\n".utf8))
+            let text = Data("\(name) \(sealed.salt)\n\(sealed.text)".utf8)
+            texts.append(Data("M 100644 inline texts/\(sealed.commitment)\ndata \(text.count)\n".utf8))
             texts.append(text)
             texts.append(Data("\n".utf8))
         }

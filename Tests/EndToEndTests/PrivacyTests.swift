@@ -124,6 +124,18 @@ final class PrivacyTests: XCTestCase {
     func testOnlyAnAdminForgetsAndAPlainLedgerRefuses() throws {
         let denied = try box.readiness("forget", "eva@example.no", "--reason", reason, "--ledger", ledger, environment: ola)
         XCTAssertEqual(denied.status, 7, denied.stderr)
+        XCTAssertEqual(try box.git("--git-dir", ledger, "ls-tree", "-r", "--name-only", "main", "erasures/"), "")
+        let yourself = try box.readiness("forget", box.email, "--reason", reason, "--ledger", ledger)
+        XCTAssertEqual(yourself.status, 8, yourself.stderr)
+        // A refused write takes its sealed text out of the directory again.
+        try box.readinessOK("check", "1.1", "--ledger", ledger)
+        let conflict = try box.readiness("check", "1.1", "--note", "hemmelig notat", "--ledger", ledger)
+        XCTAssertEqual(conflict.status, 8, conflict.stderr)
+        XCTAssertFalse(try box.git("--git-dir", ledger, "ls-tree", "-r", "--name-only", "refs/readiness/directory").contains("texts/"))
+        // Someone the directory does not know cannot write.
+        let stranger = try signer("stranger", name: "Per Ukjent", email: "per@example.no")
+        let unknown = try box.readiness("check", "1.2", "--ledger", ledger, environment: stranger)
+        XCTAssertEqual(unknown.status, 7, unknown.stderr)
         let plain = try box.makeLedger("plain.git")
         let refused = try box.readiness("forget", box.email, "--reason", reason, "--ledger", plain)
         XCTAssertEqual(refused.status, 5, refused.stderr)

@@ -12,8 +12,9 @@ public struct DirectorySubject: Sendable {
 
     /// The directory's part of a subject report for `query` (e-mail or pseudonym), or nil when
     /// the ledger is not pseudonymous or the directory does not know the person.
-    public init?(_ people: PeopleDirectory, query: String) {
-        guard let content = people.content, let pseudonym = people.pseudonym(for: query) else { return nil }
+    public init?(_ people: PeopleDirectory, store: LedgerStore, query: String) throws {
+        guard people.isPseudonymous, let pseudonym = people.pseudonym(for: query) else { return nil }
+        let content = try store.directoryContent()
         self.pseudonym = pseudonym
         entry = content.people[pseudonym.name]
         texts = content.texts.filter { $0.value.author == pseudonym.name }.map { ($0.key, $0.value.text) }.sorted { $0.commitment < $1.commitment }

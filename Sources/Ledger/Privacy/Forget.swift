@@ -33,7 +33,7 @@ extension LedgerStore {
         }
         let people = try PeopleDirectory.load(self)
         guard let pseudonym = people.pseudonym(for: query),
-              people.content?.people[pseudonym.name] != nil || people.erased.contains(pseudonym.name) else {
+              people.entries?[pseudonym.name] != nil || people.erased.contains(pseudonym.name) else {
             throw LedgerError(.invalidInput, "the directory has nobody called \(query)", hint: "give their e-mail or pseudonym as `readiness subject` shows it")
         }
         guard pseudonym.address != author.identity.email else {
@@ -52,7 +52,7 @@ extension LedgerStore {
                 if let violation = PolicyJudge.judgeAdministrative(by: author.identity.email, changing: path, under: try snapshot.policy()) {
                     throw violation.refusal
                 }
-                let texts = try directory()?.content.texts.filter { $0.value.author == pseudonym.name }.keys.sorted() ?? []
+                let texts = try directoryContent().texts.filter { $0.value.author == pseudonym.name }.keys.sorted()
                 let erasure = ErasureRecord(pseudonym: pseudonym.name,
                                             by: Person(name: author.identity.name, email: author.identity.email, key: key?.recordedForm),
                                             at: CommitTime.iso8601(time.seconds), reason: sealedReason.stored, texts: texts)
@@ -64,8 +64,13 @@ extension LedgerStore {
             record = written.commit
         }
         var dropped = 0
-        let rewritten = try writeDirectory(by: author, action: "erase \(pseudonym.name)") { content in
-            dropped = content.erase(pseudonym).count
+        let rewritten = try writeDirectory(by: author, action: "erase \(pseudonym.name)") { edit, current in
+            // Forget reads the whole directory: the person's texts are found by their author.
+            let content = try current.map { try DirectoryContent.read(tree: $0.tree, in: repository).content } ?? DirectoryContent()
+            let texts = content.texts.filter { $0.value.author == pseudonym.name }.keys.sorted()
+            edit.removePerson(pseudonym.name)
+            texts.forEach { edit.removeText($0) }
+            dropped = texts.count
         }
         return ErasureOutcome(pseudonym: pseudonym, record: record, texts: dropped, directory: rewritten)
     }

@@ -3,25 +3,28 @@ import Git
 
 /// The one place that turns what the signed history says about people into what a person
 /// reads: in a pseudonymous ledger a pseudonym becomes the name and e-mail the directory holds
-/// for it (or "erased"), and a sealed text becomes its text (or "[erased]"). In any other
+/// for it (or "[erased]"), and a sealed text becomes its text (or "[erased]"). In any other
 /// ledger everything passes through unchanged. Every report that shows people (history,
-/// blame, timeline, status, subject, evidence) resolves through one of these.
-public struct PeopleDirectory: Sendable {
+/// blame, timeline, status, subject) resolves through one of these. People are read once (a
+/// handful of files); texts one by one as they are shown, so a report pays for what it prints.
+public final class PeopleDirectory {
     /// What an erased name or text shows.
     public static let erasedMark = "[erased]"
 
-    /// The directory's content; nil for a ledger that is not pseudonymous.
-    public let content: DirectoryContent?
+    /// People by pseudonym name; nil for a ledger that is not pseudonymous.
+    public let entries: [String: DirectoryEntry]?
     /// The pseudonyms the ledger's erasure records name.
     public let erased: Set<String>
+    private let texts: (repository: Repository, folder: ObjectID)?
+    private var shown: [String: String] = [:]
 
     /// A directory that resolves nothing (a plain ledger).
-    public static let plain = PeopleDirectory(content: nil, erased: [])
+    public static var plain: PeopleDirectory { PeopleDirectory(entries: nil, erased: [], texts: nil) }
 
-    /// A directory from its parts.
-    public init(content: DirectoryContent?, erased: Set<String>) {
-        self.content = content
+    private init(entries: [String: DirectoryEntry]?, erased: Set<String>, texts: (Repository, ObjectID)?) {
+        self.entries = entries
         self.erased = erased
+        self.texts = texts
     }
 
     /// The directory of `store` as it stands, judged against the head's erasure records; plain
@@ -30,18 +33,21 @@ public struct PeopleDirectory: Sendable {
     public static func load(_ store: LedgerStore) throws -> PeopleDirectory {
         let snapshot = try store.snapshot()
         guard snapshot.settings.isPseudonymous else { return .plain }
-        let content = (try? store.directory())?.content ?? DirectoryContent()
-        return PeopleDirectory(content: content, erased: try snapshot.erasedPseudonyms())
+        let tip = try? store.directoryTip()
+        let people = (try? tip.map { try DirectoryContent.read(tree: $0.tree, in: store.repository, folders: [DirectoryFile.peopleFolder]).content.people }) ?? [:]
+        let folder = try? tip.flatMap { try store.repository.entry(atPath: DirectoryFile.textsFolder, inTree: $0.tree) }
+        return PeopleDirectory(entries: people, erased: try snapshot.erasedPseudonyms(),
+                               texts: folder.map { (store.repository, $0.id) })
     }
 
     /// True for a pseudonymous ledger.
-    public var isPseudonymous: Bool { content != nil }
+    public var isPseudonymous: Bool { entries != nil }
 
     /// `person` as a reader sees it: the directory's name and e-mail for a pseudonym, or
     /// "[erased]" and the pseudonym's address where the person was erased.
     public func display(_ person: Person) -> Person {
-        guard let content, let pseudonym = Pseudonym(address: person.email) else { return person }
-        if let entry = content.people[pseudonym.name] { return Person(name: entry.name, email: entry.email, key: person.key) }
+        guard let entries, let pseudonym = Pseudonym(address: person.email) else { return person }
+        if let entry = entries[pseudonym.name] { return Person(name: entry.name, email: entry.email, key: person.key) }
         if erased.contains(pseudonym.name) { return Person(name: Self.erasedMark, email: person.email, key: person.key) }
         return person
     }
@@ -49,15 +55,22 @@ public struct PeopleDirectory: Sendable {
     /// A stored text field as a reader sees it: a sealed commitment becomes its text, or
     /// "[erased]" when the directory no longer holds it; plain text passes through.
     public func text(_ field: String?) -> String? {
-        guard let content, let commitment = SealedText.commitment(in: field) else { return field }
-        return content.texts[commitment]?.text ?? Self.erasedMark
+        guard isPseudonymous, let commitment = SealedText.commitment(in: field) else { return field }
+        if let known = shown[commitment] { return known }
+        var text = Self.erasedMark
+        if let texts, let entry = try? texts.repository.entry(atPath: commitment, inTree: texts.folder),
+           let data = try? texts.repository.blob(entry.id), let stored = DirectoryText(data) {
+            text = stored.text
+        }
+        shown[commitment] = text
+        return text
     }
 
     /// The pseudonym a person is known by: `query` itself when it is a pseudonym or its
     /// address, else the directory entry's whose e-mail is `query`. Nil when unknown.
     public func pseudonym(for query: String) -> Pseudonym? {
         if let pseudonym = Pseudonym(name: query) ?? Pseudonym(address: query) { return pseudonym }
-        return content?.entry(email: query).flatMap { Pseudonym(name: $0.pseudonym) }
+        return entries.flatMap { DirectoryContent.entry(email: query, in: $0) }.flatMap { Pseudonym(name: $0.pseudonym) }
     }
 
     /// The principal the signed history uses for the person `email` names: their pseudonym's
@@ -90,21 +103,13 @@ extension LedgerSnapshot {
     }
 }
 
-extension LedgerStore {
-    /// The directory's commit and content, or nil when the ledger has none.
-    func directory() throws -> (commit: ObjectID, content: DirectoryContent)? {
-        guard let commit = try repository.referenceTarget(LedgerLayout.directoryReference) else { return nil }
-        return (commit, try DirectoryContent.read(tree: repository.commit(commit).treeID, in: repository).content)
-    }
-}
-
 extension PeopleDirectory {
     /// The identity a writer commits as: in a pseudonymous ledger their pseudonym (name
     /// `p-<hex>`, e-mail `p-<hex>@pseudonym.invalid`), found by their `user.email`; refused when
     /// the directory has no entry for it. `identity` unchanged in any other ledger.
     public func writingIdentity(for identity: GitIdentity) throws -> GitIdentity {
-        guard let content else { return identity }
-        guard let entry = content.entry(email: identity.email), let pseudonym = Pseudonym(name: entry.pseudonym) else {
+        guard let entries else { return identity }
+        guard let entry = DirectoryContent.entry(email: identity.email, in: entries), let pseudonym = Pseudonym(name: entry.pseudonym) else {
             throw LedgerError(.untrustedKey, "\(identity.email) has no pseudonym in this pseudonymous ledger's directory",
                               hint: "ask an admin to run `readiness trust add \(identity.email) KEYFILE --name \"Your Name\"`")
         }

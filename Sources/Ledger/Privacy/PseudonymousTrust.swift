@@ -18,18 +18,18 @@ extension LedgerStore {
         if let violation = PolicyJudge.judgeAdministrative(by: author.identity.email, changing: LedgerLayout.allowedSignersPath, under: try snapshot().policy()) {
             throw violation.refusal
         }
-        let known = try directory()?.content.entry(email: email).flatMap { Pseudonym(name: $0.pseudonym) }
+        let known = try directoryContent(folders: [DirectoryFile.peopleFolder]).entry(email: email).flatMap { Pseudonym(name: $0.pseudonym) }
         let pseudonym = known ?? Pseudonym.random()
         if known == nil {
-            try writeDirectory(by: author, action: "add \(pseudonym.name)") {
-                $0.people[pseudonym.name] = DirectoryEntry(pseudonym: pseudonym, name: name, email: email)
+            try writeDirectory(by: author, action: "add \(pseudonym.name)") { edit, _ in
+                edit.setPerson(DirectoryEntry(pseudonym: pseudonym, name: name, email: email))
             }
         }
         do {
             let change = try changeTrust(.add(principal: pseudonym.address, key: key, validAfter: validAfter, validBefore: validBefore), by: author)
             return (pseudonym, change)
         } catch {
-            if known == nil { _ = try? writeDirectory(by: author, action: "withdraw \(pseudonym.name)") { $0.people[pseudonym.name] = nil } }
+            if known == nil { _ = try? writeDirectory(by: author, action: "withdraw \(pseudonym.name)") { edit, _ in edit.removePerson(pseudonym.name) } }
             throw error
         }
     }

@@ -15,31 +15,63 @@ extension LedgerSync {
         get throws { try store.snapshot().settings.isPseudonymous }
     }
 
-    /// Fetches the remote's directory, verifies it and joins it with this clone's.
+    /// Fetches the remote's directory, verifies what it has that this clone's has not, and
+    /// joins the two: every file either side has (a file both have under one name is the same
+    /// file unless one side was tampered with, which the check reports; this clone's is kept),
+    /// less whatever the history's erasure records name. Costs what differs, not what both hold.
     func pullDirectory() throws {
         guard try isPseudonymous else { return }
         let repository = store.repository
         defer { try? repository.deleteReference(Self.incomingDirectory) }
         try fetchDirectory(from: try url(), into: repository, as: Self.incomingDirectory, access: access)
         guard let incoming = try repository.referenceTarget(Self.incomingDirectory) else { return }
+        let current = try store.directoryTip()
+        if current?.commit == incoming { return }
         let verifier = LedgerVerifier(store: store, programs: programs)
-        if let problem = try verifier.checkDirectoryCommit(incoming, head: store.head(), incoming: true).first {
+        if let problem = try verifier.checkDirectoryCommit(incoming, head: store.head(), since: current?.commit, incoming: true).first {
             throw LedgerError(.verificationFailed, "refusing the directory fetched from \(remote): \(problem.reason)",
                               hint: "the history was merged, the local directory is unchanged; ask the remote's owner to investigate")
         }
-        let theirs = try DirectoryContent.read(tree: repository.commit(incoming).treeID, in: repository).content
-        let author = LedgerAuthor(identity: identity, signer: signer, programs: programs)
-        let current = try store.directory()
-        var joined = (current?.content ?? DirectoryContent()).union(theirs)
-        for name in try store.snapshot().erasedPseudonyms() {
-            if let pseudonym = Pseudonym(name: name) { joined.erase(pseudonym) }
+        let theirs = try repository.commit(incoming).treeID
+        let differences = try repository.changedFiles(tree: theirs, parentTrees: [current?.tree ?? repository.emptyTree()])
+        let erased = try store.snapshot().erasedPseudonyms()
+        // People an erasure this pull brought still has here: their entries and texts go now.
+        let lingering = try erased.filter { name in
+            try current.map { try repository.entry(atPath: DirectoryFile.personPath(name), inTree: $0.tree) != nil } ?? false
         }
-        if joined == theirs, current?.commit != incoming {
-            // Theirs already is the join: take their commit (verified above), nothing to sign.
+        var additions: [(path: String, file: DirectoryFile)] = []
+        for change in differences where change.previousBlob == nil {
+            guard let blob = change.blob, case let .success(file) = DirectoryFile.parse(path: change.path, data: try repository.blob(blob)) else { continue }
+            additions.append((change.path, file))
+        }
+        let theirsHasAllOfOurs = differences.allSatisfy { $0.blob != nil && $0.previousBlob == nil }
+        let theirsHasErased = additions.contains { addition in
+            switch addition.file {
+            case let .person(entry): return erased.contains(entry.pseudonym)
+            case let .text(_, text): return erased.contains(text.author)
+            }
+        }
+        if lingering.isEmpty && theirsHasAllOfOurs && !theirsHasErased {
+            // Theirs already is the join: take their commit (checked above), nothing to sign.
             try repository.compareAndSwapReference(LedgerLayout.directoryReference, to: incoming, expecting: current?.commit,
                                                    message: "readiness: directory from \(remote)")
-        } else if joined != current?.content {
-            try store.writeDirectory(by: author, action: "join the directory of \(remote)") { $0 = $0.union(theirs) }
+            return
+        }
+        guard !additions.isEmpty || !lingering.isEmpty else { return }
+        let author = LedgerAuthor(identity: identity, signer: signer, programs: programs)
+        try store.writeDirectory(by: author, action: "join the directory of \(remote)") { edit, tip in
+            for addition in additions {
+                switch addition.file {
+                case let .person(entry): edit.setPerson(entry)
+                case let .text(commitment, text): edit.add(commitment: commitment, text)
+                }
+            }
+            guard !lingering.isEmpty, let tip else { return }
+            // As forget does: the erased people's texts are found by their author.
+            for (commitment, text) in try DirectoryContent.read(tree: tip.tree, in: repository).content.texts where lingering.contains(text.author) {
+                edit.removeText(commitment)
+            }
+            lingering.forEach { edit.removePerson($0) }
         }
     }
 

@@ -7,14 +7,16 @@ extension LedgerStore {
     /// 1. refuses a head whose history does not verify, or a ledger that is not pseudonymous;
     /// 2. refuses, before signing, a key the head's trust files would not accept for the
     ///    author's pseudonym (the verifier's own rule);
-    /// 3. applies `change` to the directory as it stands, drops whatever the head's erasure
-    ///    records name, and writes the result as one parentless signed commit (the directory
-    ///    keeps no history: whatever it kept, `forget` would have to rewrite);
+    /// 3. applies `edit` to the directory's tree as it stands, less anything written by or
+    ///    about a pseudonym the head's erasure records name, and writes the result as one
+    ///    parentless signed commit (the directory keeps no history: whatever it kept, `forget`
+    ///    would have to rewrite);
     /// 4. has the verifier judge that commit as `verify` will, refusing it on any problem;
     /// 5. moves the reference with a compare-and-swap, running again when another writer won.
-    /// Returns the directory commit (the current one when `change` changed nothing).
+    /// Returns the directory commit (the current one when `edit` changed nothing).
     @discardableResult
-    func writeDirectory(by author: LedgerAuthor, action: String, change: (inout DirectoryContent) throws -> Void) throws -> ObjectID {
+    func writeDirectory(by author: LedgerAuthor, action: String,
+                        edit: (inout DirectoryEdit, _ current: DirectoryTip?) throws -> Void) throws -> ObjectID {
         let verifier = LedgerVerifier(store: self, programs: author.programs)
         let writer = SignedCommitWriter(repository: repository, identity: author.identity, signer: author.signer)
         let key = try author.signer?.keyIdentity()
@@ -28,18 +30,20 @@ extension LedgerStore {
             }
             let time = try CommitTime.now(environment: author.environment)
             try requireSignable(author, key: key, parents: [state.head], time: time.seconds, settings: snapshot.settings, verifier: verifier)
-            let current = try directory()
-            var content = current?.content ?? DirectoryContent()
-            try change(&content)
-            for name in try snapshot.erasedPseudonyms() {
-                if let pseudonym = Pseudonym(name: name) { content.erase(pseudonym) }
-            }
-            if let current, current.content == content { return current.commit }
+            let current = try directoryTip()
+            var changes = DirectoryEdit()
+            try edit(&changes, current)
+            changes.dropWrites(by: try snapshot.erasedPseudonyms())
+            let base = try current?.tree ?? repository.emptyTree()
+            let tree = try repository.updatedTree(base, applying: changes.treeChanges)
+            if let current, tree == current.tree { return current.commit }
             // The message names no person: the action says what, the committer is a pseudonym.
             let message = LedgerCommitMessage(action: "directory", subjectID: author.identity.name, title: action, body: "",
                                               trailers: [("Action", "directory")])
-            let commit = try writer.writeCommit(tree: content.tree(in: repository), parents: [], message: message.text, time: time)
-            if let problem = try verifier.checkDirectoryCommit(commit, head: state.head).first {
+            let commit = try writer.writeCommit(tree: tree, parents: [], message: message.text, time: time)
+            // The current directory was judged when it was written (and by every verify): the
+            // new commit is judged whole for its signature, and file by file for what it changes.
+            if let problem = try verifier.checkDirectoryCommit(commit, head: state.head, since: current?.commit).first {
                 throw LedgerError(.verificationFailed, "refusing to \(action): the directory would fail verification (\(problem.kind.rawValue): \(problem.reason)); it did not change",
                                   hint: "run `readiness verify` to see the ledger's state")
             }
@@ -64,7 +68,27 @@ extension LedgerStore {
                               hint: "write through `readiness`, which maps your user.email to your pseudonym")
         }
         let sealed = SealedText(sealing: text)
-        try writeDirectory(by: author, action: "seal a text by \(pseudonym.name)") { $0.add(sealed, by: pseudonym) }
+        try writeDirectory(by: author, action: "seal a text by \(pseudonym.name)") { edit, _ in edit.add(sealed, by: pseudonym) }
         return sealed
+    }
+}
+
+/// The directory's current commit and its tree.
+struct DirectoryTip {
+    let commit: ObjectID
+    let tree: ObjectID
+}
+
+extension LedgerStore {
+    /// The directory's commit and tree, or nil when the ledger has none.
+    func directoryTip() throws -> DirectoryTip? {
+        guard let commit = try repository.referenceTarget(LedgerLayout.directoryReference) else { return nil }
+        return DirectoryTip(commit: commit, tree: try repository.commit(commit).treeID)
+    }
+
+    /// The directory's whole content (people and texts), or an empty one when there is none.
+    func directoryContent(folders: Set<String> = [DirectoryFile.peopleFolder, DirectoryFile.textsFolder]) throws -> DirectoryContent {
+        guard let tip = try directoryTip() else { return DirectoryContent() }
+        return try DirectoryContent.read(tree: tip.tree, in: repository, folders: folders).content
     }
 }

@@ -109,7 +109,7 @@ extension LedgerStore {
                     throw LedgerError(.invalidInput, "a pseudonymous ledger's first commit must be made as the pseudonym its directory entry names")
                 }
                 try staged.writeDirectory(by: LedgerAuthor(identity: identity, signer: signer, environment: environment),
-                                          action: "add \(person.pseudonym)") { $0.people[person.pseudonym] = person }
+                                          action: "add \(person.pseudonym)") { edit, _ in edit.setPerson(person) }
             }
             // Complete: publish it. The handle still open on the staging path is harmless (a
             // rename moves no open file); the store reopens at the final path.

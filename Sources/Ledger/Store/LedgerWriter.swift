@@ -36,7 +36,7 @@ extension LedgerStore {
         do {
             return try recordPlain(change.replacingText(with: sealed.stored), item: query, by: author)
         } catch {
-            _ = try? writeDirectory(by: author, action: "withdraw a text of a refused write") { $0.texts[sealed.commitment] = nil }
+            _ = try? writeDirectory(by: author, action: "withdraw a text of a refused write") { edit, _ in edit.removeText(sealed.commitment) }
             throw error
         }
     }

@@ -30,12 +30,14 @@ extension LedgerVerifier {
                 reason: "this pseudonymous ledger has no \(LedgerLayout.directoryReference): its pseudonyms and texts cannot be resolved")], erasedTexts: 0)
         }
         var problems = try checkDirectoryCommit(tip, head: head)
-        let content = try DirectoryContent.read(tree: repository.commit(tip).treeID, in: repository).content
+        // Which texts exist is all this needs: their names, not their contents (checked above).
+        let textsFolder = try repository.entry(atPath: DirectoryFile.textsFolder, inTree: repository.commit(tip).treeID)
+        let present = try Set(textsFolder.map { try repository.treeEntries($0.id).map(\.name) } ?? [])
         let records = try snapshot.erasureRecords()
         let erasedTexts = Set(records.values.flatMap(\.texts))
         var erasedCount = 0
         func account(_ field: String?, by email: String, commit: String, what: String) {
-            guard let commitment = SealedText.commitment(in: field), content.texts[commitment] == nil else { return }
+            guard let commitment = SealedText.commitment(in: field), !present.contains(commitment) else { return }
             if erasedTexts.contains(commitment) || records[Pseudonym(address: email)?.name ?? ""] != nil {
                 erasedCount += 1
             } else {
@@ -53,11 +55,13 @@ extension LedgerVerifier {
         return DirectoryFindings(problems: problems, erasedTexts: erasedCount)
     }
 
-    /// Every problem of the directory commit `id` judged against the history at `head`: the
-    /// writer's last check before moving the directory reference, and part of `checkDirectory`.
+    /// Every problem of the directory commit `id` judged against the history at `head`: part of
+    /// `checkDirectory`, and the writer's last check before moving the directory reference.
+    /// `since` (a writer's or a pull's current directory, judged when it was written) limits the
+    /// file checks to the files that differ from it; the signature is always checked.
     /// `incoming` (a directory fetched from a remote, which may not have seen an erasure yet)
-    /// tolerates entries and texts of erased people: the merge drops them.
-    func checkDirectoryCommit(_ id: ObjectID, head: ObjectID, incoming: Bool = false) throws -> [VerificationProblem] {
+    /// tolerates entries and texts of erased people: the join drops them.
+    func checkDirectoryCommit(_ id: ObjectID, head: ObjectID, since: ObjectID? = nil, incoming: Bool = false) throws -> [VerificationProblem] {
         var problems: [VerificationProblem] = []
         func report(_ kind: VerificationProblem.Kind, _ reason: String) {
             problems.append(VerificationProblem(commit: id.hex, kind: kind, reason: kind == .directory ? reason : "directory: " + reason))
@@ -69,8 +73,7 @@ extension LedgerVerifier {
         if Pseudonym(address: directory.committer.email) == nil {
             report(.directory, "committed as \(directory.committer.email), not as a pseudonym")
         }
-        let headTree = try commit(head).treeID
-        switch try trust.context(ofTree: headTree) {
+        switch try trust.context(ofTree: try commit(head).treeID) {
         case let .failure(error):
             report(.unreadable, "the head's trust files cannot be read: \(error.message)")
         case let .success(context):
@@ -81,15 +84,37 @@ extension LedgerVerifier {
                 report(.unsigned, "the directory commit is not signed")
             }
         }
-        let (content, flaws) = try DirectoryContent.read(tree: directory.treeID, in: repository)
-        for flaw in flaws { report(.directory, flaw) }
-        for (commitment, text) in content.texts.sorted(by: { $0.key < $1.key }) where SealedText(text: text.text, salt: text.salt)?.commitment != commitment {
-            report(.textMismatch, "texts/\(commitment).json does not match its commitment: its text or salt was changed")
-        }
         let erased = incoming ? [] : try store.snapshot(at: head).erasedPseudonyms()
-        for name in erased.sorted() {
-            if content.people[name] != nil { report(.directory, "still holds the entry of \(name), whom an erasure record names") }
-            if content.texts.values.contains(where: { $0.author == name }) { report(.directory, "still holds texts of \(name), whom an erasure record names") }
+        var files: [(path: String, blob: ObjectID)] = []
+        if let since {
+            for change in try repository.changedFiles(tree: directory.treeID, parentTrees: [commit(since).treeID]) {
+                if let blob = change.blob { files.append((change.path, blob)) }
+            }
+        } else {
+            for folder in try repository.treeEntries(directory.treeID) {
+                guard folder.kind == .tree else {
+                    report(.directory, "\(folder.name) is not part of the directory's layout")
+                    continue
+                }
+                for file in try repository.treeEntries(folder.id) { files.append(("\(folder.name)/\(file.name)", file.id)) }
+            }
+        }
+        for (path, blob) in files {
+            guard let data = try? repository.blob(blob) else {
+                report(.directory, "\(path) is not part of the directory's layout")
+                continue
+            }
+            switch DirectoryFile.parse(path: path, data: data) {
+            case let .failure(flaw):
+                report(.directory, flaw.message)
+            case let .success(.person(entry)):
+                if erased.contains(entry.pseudonym) { report(.directory, "still holds the entry of \(entry.pseudonym), whom an erasure record names") }
+            case let .success(.text(commitment, text)):
+                if SealedText(text: text.text, salt: text.salt)?.commitment != commitment {
+                    report(.textMismatch, "\(path) does not match its commitment: its text or salt was changed")
+                }
+                if erased.contains(text.author) { report(.directory, "still holds a text of \(text.author), whom an erasure record names") }
+            }
         }
         return problems
     }
