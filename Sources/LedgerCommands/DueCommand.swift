@@ -22,7 +22,7 @@ struct DueCommand: ParsableCommand {
             try session.requireVerified(before: "list what is due")
             let report = try DueReport(snapshot: session.store.snapshot(), today: Gate.currentDay(), within: within)
             if output.json {
-                printData(CanonicalJSON.encode(report))
+                JSONOutput.print("due", report)
                 return
             }
             if report.items.isEmpty {
@@ -32,7 +32,7 @@ struct DueCommand: ParsableCommand {
             for entry in report.items {
                 let what = entry.state == .waived ? "waiver" : "sign-off"
                 let when = entry.expired ? "EXPIRED, last valid \(entry.validThrough)" : "valid through \(entry.validThrough)"
-                print("\(entry.number) \(entry.id)  \(TerminalText.escape(entry.title))  \(what) \(when)\(entry.signerEmail.map { " (\(TerminalText.escape($0)))" } ?? "")")
+                print("\(entry.number) \(entry.item)  \(TerminalText.escape(entry.title))  \(what) \(when)\(entry.signerEmail.map { " (\(TerminalText.escape($0)))" } ?? "")")
             }
         }
     }

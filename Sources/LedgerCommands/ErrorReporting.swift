@@ -36,21 +36,3 @@ func printData(_ data: Data) {
     FileHandle.standardOutput.write(data)
 }
 
-/// Streams a JSON array to standard output a chunk at a time, so long timelines need no
-/// second copy of the whole text in memory.
-func printJSONArray(_ values: [JSONWriter.Value]) {
-    printJSONArray(count: values.count) { values[$0] }
-}
-
-/// Streams a JSON array whose elements are made one at a time by `element`.
-func printJSONArray(count: Int, element: (Int) -> JSONWriter.Value) {
-    var writer = JSONWriter()
-    writer.raw(count == 0 ? "[]\n" : "[\n")
-    for index in 0..<count {
-        writer.raw("  ")
-        writer.write(element(index), level: 1)
-        writer.raw(index == count - 1 ? "\n]\n" : ",\n")
-        if writer.bytes.count > 1 << 16 { printData(Data(writer.drain())) }
-    }
-    printData(Data(writer.drain()))
-}

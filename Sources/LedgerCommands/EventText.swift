@@ -2,8 +2,8 @@ import Ledger
 
 /// Text forms of events for a person: one block per event, escaped for the terminal.
 enum EventText {
-    static func line(_ view: EventView) -> String {
-        var head = "\(view.time)  \(view.commit.prefix(12))  \(view.action)"
+    static func line(_ view: EventView, style: TextStyle = .plain) -> String {
+        var head = "\(style.time(view.time))  \(view.commit.prefix(12))  \(view.action)"
         if let item = view.item { head += " \(item)" } else { head += " \(view.path)" }
         if let before = view.stateBefore, let after = view.stateAfter, before != after {
             head += "  \(before) → \(after)"

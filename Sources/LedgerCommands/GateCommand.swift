@@ -63,9 +63,9 @@ struct GateCommand: ParsableCommand {
                                   requirement: GateRequirement.parse(require.isEmpty ? opened.configuredRequirement : require))
         }
         if output.json {
-            printData(CanonicalJSON.encode(verdict))
+            JSONOutput.print("gate", verdict)
         } else {
-            print(GateText.render(verdict, ledgerOption: ledgerOptions.ledger))
+            print(GateText.render(verdict, ledgerOption: ledgerOptions.ledger, style: output.style(nil)))
         }
         if !verdict.passed { throw ExitCode(LedgerError(.gateBlocked, "").exitCode) }
     }
@@ -73,27 +73,27 @@ struct GateCommand: ParsableCommand {
 
 /// The text form of a verdict.
 enum GateText {
-    static func render(_ verdict: GateVerdict, ledgerOption: String?) -> String {
+    static func render(_ verdict: GateVerdict, ledgerOption: String?, style: TextStyle = .plain) -> String {
         let origin = verdict.fetched ? "fetched from \(verdict.source)" : "in \(verdict.source)"
-        var lines = ["readiness gate: judged \(TerminalText.escape(verdict.ledger)) at commit \(verdict.commit) (\(TerminalText.escape(origin)))"]
+        var lines = ["readiness gate: judged \(TerminalText.escape(verdict.ledger)) at commit \(verdict.head) (\(TerminalText.escape(origin)))"]
         let sections = "\(verdict.required.count) required section\(verdict.required.count == 1 ? "" : "s")"
         guard !verdict.passed else {
-            lines.append("passed: all \(verdict.requiredItems) items of the \(sections) are done or validly waived")
+            lines.append(style.paint("passed", 32) + ": all \(verdict.requiredItems) items of the \(sections) are done or validly waived")
             return lines.joined(separator: "\n")
         }
-        lines.append("blocked: \(verdict.missing.count) of the \(verdict.requiredItems) items of the \(sections) are not done:")
+        lines.append(style.paint("blocked", 31) + ": \(verdict.missing.count) of the \(verdict.requiredItems) items of the \(sections) are not done:")
         let numberWidth = verdict.missing.map(\.number.count).max() ?? 0
-        let idWidth = verdict.missing.map(\.id.count).max() ?? 0
+        let idWidth = verdict.missing.map(\.item.count).max() ?? 0
         for item in verdict.missing {
             let number = item.number.padding(toLength: numberWidth, withPad: " ", startingAt: 0)
-            let id = item.id.padding(toLength: idWidth, withPad: " ", startingAt: 0)
+            let id = item.item.padding(toLength: idWidth, withPad: " ", startingAt: 0)
             lines.append("  \(number)  \(id)  \(TerminalText.escape(item.title))  [\(item.stateDescription)]")
         }
         lines.append("Record the missing sign-offs with:")
         let ledger = ledgerOption.map { " --ledger \(shellQuoted($0))" } ?? ""
         for item in verdict.missing {
             // A waiver request needs another owner's approval, not a sign-off.
-            lines.append("  readiness \(item.awaitingApproval == true ? "approve" : "check") \(item.id)\(ledger)")
+            lines.append("  readiness \(item.awaitingApproval == true ? "approve" : "check") \(item.item)\(ledger)")
         }
         if verdict.fetched {
             lines.append("(only the state at \(TerminalText.escape(verdict.source)) counts: sign off in a clone of it and push the ledger there)")

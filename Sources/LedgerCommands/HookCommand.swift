@@ -112,7 +112,7 @@ struct HookStatusCommand: ParsableCommand {
         try reportingErrors {
             let status = try repository.installation().status()
             if output.json {
-                printData(CanonicalJSON.encode(status))
+                JSONOutput.print("hook", status)
                 return
             }
             let what: String

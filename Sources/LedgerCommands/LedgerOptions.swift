@@ -18,6 +18,19 @@ struct LedgerOptions: ParsableArguments {
 struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Print JSON instead of text.")
     var json = false
+
+    @Option(name: .long, help: ArgumentHelp("Colour text output: auto (on a terminal, unless NO_COLOR is set), always or never.", valueName: "when"))
+    var color: ColorChoice = .auto
+
+    @Flag(name: .long, help: "Show times in the local time zone (also `git config readiness.localTime true`). JSON always uses UTC.")
+    var local = false
+
+    /// The text style for standard output: these options, NO_COLOR, and the ledger's or the
+    /// global `readiness.localTime`.
+    func style(_ session: LedgerSession?) -> TextStyle {
+        let configured = (try? session?.configValue("readiness.localTime"))??.lowercased()
+        return TextStyle.forStandardOutput(color, localTime: local || ["true", "yes", "on", "1"].contains(configured ?? ""))
+    }
 }
 
 /// `--skip-signatures` for the queries that show a signature verdict per event.

@@ -39,7 +39,6 @@ struct PolicyShowCommand: ParsableCommand {
 
     /// The `--json` form.
     struct Output: Codable {
-        var schema = "readiness/policy/v1"
         /// False for a ledger made before policies: every trusted signer is admin and owner.
         var set: Bool
         var policy: LedgerPolicy
@@ -52,7 +51,7 @@ struct PolicyShowCommand: ParsableCommand {
             let current = try session.store.policy()
             let policy = current ?? PolicyJudge.legacy
             if output.json {
-                printData(CanonicalJSON.encode(Output(set: current != nil, policy: policy)))
+                JSONOutput.print("policy", Output(set: current != nil, policy: policy))
                 return
             }
             if current == nil { print("no policy set: every trusted signer is admin and owner") }

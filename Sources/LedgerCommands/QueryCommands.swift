@@ -22,9 +22,12 @@ struct HistoryCommand: ParsableCommand {
             let people = try session.people()
             let views = try queries.history(of: item).map { EventView($0, signature: verdicts.verdict(for: $0.commit), naming: queries.naming, people: people) }
             if output.json {
-                printJSONArray(views.map(\.json))
+                let path = try queries.itemPath(item)
+                JSONOutput.print("history", fields: [("events", .array(views.map(\.json))), ("head", .string(queries.index.head.hex)),
+                                                     ("item", .optional(queries.naming.item(atPath: path))), ("path", .string(path))])
             } else {
-                views.forEach { print(EventText.line($0)) }
+                let style = output.style(session)
+                views.forEach { print(EventText.line($0, style: style)) }
             }
         }
     }
@@ -61,10 +64,10 @@ struct BlameCommand: ParsableCommand {
                      event: line.event.map { EventView($0, signature: verdicts.verdict(for: $0.commit), naming: queries.naming, people: people) })
             }
             if output.json {
-                printJSONArray(lines.map { line in
-                    .object([("event", line.event?.json ?? .null), ("id", .string(line.id)), ("number", .string(line.number)),
+                JSONOutput.print("blame", fields: [("head", .string(queries.index.head.hex)), ("items", .array(lines.map { line in
+                    .object([("event", line.event?.json ?? .null), ("item", .string(line.id)), ("number", .string(line.number)),
                              ("state", .string(line.state.rawValue)), ("title", .string(line.title))])
-                })
+                }))])
                 return
             }
             for line in lines {
@@ -91,7 +94,11 @@ struct TimelineCommand: ParsableCommand {
     @OptionGroup var ledgerOptions: LedgerOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var signatures: SignatureOptions
-    @Flag(name: .long, help: "Print CSV.") var csv = false
+    @Flag(name: .long, help: "Print CSV (the same names as the JSON).") var csv = false
+
+    func validate() throws {
+        guard !(csv && output.json) else { throw ValidationError("--json and --csv cannot be combined; choose one") }
+    }
 
     func run() throws {
         try reportingErrors {
@@ -106,7 +113,7 @@ struct TimelineCommand: ParsableCommand {
                 EventView(events[index], signature: verdicts.verdict(for: events[index].commit), naming: queries.naming, people: people)
             }
             if output.json {
-                printJSONArray(count: events.count) { view($0).json }
+                JSONOutput.print("timeline", fields: [("head", .string(queries.index.head.hex))], streaming: "events", count: events.count) { view($0).json }
             } else if csv {
                 var text = EventView.csvHeader + "\r\n"
                 for index in events.indices {
@@ -115,7 +122,8 @@ struct TimelineCommand: ParsableCommand {
                 }
                 printData(Data(text.utf8))
             } else {
-                events.indices.forEach { print(EventText.line(view($0))) }
+                let style = output.style(session)
+                events.indices.forEach { print(EventText.line(view($0), style: style)) }
             }
         }
     }
@@ -140,7 +148,7 @@ struct DiffCommand: ParsableCommand {
             let new = try to.map { try LedgerPoint.commit(for: $0, in: store) } ?? store.head()
             let differences = try queries.diff(from: old, to: new)
             if output.json {
-                printData(CanonicalJSON.encode(differences))
+                JSONOutput.print("diff", fields: [("changes", JSONWriter.Value(reflecting: differences)), ("from", .string(old.hex)), ("to", .string(new.hex))])
                 return
             }
             print(DiffText.summary(differences, from: old.abbreviated(), to: new.abbreviated()))
@@ -148,7 +156,7 @@ struct DiffCommand: ParsableCommand {
                 print(TerminalText.escape("  definition \(difference.change ?? "")"))
             }
             for difference in differences where difference.change == nil {
-                let states = "\(difference.before?.rawValue ?? "—") → \(difference.after?.rawValue ?? "—")"
+                let states = "\(difference.stateBefore?.rawValue ?? "—") → \(difference.stateAfter?.rawValue ?? "—")"
                 let who = difference.signerName.map { " by \($0), \(difference.time ?? "")" } ?? ""
                 print(TerminalText.escape("  \(difference.kind.padding(toLength: 8, withPad: " ", startingAt: 0)) \(difference.number ?? "") \(difference.item)  \(states)\(who)"))
             }

@@ -29,12 +29,9 @@ struct ShowCommand: ParsableCommand {
             let report = try ItemReport(query: item, queries: queries, verdicts: signatures.verdicts(for: session),
                                         verified: try session.verifiedState(), limit: events)
             if output.json {
-                var writer = JSONWriter()
-                writer.write(ItemReportText.json(report), level: 0)
-                writer.raw("\n")
-                printData(Data(writer.drain()))
+                JSONOutput.print("show", fields: ItemReportText.json(report).fields)
             } else {
-                print(ItemReportText.render(report))
+                print(ItemReportText.render(report, style: output.style(session)))
             }
         }
     }
@@ -42,62 +39,46 @@ struct ShowCommand: ParsableCommand {
 
 /// Text and JSON forms of an item report.
 enum ItemReportText {
-    static func render(_ report: ItemReport) -> String {
+    static func render(_ report: ItemReport, style: TextStyle = .plain) -> String {
         let item = report.item, status = report.status
         var lines = ["\(item.item.number) \(item.fullID)\(report.retired ? "  (retired: does not count)" : "")", "  \(item.item.title)"]
         var where_ = "  section \(item.section.number). \(item.section.title)"
         if !item.item.tags.isEmpty { where_ += " · tags " + item.item.tags.map { "#\($0)" }.joined(separator: " ") }
         lines.append(where_)
         var state = "  state   \(status.state.rawValue)"
-        if let name = status.signerName, status.state != .open { state += " — \(name) <\(status.signerEmail ?? "")>, \(status.time ?? "")" }
+        if let name = status.signerName, status.state != .open { state += " — \(name) <\(status.signerEmail ?? "")>, \(status.time.map(style.time) ?? "")" }
         lines.append(state)
         if let signoffs = status.signoffs { lines.append("  signed  \(signoffs.joined(separator: ", ")) (\(signoffs.count) of \(status.requiredSignoffs ?? signoffs.count))") }
         if let requested = status.requestedBy { lines.append("  waiver requested by \(requested)") }
         if let until = status.waivedUntil, status.state == .waived || status.state == .pending { lines.append("  waived until \(until)") }
-        if let through = status.validThrough { lines.append("  valid through \(through)\(status.expired == true ? " — EXPIRED" : "")") }
+        if let through = status.validThrough { lines.append("  valid through \(through)\(status.expired ? " — EXPIRED" : "")") }
         if let commit = status.commit {
-            lines.append("  signature \(report.signature ?? "not checked") (commit \(commit.prefix(12)))\(status.unverified == true ? " (unverified)" : "")")
+            lines.append("  signature \(report.signature ?? "not checked") (commit \(commit.prefix(12)))\(status.unverified ? " (unverified)" : "")")
         }
         if let note = status.note, !note.isEmpty {
             lines += note.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { "  \($0.offset == 0 ? "note    " : "        ")\($0.element)" }
         }
-        lines += status.evidence.map { "  evidence \($0.summary)" }
+        lines += status.evidence.map { "  evidence \($0)" }
         lines.append("  file    \(report.path)")
         lines.append(report.events.isEmpty ? "  no events" : "  last events (\(report.events.count) of \(report.totalEvents)), newest first:")
         for event in report.events {
-            lines += EventText.line(event).split(separator: "\n").map { "    " + $0 }
+            lines += EventText.line(event, style: style).split(separator: "\n").map { "    " + $0 }
         }
         return lines.map(TerminalText.escape).joined(separator: "\n")
     }
 
+    /// The status line of the item (the same keys as in `status --json`) and what only `show` adds.
     static func json(_ report: ItemReport) -> JSONWriter.Value {
-        let item = report.item, status = report.status
-        return .object([
-            ("commit", .optional(status.commit)),
+        let item = report.item
+        let extra: [(String, JSONWriter.Value)] = [
             ("events", .array(report.events.map(\.json))),
-            ("evidence", .array(status.evidence.map { .string($0.summary) })),
-            ("expired", .bool(status.expired == true)),
-            ("id", .string(item.fullID)),
-            ("note", .optional(status.note)),
-            ("number", .string(item.item.number)),
             ("path", .string(report.path)),
-            ("requestedBy", .optional(status.requestedBy)),
-            ("requiredSignoffs", .int(Int64(status.requiredSignoffs ?? 1))),
             ("retired", .bool(report.retired)),
-            ("schema", .string("readiness/show/v1")),
-            ("section", .object([("id", .string(item.section.id)), ("number", .string(item.section.number)), ("title", .string(item.section.title))])),
+            ("sectionNumber", .string(item.section.number)),
             ("signature", .optional(report.signature)),
-            ("signerEmail", .optional(status.signerEmail)),
-            ("signerName", .optional(status.signerName)),
-            ("signoffs", .array((status.signoffs ?? []).map { .string($0) })),
-            ("state", .string(status.state.rawValue)),
             ("tags", .array(item.item.tags.map { .string($0) })),
-            ("time", .optional(status.time)),
-            ("title", .string(item.item.title)),
             ("totalEvents", .int(Int64(report.totalEvents))),
-            ("unverified", .bool(status.unverified == true)),
-            ("validThrough", .optional(status.validThrough)),
-            ("waivedUntil", .optional(status.waivedUntil)),
-        ])
+        ]
+        return .object((JSONWriter.Value(reflecting: report.status).fields + extra).sorted { $0.0 < $1.0 })
     }
 }

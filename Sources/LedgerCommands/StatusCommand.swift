@@ -27,9 +27,9 @@ struct StatusCommand: ParsableCommand {
             var report = try StatusReport(snapshot: snapshot, lookup: EventLookup(store: store), includeRetired: all, people: session.people())
             if asOf == nil { report.mark(try session.verifiedState()) }
             if output.json {
-                printData(CanonicalJSON.encode(report))
+                JSONOutput.print("status", report)
             } else {
-                print(StatusText.render(report, itemsToo: !summary))
+                print(StatusText.render(report, itemsToo: !summary, style: output.style(session)))
             }
         }
     }
@@ -37,7 +37,7 @@ struct StatusCommand: ParsableCommand {
 
 /// The text form of a status report.
 enum StatusText {
-    static func render(_ report: StatusReport, itemsToo: Bool) -> String {
+    static func render(_ report: StatusReport, itemsToo: Bool, style: TextStyle = .plain) -> String {
         var lines: [String] = []
         let total = report.items.count
         let done = report.items.filter { $0.state == .done }.count
@@ -50,23 +50,28 @@ enum StatusText {
         for section in report.sections {
             let percent = section.total == 0 ? 100 : (section.done + section.waived) * 100 / section.total
             if itemsToo { lines.append("") }
-            lines.append("\(section.number). \(TerminalText.escape(section.title))  \(section.done)/\(section.total) done\(section.waived > 0 ? ", \(section.waived) waived" : "")\(section.pending > 0 ? ", \(section.pending) pending" : "")  \(bar(percent)) \(percent)%")
+            let progress = "\(section.done)/\(section.total) done\(section.waived > 0 ? ", \(section.waived) waived" : "")\(section.pending > 0 ? ", \(section.pending) pending" : "")  \(bar(percent)) \(percent)%"
+            // The title gives way on a narrow terminal; the progress never does.
+            let title = "\(section.number). \(TerminalText.escape(section.title))"
+            let room = (style.width ?? Int.max) - progress.count - 2
+            let shown = title.count > room && room > 1 ? String(title.prefix(room - 1)) + "…" : title
+            lines.append(shown + "  " + (percent == 100 ? style.paint(progress, 32) : progress))
             guard itemsToo else { continue }
-            for item in report.items where item.section == section.id {
-                lines.append(itemLine(item))
+            for item in report.items where item.section == section.section {
+                lines.append(itemLine(item, style))
             }
         }
         if let retired = report.retired, itemsToo {
             lines.append("")
             lines.append(retired.isEmpty ? "No retired items." : "Retired (\(retired.count), not counted):")
             for item in retired {
-                lines.append(itemLine(item) + "  [retired from \(TerminalText.escape(item.sectionTitle))]")
+                lines.append(itemLine(item, style, retiredFrom: item.sectionTitle))
             }
         }
         return lines.joined(separator: "\n")
     }
 
-    private static func itemLine(_ item: StatusReport.Item) -> String {
+    private static func itemLine(_ item: StatusReport.Item, _ style: TextStyle, retiredFrom section: String? = nil) -> String {
         let mark: String
         switch item.state {
         case .done: mark = "[x]"
@@ -74,18 +79,29 @@ enum StatusText {
         case .open: mark = "[ ]"
         case .pending: mark = "[/]"
         }
-        var line = "  \(mark) \(item.number) \(TerminalText.escape(item.title))  (\(item.id))"
+        var line = "  \(mark) \(item.number) \(TerminalText.escape(item.title))  (\(item.item))"
         if let name = item.signerName, item.state != .open {
-            line += " — \(TerminalText.escape(name)), \(item.time ?? "")"
+            line += " — \(TerminalText.escape(name)), \(item.time.map(style.time) ?? "")"
         }
         if let until = item.waivedUntil, item.state == .waived { line += ", until \(until)" }
         if item.state == .pending {
             line += item.signoffs.map { " — pending: \($0.count) of \(item.requiredSignoffs ?? $0.count + 1) sign-offs" } ?? " — pending: waiver awaiting approval"
         }
-        if item.expired == true, item.state == .done { line += " — EXPIRED \(item.validThrough ?? ""), re-certify" }
-        if item.expired == nil, item.state == .done, let through = item.validThrough { line += ", valid through \(through)" }
-        if item.unverified == true { line += " (unverified)" }
-        return line
+        if item.expired, item.state == .done { line += " — EXPIRED \(item.validThrough ?? ""), re-certify" }
+        if !item.expired, item.state == .done, let through = item.validThrough { line += ", valid through \(through)" }
+        if item.unverified { line += " (unverified)" }
+        if let section { line += "  [retired from \(TerminalText.escape(section))]" }
+        // Cut first, colour after, so escape codes never count against the width.
+        let fitted = style.fit(line)
+        let colour: Int
+        switch item.state {
+        case .done: colour = item.expired ? 31 : 32
+        case .waived: colour = 33
+        case .pending: colour = 36
+        case .open: colour = 0
+        }
+        guard colour != 0, fitted.hasPrefix("  \(mark)") else { return fitted }
+        return "  " + style.paint(mark, colour) + fitted.dropFirst(2 + mark.count)
     }
 
     private static func bar(_ percent: Int) -> String {

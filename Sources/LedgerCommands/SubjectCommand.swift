@@ -22,15 +22,15 @@ struct SubjectCommand: ParsableCommand {
             let directory = try DirectorySubject(people, store: session.store, query: person)
             let report = try SubjectReport(store: session.store, query: people.principal(for: person), verdicts: signatures.verdicts(for: session))
             if output.json {
-                var writer = JSONWriter()
-                writer.write(report.json)
-                writer.raw("\n")
-                printData(Data(writer.bytes))
+                JSONOutput.print("subject", fields: report.json.fields)
                 return
             }
             if report.isEmpty {
                 print(TerminalText.escape("The ledger holds nothing about \(report.query) (no event, key, trust entry, commit line or file names them)."))
                 return
+            }
+            if report.emails.count > 1 {
+                printWarning("'\(report.query)' matches \(report.emails.count) e-mail addresses (\(report.emails.joined(separator: ", "))); give the whole e-mail if they are not one person")
             }
             var lines = ["Subject: \(report.query)",
                          "Names: \(report.names.joined(separator: ", "))",
@@ -38,7 +38,8 @@ struct SubjectCommand: ParsableCommand {
                          "Keys: \(report.fingerprints.joined(separator: ", "))",
                          "Roles: \(report.roles.isEmpty ? "none" : report.roles.joined(separator: ", "))",
                          "", "Events (\(report.events.count)):"]
-            lines += report.events.map { "  [\($0.role)] \(EventText.line($0.event))" }
+            let style = output.style(session)
+            lines += report.events.map { "  [\($0.role)] \(EventText.line($0.event, style: style))" }
             lines += ["", "Trusted keys at the head (\(report.keys.count)):"]
             lines += report.keys.map { "  \($0.kind) \($0.fingerprint) for \($0.principals.joined(separator: ",")) \($0.options)" }
             lines += ["", "Trust changes (\(report.trustChanges.count)):"]

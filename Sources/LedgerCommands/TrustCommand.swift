@@ -121,7 +121,7 @@ struct TrustListCommand: ParsableCommand {
                 Row(principals: [entry.principal], key: "openpgp:\(entry.fingerprint)", type: "openpgp")
             }
             if output.json {
-                printData(CanonicalJSON.encode(rows))
+                JSONOutput.print("trust", fields: [("head", .string(snapshot.commit.id.hex)), ("signers", JSONWriter.Value(reflecting: rows))])
                 return
             }
             for row in rows {

@@ -35,7 +35,7 @@ struct VerifyCommand: ParsableCommand {
             var report = try session.verifier.verify(full: full, acceptRewrite: acceptRewrite)
             report.acceptedRollbacks = session.acceptedRollbacks()
             if output.json {
-                printData(CanonicalJSON.encode(report))
+                JSONOutput.print("verify", report)
             } else {
                 for accepted in report.acceptedRollbacks {
                     print("accepted rollback: \(accepted.from.prefix(12)) -> \(accepted.to.prefix(12)) from \(TerminalText.escape(accepted.source)) by \(TerminalText.escape(accepted.by)) at \(accepted.at)")
@@ -62,7 +62,7 @@ struct VerifyCommand: ParsableCommand {
         let id = try session.store.resolveCommit(text)
         let verdict = session.verifier.verificationStatus(of: id)
         if output.json {
-            printData(CanonicalJSON.encode(verdict))
+            JSONOutput.print("verify-commit", fields: [("commit", .string(id.hex))] + JSONWriter.Value(reflecting: verdict).fields)
         } else {
             print("\(id.abbreviated()) \(verdict.status.rawValue): \(TerminalText.escape(verdict.reason))")
         }

@@ -1,3 +1,3 @@
 import LedgerCommands
 
-ReadinessCommand.main()
+ReadinessMain.run()

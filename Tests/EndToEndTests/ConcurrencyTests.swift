@@ -16,7 +16,7 @@ final class ConcurrencyTests: XCTestCase {
         XCTAssertEqual(result.stdout, "", "failed sign-offs: \(result.stdout) \(result.stderr)")
         XCTAssertEqual(try box.git("--git-dir", ledger, "rev-list", "--count", "main"), "41")
         let status = try box.readinessOK("status", "--json", "--ledger", ledger).stdout
-        XCTAssertEqual(status.components(separatedBy: "\"state\" : \"done\"").count - 1, 40)
+        XCTAssertEqual(status.components(separatedBy: "\"state\": \"done\"").count - 1, 40)
         let allowed = try box.allowedSignersFile(from: ledger)
         for commit in try box.git("--git-dir", ledger, "rev-list", "main").split(separator: "\n") {
             XCTAssertEqual(try box.verifyCommit(String(commit), ledger: ledger, allowedSigners: allowed).status, 0)

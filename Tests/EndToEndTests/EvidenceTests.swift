@@ -177,7 +177,7 @@ final class EvidenceTests: XCTestCase {
     func testTagFiltersEvidenceAndTimeline() throws {
         let box = try Sandbox()
         let (ledger, _, _) = try makeBusyLedger(box)
-        let timeline = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(box.readinessOK("timeline", "--json", "--tag", "gdpr", "--ledger", ledger).stdout.utf8)) as? [[String: Any]])
+        let timeline = try Sandbox.jsonList(box.readinessOK("timeline", "--json", "--tag", "gdpr", "--ledger", ledger).stdout)
         XCTAssertEqual(timeline.map { $0["action"] as? String }, ["create", "check"])
         XCTAssertTrue(timeline.allSatisfy { $0["item"] as? String == "sikkerhet/gdpr-compliance-verifisert" })
         let out = box.path("gdpr")
@@ -215,7 +215,7 @@ final class EvidenceTests: XCTestCase {
         XCTAssertEqual((events[1]["event"] as? [String: Any])?["signerName"] as? String, "Per Berg")
         let keys = try XCTUnwrap(ola["keys"] as? [[String: Any]])
         XCTAssertEqual(keys.count, 1)
-        let fingerprint = try XCTUnwrap(keys.first?["fingerprint"] as? String)
+        let fingerprint = try XCTUnwrap(keys.first?["key"] as? String)
         let trust = try XCTUnwrap(ola["trustChanges"] as? [[String: Any]])
         XCTAssertEqual(trust.count, 1)
         XCTAssertEqual((trust.first?["added"] as? [String])?.first, "ola@example.no \(fingerprint)")
@@ -228,7 +228,8 @@ final class EvidenceTests: XCTestCase {
         XCTAssertTrue(appearances.contains { $0["kind"] as? String == "file" && ($0["path"] as? String ?? "").hasSuffix("ssl-sertifikater-installert-og-konfigurert.json") })
 
         // The same person found by name and by key fingerprint.
-        for query in ["Ola Hansen", fingerprint] {
+        // Matched as `timeline --by` matches: any part of name, e-mail or key, ignoring case.
+        for query in ["Ola Hansen", fingerprint, "hansen", "OLA@EXAMPLE"] {
             let again = try report(query)
             XCTAssertEqual((again["events"] as? [[String: Any]])?.count, 2, query)
             XCTAssertEqual(again["emails"] as? [String], ["ola@example.no"], query)
@@ -238,7 +239,7 @@ final class EvidenceTests: XCTestCase {
         let kariActions = Set((kari["events"] as? [[String: Any]] ?? []).compactMap { ($0["event"] as? [String: Any])?["action"] as? String })
         XCTAssertTrue(kariActions.isSuperset(of: ["init", "check", "waive", "create"]), "\(kariActions)")
         XCTAssertEqual((kari["trustChanges"] as? [[String: Any]])?.count, 1, "the root entry, added by init")
-        XCTAssertFalse((ola["fingerprints"] as? [String] ?? []).contains { $0.contains("kari") })
+        XCTAssertFalse((ola["signerKeys"] as? [String] ?? []).contains { $0.contains("kari") })
         // Liv, trusted and later revoked: her event, both trust changes, her key found by fingerprint from history.
         let liv = try report("Liv Dahl")
         XCTAssertEqual((liv["events"] as? [[String: Any]])?.count, 1)
@@ -246,7 +247,7 @@ final class EvidenceTests: XCTestCase {
         let livTrust = try XCTUnwrap(liv["trustChanges"] as? [[String: Any]])
         XCTAssertEqual(livTrust.map { ($0["added"] as? [String])?.count ?? 0 }, [1, 0])
         XCTAssertEqual(livTrust.map { ($0["removed"] as? [String])?.count ?? 0 }, [0, 1])
-        let livKey = try XCTUnwrap((liv["fingerprints"] as? [String])?.first)
+        let livKey = try XCTUnwrap((liv["signerKeys"] as? [String])?.first)
         XCTAssertEqual((try report(livKey)["emails"] as? [String]), ["liv@example.no"])
         let nobody = try box.readinessOK("subject", "nobody@example.no", "--ledger", ledger).stdout
         XCTAssertTrue(nobody.contains("holds nothing about"), nobody)

@@ -57,6 +57,7 @@ final class LifecycleTests: XCTestCase {
         return try XCTUnwrap(report["items"] as? [[String: Any]])
     }
 
+
     /// Every commit of the ledger passes stock git's signature check and the object graph is sound.
     private func assertStockGitAccepts(file: StaticString = #filePath, line: UInt = #line) throws {
         let allowed = try box.allowedSignersFile(from: ledger)
@@ -139,7 +140,7 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(shown["path"] as? String, "items/\(ssl).json", "the file never moves")
         XCTAssertEqual(shown["signature"] as? String, "good")
         let history = try box.readinessOK("history", "2.1", "--json", "--ledger", ledger).stdout
-        let actions = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(history.utf8)) as? [[String: Any]]).map { $0["action"] as? String }
+        let actions = try Sandbox.jsonList(history).map { $0["action"] as? String }
         XCTAssertEqual(actions, ["renumbered", "moved", "check", "create"], history)
         // The old id still finds it, and stock git's own log of the file has the whole story.
         XCTAssertEqual(try box.readinessOK("history", ssl, "--json", "--ledger", ledger).stdout, history)
@@ -157,11 +158,11 @@ final class LifecycleTests: XCTestCase {
         // The retired item keeps its last state and history but no longer counts.
         let items = try statusItems()
         XCTAssertEqual(items.count, 57)
-        XCTAssertFalse(items.contains { $0["id"] as? String == ddos })
-        XCTAssertEqual(items.first { $0["id"] as? String == "database/point-in-time-recovery-testet" }?["state"] as? String, "open")
+        XCTAssertFalse(items.contains { $0["item"] as? String == ddos })
+        XCTAssertEqual(items.first { $0["item"] as? String == "database/point-in-time-recovery-testet" }?["state"] as? String, "open")
         let all = try json("status", "--all")
         let retired = try XCTUnwrap(all["retired"] as? [[String: Any]])
-        XCTAssertEqual(retired.map { $0["id"] as? String }, [ddos])
+        XCTAssertEqual(retired.map { $0["item"] as? String }, [ddos])
         XCTAssertEqual(retired.first?["state"] as? String, "waived")
         XCTAssertTrue(try box.readinessOK("status", "--all", "--ledger", ledger).stdout.contains("Retired (1, not counted):"))
         try expectRefusal(["check", ddos, "--ledger", ledger], code: 4, mentions: "is retired")
@@ -202,11 +203,11 @@ final class LifecycleTests: XCTestCase {
         let old = try statusItems("--as-of", before)
         let new = try statusItems()
         XCTAssertEqual(old.count, 56)
-        XCTAssertEqual(old.first { $0["id"] as? String == ddos }?["state"] as? String, "done")
-        XCTAssertFalse(old.contains { ($0["id"] as? String)?.hasPrefix("frontend/tilgjengelighet") == true })
+        XCTAssertEqual(old.first { $0["item"] as? String == ddos }?["state"] as? String, "done")
+        XCTAssertFalse(old.contains { ($0["item"] as? String)?.hasPrefix("frontend/tilgjengelighet") == true })
         XCTAssertEqual(new.count, 56)
-        XCTAssertFalse(new.contains { $0["id"] as? String == ddos })
-        XCTAssertEqual(new.first { $0["id"] as? String == "frontend/tilgjengelighet-testet" }?["number"] as? String, "4.1")
+        XCTAssertFalse(new.contains { $0["item"] as? String == ddos })
+        XCTAssertEqual(new.first { $0["item"] as? String == "frontend/tilgjengelighet-testet" }?["number"] as? String, "4.1")
         // A date before the update gives the old definition too.
         let summary = try box.readinessOK("status", "--summary", "--as-of", before, "--ledger", ledger).stdout
         XCTAssertTrue(summary.contains("1/56 done"), summary)

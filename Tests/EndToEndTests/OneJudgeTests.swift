@@ -154,7 +154,7 @@ final class OneJudgeTests: XCTestCase {
         try expectRefusal(["check", "1.5", "--ledger", ledger], code: 21, mentions: "does not verify", environment: ["GIT_CONFIG_GLOBAL": config])
         let verify = try box.readiness("verify", "--full", "--json", "--ledger", ledger)
         XCTAssertEqual(verify.status, 21)
-        XCTAssertTrue(verify.stdout.contains("\"commit\" : \"\(trustCommit)\""), verify.stdout)
+        XCTAssertTrue(verify.stdout.contains("\"commit\": \"\(trustCommit)\""), verify.stdout)
     }
 
     // MARK: - Time

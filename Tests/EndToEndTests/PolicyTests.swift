@@ -131,7 +131,7 @@ final class PolicyTests: XCTestCase {
         let shown = try run(nil, "policy", "show", "--json").stdout
         let policy = try JSONSerialization.jsonObject(with: Data(shown.utf8)) as! [String: Any]
         XCTAssertEqual((policy["policy"] as? [String: Any])?["admins"] as? [String], [box.email], shown)
-        XCTAssertTrue(shown.contains("\"schema\" : \"readiness/policy/v1\""), shown)
+        XCTAssertTrue(shown.contains("\"schema\": \"readiness/policy/v1\""), shown)
         // An owner is trusted, but not an admin: trust and policy are not hers to change.
         try expectRefusal(ola, ["trust", "add", mallory, keys[mallory]! + ".pub"], mentions: "rule 'admins'")
         try expectRefusal(ola, ["trust", "revoke", box.email], mentions: "rule 'admins'")
@@ -269,7 +269,7 @@ final class PolicyTests: XCTestCase {
         XCTAssertEqual(try box.readiness("gate", "--at", "neste måned", "--ledger", ledger).status, 5)
 
         let due = try run(nil, "due", "--within", "40", "--json").stdout
-        XCTAssertTrue(due.contains("\"schema\" : \"readiness/due/v1\"") && due.contains("\"validThrough\" : \"\(DayArithmeticForTests.day(after: 30))\""), due)
+        XCTAssertTrue(due.contains("\"schema\": \"readiness/due/v1\"") && due.contains("\"validThrough\": \"\(DayArithmeticForTests.day(after: 30))\""), due)
         XCTAssertTrue(try run(nil, "due").stdout.contains("nothing expires within 14 days"))
         XCTAssertTrue(try run(nil, "status").stdout.contains("valid through \(DayArithmeticForTests.day(after: 30))"))
     }

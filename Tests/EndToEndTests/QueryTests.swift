@@ -4,7 +4,7 @@ import XCTest
 /// Queries answer from the ledger alone and agree with stock git on the same repository.
 final class QueryTests: XCTestCase {
     private func json(_ text: String) throws -> [[String: Any]] {
-        try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])
+        try Sandbox.jsonList(text)
     }
 
     func testHistoryAndTimelineAgreeWithGitLog() throws {
@@ -48,7 +48,7 @@ final class QueryTests: XCTestCase {
         let blame = try json(box.readinessOK("blame", "--json", "--ledger", ledger).stdout)
         XCTAssertEqual(blame.count, 56)
         for line in blame {
-            let id = line["id"] as! String
+            let id = line["item"] as! String
             let event = line["event"] as! [String: Any]
             let last = try box.git("--git-dir", ledger, "log", "-1", "--format=%H", "--", "items/\(id).json")
             XCTAssertEqual(event["commit"] as? String, last, id)
@@ -64,9 +64,9 @@ final class QueryTests: XCTestCase {
         try box.readinessOK("check", "1.1", "--ledger", ledger, environment: ["GIT_COMMITTER_DATE": "2026-02-01T10:00:00Z"])
         try box.readinessOK("check", "1.2", "--ledger", ledger, environment: ["GIT_COMMITTER_DATE": "2026-03-01T10:00:00Z"])
         let january = try box.readinessOK("status", "--json", "--as-of", "2026-01-31", "--ledger", ledger).stdout
-        XCTAssertEqual(january.components(separatedBy: "\"state\" : \"done\"").count - 1, 0)
+        XCTAssertEqual(january.components(separatedBy: "\"state\": \"done\"").count - 1, 0)
         let february = try box.readinessOK("status", "--json", "--as-of", "2026-02-01", "--ledger", ledger).stdout
-        XCTAssertEqual(february.components(separatedBy: "\"state\" : \"done\"").count - 1, 1)
+        XCTAssertEqual(february.components(separatedBy: "\"state\": \"done\"").count - 1, 1)
         let byCommit = try box.readinessOK("status", "--json", "--as-of", "main~1", "--ledger", ledger).stdout
         XCTAssertEqual(byCommit, february)
         let before = try box.readiness("status", "--as-of", "2025-12-31", "--ledger", ledger)
@@ -74,8 +74,8 @@ final class QueryTests: XCTestCase {
 
         let diff = try json(box.readinessOK("diff", "2026-01-31", "2026-03-02", "--json", "--ledger", ledger).stdout)
         XCTAssertEqual(diff.map { $0["number"] as? String }, ["1.1", "1.2"])
-        XCTAssertEqual(diff.first?["before"] as? String, "open")
-        XCTAssertEqual(diff.first?["after"] as? String, "done")
+        XCTAssertEqual(diff.first?["stateBefore"] as? String, "open")
+        XCTAssertEqual(diff.first?["stateAfter"] as? String, "done")
         let since = try json(box.readinessOK("timeline", "--json", "--since", "2026-02-15", "--ledger", ledger).stdout)
         XCTAssertEqual(since.map { $0["item"] as? String }, ["sikkerhet/waf-web-application-firewall-satt-opp"])
         let until = try json(box.readinessOK("timeline", "--json", "--until", "2026-02-01", "--action", "check", "--ledger", ledger).stdout)
@@ -114,7 +114,7 @@ final class QueryTests: XCTestCase {
         let again = try json(box.readinessOK("timeline", "--json", "--action", "check", "--ledger", ledger).stdout)
         XCTAssertEqual(timeline.map { $0["commit"] as? String }, again.map { $0["commit"] as? String }, "stable order")
         let status = try box.readinessOK("status", "--json", "--ledger", ledger).stdout
-        XCTAssertEqual(status.components(separatedBy: "\"state\" : \"done\"").count - 1, 2)
+        XCTAssertEqual(status.components(separatedBy: "\"state\": \"done\"").count - 1, 2)
     }
 
     func testEventIndexIsRebuiltWhenMissingDamagedOrRewritten() throws {
@@ -135,7 +135,7 @@ final class QueryTests: XCTestCase {
         try Data(bytes.prefix(10)).write(to: URL(fileURLWithPath: index))
         XCTAssertEqual(try box.readinessOK("timeline", "--json", "--ledger", ledger).stdout, expected)
         try Data("not an index".utf8).write(to: URL(fileURLWithPath: tips))
-        XCTAssertTrue(try box.readinessOK("status", "--json", "--ledger", ledger).stdout.contains("\"commit\" : \""))
+        XCTAssertTrue(try box.readinessOK("status", "--json", "--ledger", ledger).stdout.contains("\"commit\": \""))
         // Missing.
         try FileManager.default.removeItem(atPath: index)
         XCTAssertEqual(try box.readinessOK("timeline", "--json", "--ledger", ledger).stdout, expected)

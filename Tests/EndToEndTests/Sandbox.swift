@@ -155,6 +155,19 @@ final class Sandbox {
     }
 }
 
+extension Sandbox {
+    /// The list a query's `--json` output carries (`events`, `items` or `changes`), after
+    /// checking that the output is one object with a `schema`.
+    static func jsonList(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws -> [[String: Any]] {
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text, file: file, line: line)
+        XCTAssertTrue((object["schema"] as? String)?.hasPrefix("readiness/") == true, text, file: file, line: line)
+        for key in ["events", "items", "changes", "signers"] {
+            if let list = object[key] as? [[String: Any]] { return list }
+        }
+        throw SandboxError("no list in: \(text.prefix(200))")
+    }
+}
+
 /// A failure of the sandbox itself, not of the code under test.
 struct SandboxError: Error, CustomStringConvertible {
     let description: String

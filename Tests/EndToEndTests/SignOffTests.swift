@@ -90,7 +90,7 @@ final class SignOffTests: XCTestCase {
         try box.readinessOK("check", "1.2", in: "\(product)/src")
         try box.readinessOK("check", "1.3", in: ledger)
         let status = try box.readinessOK("status", "--json", in: ledger).stdout
-        XCTAssertEqual(status.components(separatedBy: "\"state\" : \"done\"").count - 1, 3)
+        XCTAssertEqual(status.components(separatedBy: "\"state\": \"done\"").count - 1, 3)
         let nowhere = box.path("nowhere")
         try FileManager.default.createDirectory(atPath: nowhere, withIntermediateDirectories: true)
         let missing = try box.readiness("status", in: nowhere)

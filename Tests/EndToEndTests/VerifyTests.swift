@@ -101,7 +101,7 @@ final class VerifyTests: XCTestCase {
         XCTAssertEqual(try box.git("--git-dir", ledger, "log", "-1", "--format=%(trailers:key=Readiness-Action,valueonly)", "main"), "trust-add")
         XCTAssertEqual(try box.git("--git-dir", ledger, "show", "--name-only", "--format=", "main"), "trust/allowed_signers")
         let list = try box.readinessOK("trust", "list", "--json", "--ledger", ledger).stdout
-        let rows = try JSONSerialization.jsonObject(with: Data(list.utf8)) as! [[String: Any]]
+        let rows = try Sandbox.jsonList(list)
         XCTAssertEqual(rows.count, 2)
         XCTAssertEqual(rows[1]["principals"] as? [String], ["bob@example.no"])
         XCTAssertEqual(rows[1]["validAfter"] as? String, "20200101000000Z")

@@ -32,10 +32,10 @@ final class LifecycleRenderingTests: XCTestCase {
     func testStatusListsRetiredItemsApartWhenAsked() throws {
         let report: [String: Any] = [
             "ledger": "Butikk", "head": "0123456789abcdef0123456789abcdef01234567", "today": "2026-03-01",
-            "sections": [["id": "a", "number": "1", "title": "A", "total": 1, "done": 0, "waived": 0, "open": 1, "pending": 0]],
-            "items": [["id": "a/one", "number": "1.1", "title": "One", "section": "a", "sectionTitle": "A", "state": "open", "evidence": [Any]()]],
-            "retired": [["id": "a/two", "number": "1.2", "title": "Two", "section": "a", "sectionTitle": "A", "state": "done",
-                         "signerName": "Ola", "time": "2026-02-01T10:00:00Z", "evidence": [Any]()]],
+            "sections": [["section": "a", "number": "1", "title": "A", "total": 1, "done": 0, "waived": 0, "open": 1, "pending": 0]],
+            "items": [["item": "a/one", "number": "1.1", "title": "One", "section": "a", "sectionTitle": "A", "state": "open", "evidence": [Any](), "unverified": false, "expired": false]],
+            "retired": [["item": "a/two", "number": "1.2", "title": "Two", "section": "a", "sectionTitle": "A", "state": "done",
+                         "signerName": "Ola", "time": "2026-02-01T10:00:00Z", "evidence": [Any](), "unverified": false, "expired": false]],
         ]
         let decoded = try JSONDecoder().decode(StatusReport.self, from: JSONSerialization.data(withJSONObject: report))
         AssertRendered(StatusText.render(decoded, itemsToo: true), """

@@ -69,8 +69,9 @@ final class RenderingTests: XCTestCase {
     private func statusReport() throws -> StatusReport {
         func item(_ number: String, _ id: String, _ title: String, _ section: String, _ state: String,
                   signer: String? = nil, time: String? = nil, until: String? = nil) -> [String: Any] {
-            var fields: [String: Any] = ["id": "\(section)/\(id)", "number": number, "title": title, "section": section,
-                                         "sectionTitle": section.capitalized, "state": state, "evidence": [Any]()]
+            var fields: [String: Any] = ["item": "\(section)/\(id)", "number": number, "title": title, "section": section,
+                                         "sectionTitle": section.capitalized, "state": state, "evidence": [Any](),
+                                         "unverified": false, "expired": false]
             if let signer {
                 fields["signerName"] = signer
                 fields["signerEmail"] = "ola@example.no"
@@ -85,8 +86,8 @@ final class RenderingTests: XCTestCase {
             "head": head,
             "today": "2026-03-01",
             "sections": [
-                ["id": "sikkerhet", "number": "1", "title": "Sikkerhet", "total": 3, "done": 1, "waived": 1, "open": 1, "pending": 0],
-                ["id": "drift", "number": "2", "title": "Drift", "total": 1, "done": 0, "waived": 0, "open": 1, "pending": 0],
+                ["section": "sikkerhet", "number": "1", "title": "Sikkerhet", "total": 3, "done": 1, "waived": 1, "open": 1, "pending": 0],
+                ["section": "drift", "number": "2", "title": "Drift", "total": 1, "done": 0, "waived": 0, "open": 1, "pending": 0],
             ],
             "items": [
                 item("1.1", "ssl", "SSL på plass", "sikkerhet", "done", signer: "Ola Hansen", time: "2026-02-01T10:00:00Z"),
@@ -119,20 +120,26 @@ final class RenderingTests: XCTestCase {
     }
 
     func testStatusJSONHasSortedKeysAndEveryItem() throws {
-        let text = String(decoding: CanonicalJSON.encode(try statusReport()), as: UTF8.self)
-        XCTAssertTrue(text.hasPrefix("{\n  \"head\" : \"\(head)\",\n  \"items\" : [\n    {\n      \"commit\" : \"\(head)\","), text)
+        let text = JSONOutput.text("status", fields: JSONWriter.Value(reflecting: try statusReport()).fields)
+        XCTAssertTrue(text.hasPrefix("{\n  \"head\": \"\(head)\",\n  \"items\": [\n    {\n      \"commit\": \"\(head)\","), text)
         XCTAssertTrue(text.hasSuffix("\n}\n"), "newline-terminated")
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        XCTAssertEqual(object["schema"] as? String, "readiness/status/v1")
+        // Every key is present in every item: an open item's signer is null, not missing.
+        let open = try XCTUnwrap((object["items"] as? [[String: Any]])?[2])
+        XCTAssertTrue(open["signerName"] is NSNull && open["waivedUntil"] is NSNull && open["expired"] as? Bool == false, "\(open)")
+        XCTAssertEqual(Set((object["items"] as? [[String: Any]])?[0].keys.map { $0 } ?? []), Set(open.keys))
+        XCTAssertTrue(object["retired"] is NSNull && object["verified"] is NSNull)
         XCTAssertEqual((object["items"] as? [[String: Any]])?.compactMap { $0["number"] as? String }, ["1.1", "1.2", "1.3", "2.1"])
         XCTAssertEqual((object["items"] as? [[String: Any]])?[1]["title"] as? String, "WAF \u{1B}[31m", "JSON keeps the text; escaping is for terminals")
     }
 
     private func verdict(passed: Bool, fetched: Bool) -> GateVerdict {
-        GateVerdict(passed: passed, ledger: "Butikk", commit: head, source: fetched ? "https://git.example.no/ledger.git" : "/srv/ledger.git",
+        GateVerdict(passed: passed, ledger: "Butikk", head: head, source: fetched ? "https://git.example.no/ledger.git" : "/srv/ledger.git",
                     fetched: fetched, today: "2026-03-01", required: ["sikkerhet", "drift"], requiredItems: 4,
                     missing: passed ? [] : [
-                        GateVerdict.Missing(number: "1.3", id: "sikkerhet/dpia", title: "DPIA", section: "sikkerhet", state: .open, waivedUntil: nil),
-                        GateVerdict.Missing(number: "2.1", id: "drift/alarmer-satt-opp", title: "Alarmer", section: "drift", state: .waived,
+                        GateVerdict.Missing(number: "1.3", item: "sikkerhet/dpia", title: "DPIA", section: "sikkerhet", state: .open, waivedUntil: nil),
+                        GateVerdict.Missing(number: "2.1", item: "drift/alarmer-satt-opp", title: "Alarmer", section: "drift", state: .waived,
                                             waivedUntil: "2026-02-28"),
                     ])
     }
@@ -156,16 +163,18 @@ final class RenderingTests: XCTestCase {
     }
 
     func testGateJSONNamesTheVerdictForMachines() throws {
-        let text = String(decoding: CanonicalJSON.encode(verdict(passed: false, fetched: false)), as: UTF8.self)
+        let text = JSONOutput.text("gate", fields: JSONWriter.Value(reflecting: verdict(passed: false, fetched: false)).fields)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        XCTAssertEqual(object["schema"] as? String, "readiness/gate/v1")
         XCTAssertEqual(object["passed"] as? Bool, false)
-        XCTAssertEqual(object["commit"] as? String, head)
+        XCTAssertEqual(object["head"] as? String, head)
         XCTAssertEqual(object["required"] as? [String], ["sikkerhet", "drift"])
         let missing = try XCTUnwrap(object["missing"] as? [[String: Any]])
         XCTAssertEqual(missing.map { $0["number"] as? String }, ["1.3", "2.1"])
         XCTAssertEqual(missing[1]["state"] as? String, "waived")
         XCTAssertEqual(missing[1]["waivedUntil"] as? String, "2026-02-28")
-        XCTAssertTrue(text.contains("\"missing\" : [\n    {\n      \"id\" : \"sikkerhet/dpia\","), text)
+        XCTAssertEqual(missing.map { $0["item"] as? String }, ["sikkerhet/dpia", "drift/alarmer-satt-opp"])
+        XCTAssertTrue(text.contains("\"missing\": [\n    {\n      \"awaitingApproval\": null,"), text)
     }
 
     func testHistoryLineShowsStatesSignerNoteEvidenceAndEscapes() throws {
@@ -220,7 +229,7 @@ final class RenderingTests: XCTestCase {
     }
 
     func testCSVQuotesWhatNeedsQuotingAndDefusesFormulas() throws {
-        XCTAssertEqual(EventView.csvHeader, "time,commit,action,item,state_before,state_after,signer_name,signer_email,note,evidence,signature")
+        XCTAssertEqual(EventView.csvHeader, "time,commit,action,item,stateBefore,stateAfter,signerName,signerEmail,note,evidence,signature")
         let plain = try makeEventView(commit: "c1", evidence: ["https://e.no/1", "https://e.no/2"])
         XCTAssertEqual(plain.csvRow, "2026-02-01T10:00:00Z,c1,check,sikkerhet/ssl,open,done,Ola Hansen,ola@example.no,,https://e.no/1 https://e.no/2,good")
         let awkward = try makeEventView(commit: "c2", signerName: "Hansen, Ola", note: "sa \"ja\"\nså nei", signature: "=HYPERLINK(\"x\")")

@@ -82,6 +82,10 @@ final class ChecklistUpdatePlanTests: XCTestCase {
         XCTAssertTrue(result.checklist.needsLifecycleFormat)
         XCTAssertEqual(DefinitionSummary.trailers(result.changes).map(\.1),
                        ["ops/restore-drill-held", "sec/threats", "sec/secrets-rotated -> ops/secrets-rotated", "ops/backups-tested"])
+        // An export made before the move names the moved item by its old id, which is its file: still found.
+        let reapplied = try plan(result.checklist, current.markdown())
+        XCTAssertTrue(reapplied.changes.contains { $0.kind == .moved && $0.before == "ops/secrets-rotated" && $0.subject == "sec/secrets-rotated" },
+                      "an export from before the move still names the item by its file: \(reapplied.changes.map(\.description))")
         // Exported again, the new definition is a fixed point too, retired items included.
         XCTAssertTrue(try plan(result.checklist, result.checklist.markdown()).isEmpty)
     }

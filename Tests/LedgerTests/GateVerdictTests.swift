@@ -51,7 +51,7 @@ final class GateVerdictTests: XCTestCase {
         XCTAssertEqual(dayAfter.missing.first?.stateDescription, "waiver expired 2001-01-01")
 
         let now = try Gate().judge(LedgerSession(store: store), requirement: .sections(["sikkerhet"]), source: "test", fetched: false)
-        XCTAssertEqual(now.missing.map(\.id), ["sikkerhet/waf-web-application-firewall-satt-opp"])
+        XCTAssertEqual(now.missing.map(\.item), ["sikkerhet/waf-web-application-firewall-satt-opp"])
         XCTAssertEqual(now.requiredItems, 6)
     }
 

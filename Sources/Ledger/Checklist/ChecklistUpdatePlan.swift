@@ -135,7 +135,9 @@ private struct Matcher {
         let sectionID = sectionIDs[line.section]
         var found: Int?
         if reference.contains("/") {
-            found = byFullID[reference]
+            // A full id names an item as it is now or as it was created (its file): an export made
+            // before a move still names the moved item.
+            found = byFullID[reference] ?? byFileKey[reference]
             if found == nil, !reference.hasPrefix("\(sectionID)/") {
                 throw fail(line.source.line, "{#\(reference)} names no item of this ledger",
                            hint: "to add a new item here, write its own id alone ({#\(line.item.id)}) or leave the id out")

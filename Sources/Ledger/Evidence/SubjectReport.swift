@@ -65,7 +65,8 @@ public struct SubjectReport {
         // Fingerprints are compared without case but shown as recorded (base64 is case-sensitive).
         var shownKeys: [String: String] = [:]
         func isThem(_ person: Person) -> Bool {
-            [person.name, person.email, person.key ?? ""].contains { !$0.isEmpty && $0.lowercased() == wanted }
+            // Matched as `timeline --by` matches: any part of name, e-mail or key, ignoring case.
+            [person.name, person.email, person.key ?? ""].contains { !$0.isEmpty && $0.lowercased().contains(wanted) }
                 || emails.contains(person.email.lowercased()) || (person.key.map { keys.contains($0.lowercased()) } ?? false)
         }
         for _ in 0..<2 {
@@ -75,14 +76,15 @@ public struct SubjectReport {
             }
             for entry in try queries.snapshot.allowedSigners().entries {
                 let principals = entry.principals.map { $0.lowercased() }
-                if principals.contains(wanted) || keys.contains(entry.key.fingerprint.lowercased()) || entry.key.fingerprint.lowercased() == wanted
+                if principals.contains(where: { $0.contains(wanted) }) || keys.contains(entry.key.fingerprint.lowercased()) || entry.key.fingerprint.lowercased() == wanted
                     || !emails.isDisjoint(with: principals) {
                     keys.insert(entry.key.fingerprint.lowercased())
                     shownKeys[entry.key.fingerprint.lowercased()] = entry.key.fingerprint
                     principals.filter { $0.contains("@") }.forEach { emails.insert($0) }
                 }
             }
-            if wanted.contains("@") { emails.insert(wanted) }
+            // An e-mail nobody recorded is still looked for in texts; part of a known one is not a new one.
+            if wanted.contains("@"), !emails.contains(where: { $0.contains(wanted) }) { emails.insert(wanted) }
         }
         self.names = names.sorted()
         self.emails = emails.sorted()
@@ -176,9 +178,9 @@ public struct SubjectReport {
             })),
             ("emails", .array(emails.map { .string($0) })),
             ("events", .array(events.map { entry in .object([("event", entry.event.json), ("role", .string(entry.role))]) })),
-            ("fingerprints", .array(fingerprints.map { .string($0) })),
+            ("signerKeys", .array(fingerprints.map { .string($0) })),
             ("keys", .array(keys.map { key in
-                .object([("fingerprint", .string(key.fingerprint)), ("kind", .string(key.kind)), ("options", .string(key.options)),
+                .object([("key", .string(key.fingerprint)), ("kind", .string(key.kind)), ("options", .string(key.options)),
                          ("principals", .array(key.principals.map { .string($0) }))])
             })),
             ("names", .array(names.map { .string($0) })),

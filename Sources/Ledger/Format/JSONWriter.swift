@@ -6,6 +6,8 @@ public struct JSONWriter {
     public indirect enum Value {
         case string(String)
         case int(Int64)
+        /// A number with a fraction (written in Swift's shortest round-trip form).
+        case number(Double)
         case bool(Bool)
         case null
         case array([Value])
@@ -29,6 +31,7 @@ public struct JSONWriter {
         switch value {
         case let .string(string): writeString(string)
         case let .int(number): append(String(number))
+        case let .number(number): append(number.isFinite ? "\(number)" : "null")
         case let .bool(flag): append(flag ? "true" : "false")
         case .null: append("null")
         case let .array(items):

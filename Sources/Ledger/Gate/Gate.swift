@@ -6,7 +6,8 @@ public struct GateVerdict: Codable, Sendable {
     /// One required item that does not count as complete.
     public struct Missing: Codable, Sendable {
         public var number: String
-        public var id: String
+        /// The item's full id.
+        public var item: String
         public var title: String
         public var section: String
         /// `open`, `waived` (only when the waiver expired) — the state the ledger records.
@@ -38,7 +39,7 @@ public struct GateVerdict: Codable, Sendable {
     /// The ledger's name.
     public var ledger: String
     /// The commit judged (full hex id).
-    public var commit: String
+    public var head: String
     /// Where that state came from: the ledger path, or the URL it was fetched from.
     public var source: String
     /// True when the state was fetched from a remote just before judging.
@@ -137,7 +138,7 @@ public struct Gate {
             count += 1
             let record = try snapshot.record(of: item)
             if policy.counts(record, today: today) { continue }
-            var entry = GateVerdict.Missing(number: item.item.number, id: item.fullID, title: item.item.title,
+            var entry = GateVerdict.Missing(number: item.item.number, item: item.fullID, title: item.item.title,
                                             section: item.section.id, state: record.state,
                                             waivedUntil: record.state == .waived ? record.waivedUntil : nil)
             if record.isPendingSignoff {
@@ -148,7 +149,7 @@ public struct Gate {
             if record.state == .done { entry.expired = policy.lastValidDay(of: record) }
             missing.append(entry)
         }
-        return GateVerdict(passed: missing.isEmpty, ledger: snapshot.settings.name, commit: snapshot.commit.id.hex,
+        return GateVerdict(passed: missing.isEmpty, ledger: snapshot.settings.name, head: snapshot.commit.id.hex,
                            source: source, fetched: fetched, today: today, required: sections.map(\.id),
                            requiredItems: count, missing: missing)
     }

@@ -6,7 +6,8 @@ import Foundation
 public struct DueReport: Codable, Sendable {
     /// One sign-off or waiver that is due.
     public struct Entry: Codable, Sendable {
-        public var id: String
+        /// The item's full id.
+        public var item: String
         public var number: String
         public var title: String
         /// `done` (a sign-off to re-certify) or `waived`.
@@ -20,7 +21,6 @@ public struct DueReport: Codable, Sendable {
     }
 
     /// `readiness/due/v1`.
-    public var schema = "readiness/due/v1"
     /// The day judged from (UTC).
     public var today: String
     /// The window in days.
@@ -38,7 +38,7 @@ public struct DueReport: Codable, Sendable {
         for item in snapshot.checklist.allItems {
             let record = try snapshot.record(of: item)
             guard let last = policy.lastValidDay(of: record), last <= horizon else { continue }
-            items.append(Entry(id: item.fullID, number: item.item.number, title: item.item.title, state: record.state,
+            items.append(Entry(item: item.fullID, number: item.item.number, title: item.item.title, state: record.state,
                                validThrough: last, expired: last < today, signerEmail: record.by?.email))
         }
         // Stable: equal days keep checklist order.

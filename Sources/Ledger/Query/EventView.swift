@@ -68,7 +68,7 @@ public struct EventView: Codable, Equatable, Sendable {
     }
 
     /// CSV header matching `csvRow`.
-    public static let csvHeader = "time,commit,action,item,state_before,state_after,signer_name,signer_email,note,evidence,signature"
+    public static let csvHeader = "time,commit,action,item,stateBefore,stateAfter,signerName,signerEmail,note,evidence,signature"
 
     /// One RFC 4180 row; fields with commas, quotes or newlines are quoted.
     public var csvRow: String {

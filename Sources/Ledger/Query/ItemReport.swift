@@ -28,7 +28,7 @@ public struct ItemReport: Sendable {
         path = ref.path
         var report = try StatusReport(snapshot: queries.snapshot, lookup: EventLookup(store: queries.store), today: today, includeRetired: retired)
         if let verified { report.mark(verified) }
-        guard let line = (retired ? report.retired ?? [] : report.items).first(where: { $0.id == ref.fullID }) else {
+        guard let line = (retired ? report.retired ?? [] : report.items).first(where: { $0.item == ref.fullID }) else {
             throw LedgerError(.unknownItem, "no item \(ref.fullID) in the report", hint: "report this as a bug")
         }
         status = line

@@ -185,8 +185,8 @@ public struct LedgerQueries {
         /// `added` or `changed` (state), or a definition change's kind (`moved`, `retitled`,
         /// `renumbered`, `retagged`, `retired`, `restored`, `section-added`, …).
         public var kind: String
-        public var before: ItemState?
-        public var after: ItemState?
+        public var stateBefore: ItemState?
+        public var stateAfter: ItemState?
         public var signerName: String?
         public var time: String?
         /// For a definition change: what changed, in one line (`moved drift/x -> sikkerhet/x`).
@@ -204,23 +204,23 @@ public struct LedgerQueries {
             let (after, afterBlob) = try new.itemFile(of: item)
             guard let previous = oldItems[item.fileKey] else {
                 out.append(Difference(item: item.fullID, number: item.item.number, title: item.item.title, kind: "added",
-                                      before: nil, after: after.state, signerName: after.by?.name, time: after.at))
+                                      stateBefore: nil, stateAfter: after.state, signerName: after.by?.name, time: after.at))
                 continue
             }
             // Comparing blob ids first: an unchanged item costs no read of its old record.
             if try old.recordBlobID(of: previous) != afterBlob {
                 let before = try old.record(of: previous)
                 out.append(Difference(item: item.fullID, number: item.item.number, title: item.item.title, kind: "changed",
-                                      before: before.state, after: after.state, signerName: after.by?.name, time: after.at))
+                                      stateBefore: before.state, stateAfter: after.state, signerName: after.by?.name, time: after.at))
             }
         }
         let newItems = Dictionary(new.checklist.everyItem.map { ($0.fileKey, $0) }, uniquingKeysWith: { first, _ in first })
         for change in DefinitionDiff.changes(from: old.checklist, to: new.checklist) where change.kind != .added {
             let ref = change.fileKey.flatMap { newItems[$0] ?? oldItems[$0] }
             var difference = Difference(item: change.subject, number: ref?.item.number, title: ref?.item.title, kind: change.kind.rawValue,
-                                        before: nil, after: nil, signerName: nil, time: nil, change: change.description)
+                                        stateBefore: nil, stateAfter: nil, signerName: nil, time: nil, change: change.description)
             if change.kind == .retired || change.kind == .dropped, let previous = change.fileKey.flatMap({ oldItems[$0] }) {
-                difference.before = try? old.record(of: previous).state
+                difference.stateBefore = try? old.record(of: previous).state
             }
             out.append(difference)
         }

@@ -6,7 +6,8 @@ import Git
 public struct StatusReport: Codable, Sendable {
     /// One item's line in the report.
     public struct Item: Codable, Sendable {
-        public var id: String
+        /// The item's full id (`section/item`).
+        public var item: String
         public var number: String
         public var title: String
         public var section: String
@@ -16,13 +17,14 @@ public struct StatusReport: Codable, Sendable {
         public var signerEmail: String?
         public var time: String?
         public var note: String?
-        public var evidence: [Evidence]
+        /// Evidence as one line each: a URL, or `sha256:<hex> <file>`.
+        public var evidence: [String]
         public var waivedUntil: String?
         /// The commit that made the current state (nil for items untouched since they were created).
         public var commit: String?
         /// True when that commit fails verification or builds on one that does: the state is
         /// shown as recorded, but nobody trusted vouches for it.
-        public var unverified: Bool?
+        public var unverified = false
         /// Under a four-eyes policy: who has signed the current sign-off so far (e-mails).
         public var signoffs: [String]?
         /// How many distinct signers the policy requires for this item's sign-off (above 1 only).
@@ -33,12 +35,13 @@ public struct StatusReport: Codable, Sendable {
         public var validThrough: String?
         /// True when it no longer counts on the report's day: a sign-off due for re-certification
         /// or a waiver past its end.
-        public var expired: Bool?
+        public var expired = false
     }
 
     /// One section's progress.
     public struct Section: Codable, Sendable {
-        public var id: String
+        /// The section's id.
+        public var section: String
         public var number: String
         public var title: String
         public var total: Int
@@ -79,7 +82,7 @@ public struct StatusReport: Codable, Sendable {
         var sections: [Section] = []
         var items: [Item] = []
         for section in snapshot.checklist.sections {
-            var summary = Section(id: section.id, number: section.number, title: section.title, total: 0, done: 0, waived: 0, open: 0, pending: 0)
+            var summary = Section(section: section.id, number: section.number, title: section.title, total: 0, done: 0, waived: 0, open: 0, pending: 0)
             let info = ChecklistSectionInfo(section)
             for item in section.items.map({ ChecklistItemRef(section: info, item: $0) }) {
                 let (record, blob) = try snapshot.itemFile(of: item)
@@ -95,10 +98,10 @@ public struct StatusReport: Codable, Sendable {
                     commit = lookup?.introduction(of: blob, at: item.path)?.commit.hex
                 }
                 let by = record.by.map(people.display)
-                items.append(Item(id: item.fullID, number: item.item.number, title: item.item.title,
+                items.append(Item(item: item.fullID, number: item.item.number, title: item.item.title,
                                   section: section.id, sectionTitle: section.title, state: record.state,
                                   signerName: by?.name, signerEmail: by?.email, time: record.at,
-                                  note: people.text(record.note), evidence: record.evidence, waivedUntil: record.waivedUntil,
+                                  note: people.text(record.note), evidence: record.evidence.map(\.summary), waivedUntil: record.waivedUntil,
                                   commit: commit))
                 let required = policy.requiredSignoffs(ofItem: item.fullID)
                 if required > 1 { items[items.count - 1].requiredSignoffs = required }
@@ -118,9 +121,9 @@ public struct StatusReport: Codable, Sendable {
                 let (record, blob) = try snapshot.itemFile(of: item)
                 let commit = record.action == .create ? nil : lookup?.introduction(of: blob, at: item.path)?.commit.hex
                 let by = record.by.map(people.display)
-                return Item(id: item.fullID, number: item.item.number, title: item.item.title, section: item.section.id,
+                return Item(item: item.fullID, number: item.item.number, title: item.item.title, section: item.section.id,
                             sectionTitle: item.section.title, state: record.state, signerName: by?.name,
-                            signerEmail: by?.email, time: record.at, note: people.text(record.note), evidence: record.evidence,
+                            signerEmail: by?.email, time: record.at, note: people.text(record.note), evidence: record.evidence.map(\.summary),
                             waivedUntil: record.waivedUntil, commit: commit)
             }
         }

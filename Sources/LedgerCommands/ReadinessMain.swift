@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import Ledger
+
+/// The entry point: parses, runs, and reports every failure in one style, the parser's own
+/// included (`readiness: error: …` on stderr, then a hint), with "did you mean" for a mistyped
+/// subcommand. Help and `--version` print as argument-parser prints them.
+public enum ReadinessMain {
+    /// Runs `readiness` with `arguments` and exits with its code.
+    public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+        do {
+            var command = try ReadinessCommand.parseAsRoot(arguments)
+            try command.run()
+            exit(0)
+        } catch let code as ExitCode {
+            // Errors people act on were already printed by `reportingErrors`.
+            exit(code.rawValue)
+        } catch {
+            let code = ReadinessCommand.exitCode(for: error)
+            if code == .success { ReadinessCommand.exit(withError: error) }
+            printError(UsageErrorText.message(for: error, arguments: arguments))
+            exit(code.rawValue)
+        }
+    }
+}
+
+/// The one-line message for a command-line error, with a suggestion for a mistyped subcommand.
+enum UsageErrorText {
+    static func message(for error: Error, arguments: [String]) -> String {
+        var message = ReadinessCommand.message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+        if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
+        if let suggestion = suggestion(for: arguments) {
+            message += " (did you mean `\(suggestion)`?)"
+        } else {
+            message += " (see `\((["readiness"] + commandPath(arguments)).joined(separator: " ")) --help`)"
+        }
+        return message
+    }
+
+    /// The subcommand words at the start of `arguments` that name commands.
+    static func commandPath(_ arguments: [String]) -> [String] {
+        var level = ReadinessCommand.configuration.subcommands
+        var path: [String] = []
+        for word in arguments where !word.hasPrefix("-") {
+            guard let next = level.first(where: { $0.configuration.commandName == word }) else { break }
+            path.append(word)
+            level = next.configuration.subcommands
+        }
+        return path
+    }
+
+    /// The closest subcommand to the first word that names none, at any level of nesting.
+    static func suggestion(for arguments: [String]) -> String? {
+        let words = arguments.filter { !$0.hasPrefix("-") }
+        return suggestion(words: words[...], level: ReadinessCommand.configuration.subcommands, path: ["readiness"])
+    }
+
+    private static func suggestion(words: ArraySlice<String>, level: [any ParsableCommand.Type], path: [String]) -> String? {
+        guard let word = words.first, !level.isEmpty else { return nil }
+        let names = level.map { $0.configuration.commandName ?? "" }
+        if let index = names.firstIndex(of: word) {
+            return suggestion(words: words.dropFirst(), level: level[index].configuration.subcommands, path: path + [word])
+        }
+        let candidates = names + (path.count == 1 ? ["help"] : [])
+        let scores = candidates.map { distance(Array(word), Array($0)) }
+        guard let best = scores.indices.min(by: { scores[$0] < scores[$1] }), scores[best] <= max(2, word.count / 3) else { return nil }
+        return (path + [candidates[best]]).joined(separator: " ")
+    }
+
+    private static func distance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Ledger
+
+/// When to colour text output.
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+}
+
+/// How text output is styled for where it goes: colour only on a terminal (or when asked, and
+/// never under NO_COLOR in auto), lines cut to the terminal's width, and times in the local
+/// zone when asked. Plain (no colour, no cutting, UTC) for pipes, files and tests.
+struct TextStyle {
+    /// ANSI colours on.
+    var color = false
+    /// Cut lines to this many columns (a terminal); nil: never cut.
+    var width: Int?
+    /// Show times in this zone instead of UTC.
+    var timeZone: TimeZone?
+
+    /// No colour, no cutting, UTC.
+    static let plain = TextStyle()
+
+    /// The style for standard output under `choice`, NO_COLOR, and `localTime`.
+    static func forStandardOutput(_ choice: ColorChoice, localTime: Bool,
+                                  environment: [String: String] = ProcessInfo.processInfo.environment) -> TextStyle {
+        let terminal = isatty(STDOUT_FILENO) == 1
+        var style = TextStyle()
+        switch choice {
+        case .always: style.color = true
+        case .never: style.color = false
+        case .auto: style.color = terminal && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+        }
+        if terminal { style.width = terminalWidth(environment) }
+        if localTime { style.timeZone = .current }
+        return style
+    }
+
+    private static func terminalWidth(_ environment: [String: String]) -> Int {
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return Int(environment["COLUMNS"] ?? "") ?? 80
+    }
+
+    /// `text` cut to the width with `…` when it is wider (characters, not bytes).
+    func fit(_ text: String) -> String {
+        guard let width, text.count > width, width > 1 else { return text }
+        return String(text.prefix(width - 1)) + "…"
+    }
+
+    /// `text` in an ANSI colour (31 red, 32 green, 33 yellow, 36 cyan, 1 bold) when colour is on.
+    func paint(_ text: String, _ code: Int) -> String {
+        color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    /// An ISO 8601 UTC time as shown: unchanged, or in the chosen zone with its offset.
+    func time(_ iso: String) -> String {
+        guard let timeZone, let seconds = DateParsing.parse(iso)?.timeIntervalSince1970 else { return iso }
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = timeZone
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date(timeIntervalSince1970: seconds))
+    }
+}
