@@ -16,6 +16,9 @@ public final class PeopleDirectory {
     /// The pseudonyms the ledger's erasure records name.
     public let erased: Set<String>
     private let texts: (repository: Repository, folder: ObjectID)?
+    /// The texts folder's listing, read once at the first text shown: libgit2 does not cache a
+    /// tree that large, so looking each text up by path would parse the folder every time.
+    private var listing: [String: ObjectID]?
     private var shown: [String: String] = [:]
 
     /// A directory that resolves nothing (a plain ledger).
@@ -58,9 +61,14 @@ public final class PeopleDirectory {
         guard isPseudonymous, let commitment = SealedText.commitment(in: field) else { return field }
         if let known = shown[commitment] { return known }
         var text = Self.erasedMark
-        if let texts, let entry = try? texts.repository.entry(atPath: commitment, inTree: texts.folder),
-           let data = try? texts.repository.blob(entry.id), let stored = DirectoryText(data) {
-            text = stored.text
+        if let texts {
+            if listing == nil {
+                listing = Dictionary((try? texts.repository.treeEntries(texts.folder))?.map { ($0.name, $0.id) } ?? [],
+                                     uniquingKeysWith: { first, _ in first })
+            }
+            if let blob = listing?[commitment], let data = try? texts.repository.blob(blob), let stored = DirectoryText(data) {
+                text = stored.text
+            }
         }
         shown[commitment] = text
         return text
