@@ -35,7 +35,8 @@ struct VerifyCommand: ParsableCommand {
             var report = try session.verifier.verify(full: full, acceptRewrite: acceptRewrite)
             report.acceptedRollbacks = session.acceptedRollbacks()
             if output.json {
-                JSONOutput.print("verify", report)
+                // erasedTexts exists only for a pseudonymous ledger: a plain ledger's output keeps its keys.
+                JSONOutput.print("verify", fields: JSONWriter.Value(reflecting: report).fields.filter { $0.0 != "erasedTexts" || report.erasedTexts != nil })
             } else {
                 for accepted in report.acceptedRollbacks {
                     print("accepted rollback: \(accepted.from.prefix(12)) -> \(accepted.to.prefix(12)) from \(TerminalText.escape(accepted.source)) by \(TerminalText.escape(accepted.by)) at \(accepted.at)")

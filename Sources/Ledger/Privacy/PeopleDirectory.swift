@@ -34,8 +34,8 @@ public final class PeopleDirectory {
     /// for a ledger that is not pseudonymous. A missing or unreadable directory resolves
     /// nothing (`verify` reports why); its pseudonyms show as they are.
     public static func load(_ store: LedgerStore) throws -> PeopleDirectory {
-        let snapshot = try store.snapshot()
-        guard snapshot.settings.isPseudonymous else { return .plain }
+        // Head settings this tool cannot read: every command refuses that ledger on its own terms.
+        guard let snapshot = try? store.snapshot(), snapshot.settings.isPseudonymous else { return .plain }
         let tip = try? store.directoryTip()
         let people = (try? tip.map { try DirectoryContent.read(tree: $0.tree, in: store.repository, folders: [DirectoryFile.peopleFolder]).content.people }) ?? [:]
         let folder = try? tip.flatMap { try store.repository.entry(atPath: DirectoryFile.textsFolder, inTree: $0.tree) }

@@ -392,7 +392,8 @@ public struct LedgerSync {
             try repository.compareAndSwapReference(branch, to: tip, expecting: nil, message: "readiness: clone \(url)")
             let store = try LedgerStore.open(at: staging.path)
             // Only a pseudonymous ledger has a directory: a plain clone asks the remote for nothing more.
-            if try store.snapshot().settings.isPseudonymous { try Self.cloneDirectory(into: repository, from: url, access: access) }
+            // (Head settings this tool cannot read are for the verification below to report.)
+            if (try? store.snapshot())?.settings.isPseudonymous == true { try Self.cloneDirectory(into: repository, from: url, access: access) }
             let report = try LedgerVerifier(store: store, programs: programs).verify(full: true)
             if let first = report.problems.first {
                 throw LedgerError(.verificationFailed,

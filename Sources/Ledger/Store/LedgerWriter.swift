@@ -28,7 +28,8 @@ extension LedgerStore {
     /// In a pseudonymous ledger the note or reason is sealed into the directory first, and the
     /// item file stores only its commitment; a refused write takes the text out again.
     public func record(_ change: ItemChange, item query: String, by author: LedgerAuthor) throws -> RecordedChange {
-        guard let text = change.text, try snapshot().settings.isPseudonymous else {
+        // Head settings this tool cannot read are refused by the write itself, with the verifier's verdict.
+        guard let text = change.text, (try? snapshot())?.settings.isPseudonymous == true else {
             return try recordPlain(change, item: query, by: author)
         }
         try change.validate()

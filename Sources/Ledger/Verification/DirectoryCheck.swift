@@ -22,8 +22,7 @@ extension LedgerVerifier {
     /// is not pseudonymous.
     public func checkDirectory() throws -> DirectoryFindings {
         let head = try store.head()
-        let snapshot = try store.snapshot(at: head)
-        guard snapshot.settings.isPseudonymous else { return DirectoryFindings(problems: [], erasedTexts: 0) }
+        guard let snapshot = try? store.snapshot(at: head), snapshot.settings.isPseudonymous else { return DirectoryFindings(problems: [], erasedTexts: 0) }
         guard let tip = try repository.referenceTarget(LedgerLayout.directoryReference) else {
             return DirectoryFindings(problems: [VerificationProblem(
                 commit: head.hex, kind: .directory,

@@ -85,10 +85,12 @@ public final class LedgerVerifier {
         if problems.isEmpty { try VerifiedHead.write(head, roots: try roots(of: checked, below: hiding.first), to: store) }
         // A pseudonymous ledger's directory is judged on every run: it is outside the history,
         // so no earlier run vouches for it.
-        let directory = try checkDirectory()
+        // Unreadable head settings (a format raised beyond this tool) are the history's problem, reported above.
+        let pseudonymous = (try? store.snapshot(at: head))?.settings.isPseudonymous == true
+        let directory = pseudonymous ? try checkDirectory() : DirectoryFindings(problems: [], erasedTexts: 0)
         var report = VerificationReport(head: head.hex, since: since, full: hiding.isEmpty, commitsChecked: checked.count,
                                         problems: problems + directory.problems)
-        if try store.snapshot(at: head).settings.isPseudonymous { report.erasedTexts = directory.erasedTexts }
+        if pseudonymous { report.erasedTexts = directory.erasedTexts }
         return report
     }
 

@@ -29,7 +29,10 @@ struct PseudonymityCheck {
                 report(.trailerMismatch, "its \(role) is \(person.name) <\(person.email)>, but a pseudonymous ledger's commits name only pseudonyms")
             }
         }
-        if case let .success(own) = try contexts.context(ofTree: commit.treeID) {
+        // The commit's own settings, trust and policy matter only where it changes them (most
+        // commits are sign-offs, and this runs for every commit of the history).
+        let changesAdministration = changes.contains { [.settings, .allowedSigners, .policy].contains(LedgerPath($0.path)) }
+        if changesAdministration, case let .success(own) = try contexts.context(ofTree: commit.treeID) {
             if !own.pseudonymous { report(.definitionRule, "turns off pseudonymity, which is fixed when the ledger is made") }
             if changes.contains(where: { LedgerPath($0.path) == .allowedSigners }),
                let principal = own.allowed.entries.flatMap(\.principals).first(where: { Pseudonym(address: $0) == nil }) {
