@@ -19,7 +19,8 @@ let package = Package(
         .library(name: "Ledger", targets: ["Ledger"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // 1.6 or later: custom completions are told the word being completed (LedgerCompletion).
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [

@@ -22,9 +22,10 @@ private func recordChange(item: String, options: LedgerOptions, makeChange: () t
 /// `readiness check`: sign an item off as done.
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "check", abstract: "Sign an item off as done, as one signed commit.")
+        commandName: "check", abstract: "Sign an item off as done, as one signed commit.",
+        discussion: HelpExamples.check)
 
-    @Argument(help: "The item: its id, its number (1.1) or an unambiguous prefix of its id.")
+    @Argument(help: "The item: its id, its number (1.1) or an unambiguous prefix of its id.", completion: LedgerCompletion.item)
     var item: String
 
     @Option(name: .long, help: "A note kept with the sign-off.")
@@ -33,14 +34,14 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A link to evidence (repeatable).", valueName: "url"))
     var evidence: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("A file whose name and SHA-256 are recorded as evidence (repeatable; not copied).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("A regular file of at most 1 GiB whose name and SHA-256 are recorded as evidence (repeatable; not copied).", valueName: "path"))
     var evidenceFile: [String] = []
 
     @OptionGroup var ledgerOptions: LedgerOptions
 
     func run() throws {
         try recordChange(item: item, options: ledgerOptions) {
-            .check(note: note, evidence: try evidence.map(Evidence.fromLink) + evidenceFile.map(Evidence.fromFile))
+            .check(note: note, evidence: try evidence.map(Evidence.fromLink) + evidenceFile.map { try Evidence.fromFile($0, progress: FileProgress.reporter(for: $0)) })
         }
     }
 }
@@ -48,9 +49,10 @@ struct CheckCommand: ParsableCommand {
 /// `readiness uncheck`: withdraw a sign-off or a waiver.
 struct UncheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "uncheck", abstract: "Withdraw a sign-off or waiver, with a reason, as one signed commit.")
+        commandName: "uncheck", abstract: "Withdraw a sign-off or waiver, with a reason, as one signed commit.",
+        discussion: HelpExamples.uncheck)
 
-    @Argument(help: "The item: its id, its number (1.1) or an unambiguous prefix of its id.")
+    @Argument(help: "The item: its id, its number (1.1) or an unambiguous prefix of its id.", completion: LedgerCompletion.item)
     var item: String
 
     @Option(name: .long, help: "Why the sign-off no longer holds (required).")
@@ -66,9 +68,10 @@ struct UncheckCommand: ParsableCommand {
 /// `readiness waive`: accept an item as not done, until a date.
 struct WaiveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "waive", abstract: "Waive an item until a date, with a reason, as one signed commit.")
+        commandName: "waive", abstract: "Waive an item until a date, with a reason, as one signed commit.",
+        discussion: HelpExamples.waive)
 
-    @Argument(help: "The item: its id, its number (1.1) or an unambiguous prefix of its id.")
+    @Argument(help: "The item: its id, its number (1.1) or an unambiguous prefix of its id.", completion: LedgerCompletion.item)
     var item: String
 
     @Option(name: .long, help: "Why the item may be skipped (required).")
@@ -93,9 +96,10 @@ struct WaiveCommand: ParsableCommand {
 /// `readiness approve`: make another owner's waiver request effective.
 struct ApproveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "approve", abstract: "Approve another owner's waiver request (where the policy requires approval), as one signed commit.")
+        commandName: "approve", abstract: "Approve another owner's waiver request (where the policy requires approval), as one signed commit.",
+        discussion: HelpExamples.approve)
 
-    @Argument(help: "The item: its id, its number (1.1) or an unambiguous prefix of its id.")
+    @Argument(help: "The item: its id, its number (1.1) or an unambiguous prefix of its id.", completion: LedgerCompletion.item)
     var item: String
 
     @OptionGroup var ledgerOptions: LedgerOptions

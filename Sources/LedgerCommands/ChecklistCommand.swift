@@ -7,6 +7,7 @@ struct ChecklistCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "checklist",
         abstract: "Export the checklist's definition as Markdown with ids, or update it from an edited file (admins only).",
+        discussion: HelpExamples.checklist,
         subcommands: [ChecklistExportCommand.self, ChecklistUpdateCommand.self])
 }
 
@@ -14,7 +15,8 @@ struct ChecklistCommand: ParsableCommand {
 struct ChecklistExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write the current definition as Markdown, every section and item with its id and tags: edit it, then `checklist update`.")
+        abstract: "Write the current definition as Markdown, every section and item with its id and tags: edit it, then `checklist update`.",
+        discussion: HelpExamples.checklistExport)
 
     @Option(name: .long, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var out: String?
@@ -30,7 +32,7 @@ struct ChecklistExportCommand: ParsableCommand {
                 do {
                     try Data(exported.markdown.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
                 } catch {
-                    throw LedgerError(.storage, "cannot write \(out): \(error.localizedDescription)", hint: "check the path and its folder's permissions")
+                    throw LedgerError(.storage, "cannot write \(out): \(ErrorText.reason(error))", hint: "check the path and its folder's permissions")
                 }
                 print("Exported \(exported.items) items (\(exported.retired) retired) at \(exported.head.abbreviated()) to \(TerminalText.escape(out)).")
                 print("Edit it, then: readiness checklist update \(TerminalText.escape(out)) --dry-run --base \(exported.head.abbreviated())")
@@ -46,12 +48,12 @@ struct ChecklistUpdateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "update",
         abstract: "Re-import an edited checklist as one signed commit (admins only). Prints the plan first; --dry-run prints only the plan.",
-        discussion: """
+        discussion: HelpExamples.after("""
             Lines are matched to items by explicit id ({#section/item} or {#item}) first, then by unchanged \
             title. Moved, retitled and renumbered items keep their state and history; items left out are \
             retired (they keep history and last state and stop counting); a retired item's id brings it back. \
             A line that cannot be matched with certainty is an error naming it; nothing is written.
-            """)
+            """, HelpExamples.checklistUpdate))
 
     @Argument(help: ArgumentHelp("The edited Markdown checklist (start from `readiness checklist export`).", valueName: "file"))
     var file: String

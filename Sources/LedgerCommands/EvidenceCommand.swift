@@ -6,14 +6,15 @@ import Ledger
 struct EvidenceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evidence",
-        abstract: "Write an evidence pack: events with signature verdicts, reports with charts, the history as a git bundle, the allowed signers and a SHA-256 manifest.")
+        abstract: "Write an evidence pack: events with signature verdicts, reports with charts, the history as a git bundle, the allowed signers and a SHA-256 manifest.",
+        discussion: HelpExamples.evidence)
 
     @Option(name: .long, help: ArgumentHelp("A new or empty directory to write the pack into.", valueName: "dir")) var out: String
     @Option(name: .long, help: "From this date, date-time or commit.") var since: String?
     @Option(name: .long, help: "Up to this date (inclusive), date-time or commit.") var until: String?
-    @Option(name: .long, help: "Only this section (repeatable).") var section: [String] = []
-    @Option(name: .long, help: "Only this item (repeatable).") var item: [String] = []
-    @Option(name: .long, help: "Only items with this tag (repeatable).") var tag: [String] = []
+    @Option(name: .long, help: "Only this section (repeatable).", completion: LedgerCompletion.section) var section: [String] = []
+    @Option(name: .long, help: "Only this item (repeatable).", completion: LedgerCompletion.item) var item: [String] = []
+    @Option(name: .long, help: "Only items with this tag (repeatable).", completion: LedgerCompletion.tag) var tag: [String] = []
 
     @OptionGroup var ledgerOptions: LedgerOptions
 

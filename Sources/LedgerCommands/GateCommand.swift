@@ -7,7 +7,7 @@ struct GateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gate",
         abstract: "Pass (exit 0) when every required item is done or validly waived; otherwise list what is missing and exit 20.",
-        discussion: """
+        discussion: HelpExamples.after("""
             Exit codes: 0 passed, 20 blocked, 21 the ledger's history fails verification or it is not the pinned \
             ledger, 4 unknown section, 3 no ledger, 10 fetch failed. A ledger given as a git URL, or a ledger \
             clone with a remote, is fetched first (bounded by --fetch-timeout), so only the shared state counts. \
@@ -16,11 +16,11 @@ struct GateCommand: ParsableCommand {
             one this machine has seen (kept as refs/readiness/seen in the ledger or mirror, and as \
             refs/readiness/seen/<root> in the product repository) is a rollback, exit 21, unless accepted with \
             --accept-rollback. Run it as a CI step: client hooks can be skipped.
-            """)
+            """, HelpExamples.gate))
 
     @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp(
         "Required sections by id, number or unambiguous id prefix, or `all`. Default: `git config readiness.require`, else all.",
-        valueName: "section"))
+        valueName: "section"), completion: LedgerCompletion.requirement)
     var require: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Seconds to wait for fetching a remote ledger. Default: readiness.fetchTimeout, else 20.", valueName: "seconds"))

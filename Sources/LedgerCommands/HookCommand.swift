@@ -7,6 +7,7 @@ struct HookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hook",
         abstract: "Install, remove or describe the hook that gates pushes on the ledger (pre-push, or pre-receive on the server with --server).",
+        discussion: HelpExamples.hook,
         subcommands: [HookInstallCommand.self, HookUninstallCommand.self, HookStatusCommand.self])
 }
 
@@ -30,18 +31,18 @@ struct HookInstallCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "install",
         abstract: "Install the pre-push hook where git runs it (core.hooksPath honoured), chaining any hook already there.",
-        discussion: """
+        discussion: HelpExamples.after("""
             Settings go into the product repository's git config: readiness.ledger, readiness.require, readiness.protect, \
             and readiness.ledgerRoot, the ledger's root commit, which pins it: the gate refuses a ledger with another root. \
             The ledger must be reachable and its history must verify. Installing twice changes nothing.
-            """)
+            """, HelpExamples.hookInstall))
 
     @OptionGroup var repository: HookRepositoryOptions
 
     @Option(name: .long, help: ArgumentHelp("The ledger: a path or a git URL (recorded as readiness.ledger).", valueName: "path|url"))
     var ledger: String?
 
-    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Required sections, or `all` (recorded as readiness.require).", valueName: "section"))
+    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Required sections, or `all` (recorded as readiness.require).", valueName: "section"), completion: LedgerCompletion.requirement)
     var require: [String] = []
 
     @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp(
@@ -83,7 +84,8 @@ struct HookInstallCommand: ParsableCommand {
 struct HookUninstallCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "uninstall",
-        abstract: "Remove the pre-push hook and restore the hook it chained to, byte for byte with its mode.")
+        abstract: "Remove the pre-push hook and restore the hook it chained to, byte for byte with its mode.",
+        discussion: HelpExamples.hookUninstall)
 
     @OptionGroup var repository: HookRepositoryOptions
 
@@ -103,7 +105,8 @@ struct HookUninstallCommand: ParsableCommand {
 /// `readiness hook status`.
 struct HookStatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "Say what pre-push (or, with --server, pre-receive) hook is installed, where, and with which settings.")
+        commandName: "status", abstract: "Say what pre-push (or, with --server, pre-receive) hook is installed, where, and with which settings.",
+        discussion: HelpExamples.hookStatus)
 
     @OptionGroup var repository: HookRepositoryOptions
     @OptionGroup var output: OutputOptions

@@ -6,7 +6,8 @@ import Ledger
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Create a ledger repository (bare) from a Markdown checklist, in one signed commit.")
+        abstract: "Create a ledger repository (bare) from a Markdown checklist, in one signed commit.",
+        discussion: HelpExamples.initLedger)
 
     @Argument(help: ArgumentHelp("Where to create the ledger. Default: --ledger, then $READINESS_LEDGER.", valueName: "path"))
     var path: String?

@@ -7,6 +7,7 @@ struct PolicyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy",
         abstract: "Show or change the ledger's policy (policy.json): admins, owners, approvals, re-certification, waivers. Changes are admin only.",
+        discussion: HelpExamples.policy,
         subcommands: [PolicyShowCommand.self, PolicyAdminsCommand.self, PolicyOwnersCommand.self, PolicyApprovalsCommand.self,
                       PolicyRecertifyCommand.self, PolicyWaiversCommand.self])
 }
@@ -32,7 +33,8 @@ private func writePolicy(_ change: PolicyChange, options: LedgerOptions) throws 
 
 /// `readiness policy show [--json]`.
 struct PolicyShowCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the policy in force at the head.")
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the policy in force at the head.",
+        discussion: HelpExamples.policyShow)
 
     @OptionGroup var ledgerOptions: LedgerOptions
     @OptionGroup var output: OutputOptions
@@ -68,7 +70,8 @@ struct PolicyShowCommand: ParsableCommand {
 
 /// `readiness policy admins PRINCIPAL...`.
 struct PolicyAdminsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "admins", abstract: "Set who may change trust, the policy and the definition.")
+    static let configuration = CommandConfiguration(commandName: "admins", abstract: "Set who may change trust, the policy and the definition.",
+        discussion: HelpExamples.policyAdmins)
 
     @Argument(help: "E-mails or patterns (*@example.no).")
     var principals: [String]
@@ -80,9 +83,10 @@ struct PolicyAdminsCommand: ParsableCommand {
 
 /// `readiness policy owners SECTION|ITEM PRINCIPAL...`.
 struct PolicyOwnersCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "owners", abstract: "Set who may check, uncheck, waive or approve a section's (or an item's) items.")
+    static let configuration = CommandConfiguration(commandName: "owners", abstract: "Set who may check, uncheck, waive or approve a section's (or an item's) items.",
+        discussion: HelpExamples.policyOwners)
 
-    @Argument(help: "A section (id or number) or an item.")
+    @Argument(help: "A section (id or number) or an item.", completion: LedgerCompletion.sectionOrItem)
     var target: String
 
     @Argument(help: "E-mails or patterns (*@example.no).")
@@ -95,9 +99,10 @@ struct PolicyOwnersCommand: ParsableCommand {
 
 /// `readiness policy approvals SECTION|ITEM N`.
 struct PolicyApprovalsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "approvals", abstract: "Require N distinct signers for a section's (or an item's) sign-offs (2: four-eyes; 1: none).")
+    static let configuration = CommandConfiguration(commandName: "approvals", abstract: "Require N distinct signers for a section's (or an item's) sign-offs (2: four-eyes; 1: none).",
+        discussion: HelpExamples.policyApprovals)
 
-    @Argument(help: "A section (id or number) or an item.")
+    @Argument(help: "A section (id or number) or an item.", completion: LedgerCompletion.sectionOrItem)
     var target: String
 
     @Argument(help: "How many distinct signers.")
@@ -110,9 +115,10 @@ struct PolicyApprovalsCommand: ParsableCommand {
 
 /// `readiness policy recertify SECTION|ITEM DAYS`.
 struct PolicyRecertifyCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "recertify", abstract: "Sign-offs of a section (or an item) expire after DAYS days (0: never).")
+    static let configuration = CommandConfiguration(commandName: "recertify", abstract: "Sign-offs of a section (or an item) expire after DAYS days (0: never).",
+        discussion: HelpExamples.policyRecertify)
 
-    @Argument(help: "A section (id or number) or an item.")
+    @Argument(help: "A section (id or number) or an item.", completion: LedgerCompletion.sectionOrItem)
     var target: String
 
     @Argument(help: "Days a sign-off holds.")
@@ -125,7 +131,8 @@ struct PolicyRecertifyCommand: ParsableCommand {
 
 /// `readiness policy waivers [--approval required|none] [--max-days N]`.
 struct PolicyWaiversCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "waivers", abstract: "Whether waivers need another owner's approval, and their longest length.")
+    static let configuration = CommandConfiguration(commandName: "waivers", abstract: "Whether waivers need another owner's approval, and their longest length.",
+        discussion: HelpExamples.policyWaivers)
 
     @Option(name: .long, help: ArgumentHelp("required or none.", valueName: "required|none"))
     var approval: String?

@@ -5,9 +5,10 @@ import Ledger
 /// `readiness history`: every event of one item, newest first.
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "history", abstract: "Show every event of one item, newest first.")
+        commandName: "history", abstract: "Show every event of one item, newest first.",
+        discussion: HelpExamples.history)
 
-    @Argument(help: "The item: id, number (1.1) or unambiguous prefix; a retired item by its full id.")
+    @Argument(help: "The item: id, number (1.1) or unambiguous prefix; a retired item by its full id.", completion: LedgerCompletion.item)
     var item: String
 
     @OptionGroup var ledgerOptions: LedgerOptions
@@ -36,9 +37,10 @@ struct HistoryCommand: ParsableCommand {
 /// `readiness blame`: the commit, signer and time behind every item's current state.
 struct BlameCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "blame", abstract: "For every item, the commit, signer and time that made its current state.")
+        commandName: "blame", abstract: "For every item, the commit, signer and time that made its current state.",
+        discussion: HelpExamples.blame)
 
-    @Option(name: .long, help: "Only this section (id, number or prefix).")
+    @Option(name: .long, help: "Only this section (id, number or prefix).", completion: LedgerCompletion.section)
     var section: String?
 
     @OptionGroup var ledgerOptions: LedgerOptions
@@ -81,15 +83,16 @@ struct BlameCommand: ParsableCommand {
 /// `readiness timeline`: every event across the ledger in time order.
 struct TimelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "timeline", abstract: "Show every event in time order, definition and trust changes included.")
+        commandName: "timeline", abstract: "Show every event in time order, definition and trust changes included.",
+        discussion: HelpExamples.timeline)
 
     @Option(name: .long, help: "From this date, date-time or commit.") var since: String?
     @Option(name: .long, help: "Up to this date (inclusive), date-time or commit.") var until: String?
     @Option(name: .long, help: "Only events by this person (part of name, e-mail or key).") var by: String?
-    @Option(name: .long, help: "Only this section.") var section: String?
-    @Option(name: .long, help: "Only this item.") var item: String?
-    @Option(name: .long, help: "Only this action (check, uncheck, waive, create, init, …).") var action: String?
-    @Option(name: .long, help: "Only items carrying this tag in the current definition (e.g. gdpr).") var tag: String?
+    @Option(name: .long, help: "Only this section.", completion: LedgerCompletion.section) var section: String?
+    @Option(name: .long, help: "Only this item.", completion: LedgerCompletion.item) var item: String?
+    @Option(name: .long, help: "Only this action (check, uncheck, waive, create, init, …).", completion: LedgerCompletion.action) var action: String?
+    @Option(name: .long, help: "Only items carrying this tag in the current definition (e.g. gdpr).", completion: LedgerCompletion.tag) var tag: String?
 
     @OptionGroup var ledgerOptions: LedgerOptions
     @OptionGroup var output: OutputOptions
@@ -132,7 +135,8 @@ struct TimelineCommand: ParsableCommand {
 /// `readiness diff`: what changed between two points.
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "diff", abstract: "Show what changed between two points (dates or commits), item by item.")
+        commandName: "diff", abstract: "Show what changed between two points (dates or commits), item by item.",
+        discussion: HelpExamples.diff)
 
     @Argument(help: "The earlier point: a date, date-time or commit.") var from: String
     @Argument(help: "The later point (default: the head).") var to: String?

@@ -7,12 +7,12 @@ struct RecoverCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recover",
         abstract: "Move the ledger branch back to its newest verified commit, keeping the refused commits under refs/readiness/quarantine/.",
-        discussion: """
+        discussion: HelpExamples.after("""
             The way out when writers refuse a ledger whose history does not verify (exit 21), for example \
             after someone pushed commits signed by an untrusted key. Only commits that fail verification, \
             or build on one, leave the branch; they stay in the repository under a quarantine reference. \
             Honest sign-offs made after them must be recorded again. Prints how to publish the repaired branch.
-            """)
+            """, HelpExamples.recover))
 
     @OptionGroup var ledgerOptions: LedgerOptions
 

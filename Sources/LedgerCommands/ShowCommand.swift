@@ -6,9 +6,10 @@ import Ledger
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Everything about one item: number, id, title, section, tags, state and who made it so, note, evidence, signature, last events.")
+        abstract: "Everything about one item: number, id, title, section, tags, state and who made it so, note, evidence, signature, last events.",
+        discussion: HelpExamples.show)
 
-    @Argument(help: "The item: id, number (1.1) or unambiguous prefix; a retired item by its id.")
+    @Argument(help: "The item: id, number (1.1) or unambiguous prefix; a retired item by its id.", completion: LedgerCompletion.item)
     var item: String
 
     @Option(name: .long, help: "How many of its newest events to show.")

@@ -6,7 +6,8 @@ import Ledger
 struct SubjectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "subject",
-        abstract: "Everything the ledger holds about one person (GDPR Art. 15): events, keys, trust changes, every place they are named.")
+        abstract: "Everything the ledger holds about one person (GDPR Art. 15): events, keys, trust changes, every place they are named.",
+        discussion: HelpExamples.subject)
 
     @Argument(help: "The person: e-mail, name, or key fingerprint (SHA256:…).") var person: String
 

@@ -47,7 +47,8 @@ private func describe(_ outcome: PullOutcome) -> String {
 /// `readiness clone`: a verified bare copy of a shared ledger.
 struct CloneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "clone", abstract: "Clone a shared ledger (bare) and verify its whole history.")
+        commandName: "clone", abstract: "Clone a shared ledger (bare) and verify its whole history.",
+        discussion: HelpExamples.clone)
 
     @Argument(help: "The ledger's address: a path, file://, ssh://, user@host:path, https:// or git://.")
     var url: String
@@ -66,7 +67,7 @@ struct CloneCommand: ParsableCommand {
             let session = try LedgerSession(store: store)
             let root = try session.pinRoot()
             try session.rememberHeadAsSeen()
-            print("cloned \(url) into \(store.path): \(report.commitsChecked) commits verified, head \(try store.head().abbreviated()), root \(root) pinned as \(LedgerPin.configKey)")
+            print(TerminalText.escape("cloned \(url) into \(store.path): \(report.commitsChecked) commits verified, head \(try store.head().abbreviated()), root \(root) pinned as \(LedgerPin.configKey)"))
         }
     }
 
@@ -81,14 +82,15 @@ struct CloneCommand: ParsableCommand {
 /// `readiness pull`: fetch, verify, merge.
 struct PullCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pull", abstract: "Fetch the remote's ledger, verify it, and merge it in (never rewriting).")
+        commandName: "pull", abstract: "Fetch the remote's ledger, verify it, and merge it in (never rewriting).",
+        discussion: HelpExamples.pull)
 
     @OptionGroup var remoteOptions: RemoteOptions
     @OptionGroup var ledgerOptions: LedgerOptions
 
     func run() throws {
         try reportingErrors {
-            print("pull: \(describe(try remoteOptions.sync(ledgerOptions).pull()))")
+            print(TerminalText.escape("pull: \(describe(try remoteOptions.sync(ledgerOptions).pull()))"))
         }
     }
 }
@@ -96,7 +98,8 @@ struct PullCommand: ParsableCommand {
 /// `readiness push`: fast-forward only; a lost race fetches, merges and retries.
 struct PushCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "push", abstract: "Push the ledger (fast-forward only; when the remote moved, fetch, merge and retry).")
+        commandName: "push", abstract: "Push the ledger (fast-forward only; when the remote moved, fetch, merge and retry).",
+        discussion: HelpExamples.push)
 
     @OptionGroup var remoteOptions: RemoteOptions
     @OptionGroup var ledgerOptions: LedgerOptions
@@ -109,7 +112,7 @@ struct PushCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let sync = try remoteOptions.sync(ledgerOptions)
-            if let setRemote, let change = try sync.setRemote(setRemote) { print(change) }
+            if let setRemote, let change = try sync.setRemote(setRemote) { print(TerminalText.escape(change)) }
             printPush(try sync.push())
         }
     }
@@ -118,7 +121,8 @@ struct PushCommand: ParsableCommand {
 /// `readiness sync`: pull, then push.
 struct SyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sync", abstract: "Pull, then push: share sign-offs with the remote.")
+        commandName: "sync", abstract: "Pull, then push: share sign-offs with the remote.",
+        discussion: HelpExamples.sync)
 
     @OptionGroup var remoteOptions: RemoteOptions
     @OptionGroup var ledgerOptions: LedgerOptions
@@ -126,7 +130,7 @@ struct SyncCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let result = try remoteOptions.sync(ledgerOptions).sync()
-            print("pull: \(describe(result.pull))")
+            print(TerminalText.escape("pull: \(describe(result.pull))"))
             printPush(result.push)
         }
     }
@@ -134,7 +138,7 @@ struct SyncCommand: ParsableCommand {
 
 /// Prints a push report: the pulls a lost race needed, then where the remote now stands.
 private func printPush(_ report: PushReport) {
-    for pull in report.pulls { print("pull: \(describe(pull))") }
+    for pull in report.pulls { print(TerminalText.escape("pull: \(describe(pull))")) }
     let retries = report.retries > 0 ? " after \(report.retries) retr\(report.retries == 1 ? "y" : "ies")" : ""
     print("push: \(report.head.abbreviated())\(retries)")
 }

@@ -7,6 +7,7 @@ struct TrustCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trust",
         abstract: "Show or change who may sign the ledger (trust/allowed_signers), each change one signed commit.",
+        discussion: HelpExamples.trust,
         subcommands: [TrustAddCommand.self, TrustRevokeCommand.self, TrustListCommand.self])
 }
 
@@ -14,7 +15,8 @@ struct TrustCommand: ParsableCommand {
 struct TrustAddCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
-        abstract: "Trust an SSH key for an e-mail. You must sign with a key the ledger already trusts.")
+        abstract: "Trust an SSH key for an e-mail. You must sign with a key the ledger already trusts.",
+        discussion: HelpExamples.trustAdd)
 
     @Argument(help: "The e-mail the key signs as (its committer e-mail).")
     var principal: String
@@ -64,7 +66,8 @@ struct TrustAddCommand: ParsableCommand {
 struct TrustRevokeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "revoke",
-        abstract: "Stop trusting every key of an e-mail, or one key by its SHA256 fingerprint.")
+        abstract: "Stop trusting every key of an e-mail, or one key by its SHA256 fingerprint.",
+        discussion: HelpExamples.trustRevoke)
 
     @Argument(help: ArgumentHelp("An e-mail, or a key fingerprint (SHA256:…).", valueName: "principal-or-fingerprint"))
     var target: String
@@ -92,7 +95,8 @@ private func writeTrust(_ change: TrustChange, session: LedgerSession) throws {
 /// `readiness trust list`.
 struct TrustListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List the keys the ledger trusts at its head (exit 21 when its history does not verify).")
+        commandName: "list", abstract: "List the keys the ledger trusts at its head (exit 21 when its history does not verify).",
+        discussion: HelpExamples.trustList)
 
     @OptionGroup var ledgerOptions: LedgerOptions
     @OptionGroup var output: OutputOptions

@@ -7,11 +7,11 @@ struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Verify the ledger's history: signatures, trust, times, trailers, back-links, rewrites.",
-        discussion: """
+        discussion: HelpExamples.after("""
             Each commit's signature is judged by the trust files of its parent(s); the root commit by \
             its own. Only commits after the last clean verification are checked unless --full. \
             Exit 21 when any problem is found.
-            """)
+            """, HelpExamples.verify))
 
     @Flag(name: .long, help: "Check every commit, not only those after the last clean verification.")
     var full = false

@@ -110,6 +110,43 @@ final class BadInputTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: target))
     }
 
+    /// Bidirectional and invisible format characters are refused in every field a person
+    /// writes: notes, reasons, evidence, identities and imported titles. Nothing is written.
+    func testInvisibleAndBidirectionalCharactersAreRefused() throws {
+        try expectRefusal(["check", "1.2", "--note", "godkjent \u{202E}fdp.exe"], code: 5, mentions: "invisible format character U+202E")
+        try expectRefusal(["check", "1.2", "--note", "ok\u{200B}"], code: 5, mentions: "U+200B")
+        try expectRefusal(["check", "1.2", "--note", "\u{FEFF}start"], code: 5, mentions: "U+FEFF")
+        try expectRefusal(["check", "1.2", "--note", "hidden \u{E0041}\u{E0042}"], code: 5, mentions: "U+E0041")
+        try expectRefusal(["uncheck", "1.1", "--reason", "isolate \u{2066}x\u{2069}"], code: 5, mentions: "U+2066")
+        try expectRefusal(["waive", "1.2", "--reason", "lrm\u{200E}", "--until", "2099-01-01"], code: 5, mentions: "U+200E")
+        try expectRefusal(["check", "1.2", "--evidence", "https://example.no/\u{202D}x"], code: 5, mentions: "evidence link")
+        let hidden = box.path("rapport\u{202E}fdp.exe")
+        try Data("x".utf8).write(to: URL(fileURLWithPath: hidden))
+        try expectRefusal(["check", "1.2", "--evidence-file", hidden], code: 5, mentions: "evidence file name")
+        try expectRefusal(["check", "1.2"], code: 5, mentions: "user.name", environment: ["GIT_COMMITTER_NAME": "Kari\u{202E}"])
+        try expectRefusal(["check", "1.2"], code: 5, mentions: "user.email", environment: ["GIT_COMMITTER_EMAIL": "kari@example.no\u{200B}"])
+        let checklist = box.path("bidi.md")
+        try "# Sjekkliste\n## 1. Sikkerhet\n- [ ] SSL \u{2067}installert\n".write(toFile: checklist, atomically: true, encoding: .utf8)
+        let target = box.path("bidi.git")
+        let imported = try box.readiness("init", target, "--checklist", checklist)
+        XCTAssertEqual(imported.status, 5, imported.stderr)
+        XCTAssertTrue(imported.stderr.contains("bidi.md:3: item title contains the invisible format character U+2067"), imported.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: target))
+    }
+
+    /// --evidence-file takes only a regular file: a device is refused at once (not read
+    /// forever), a directory too; a file-system failure is exit 10 in one line.
+    func testEvidenceFilesAndFileSystemErrors() throws {
+        let started = Date()
+        try expectRefusal(["check", "1.2", "--evidence-file", "/dev/zero"], code: 5, mentions: "is a device")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10, "/dev/zero must be refused without reading it")
+        try expectRefusal(["check", "1.2", "--evidence-file", box.root.path], code: 5, mentions: "is a directory")
+        try expectRefusal(["checklist", "export", "--out", box.path("no/such/folder/c.md")], code: 10, mentions: "No such file or directory")
+        let result = try box.readiness("checklist", "export", "--out", box.path("no/such/folder/c.md"), "--ledger", ledger)
+        XCTAssertFalse(result.stderr.contains("Error Domain") || result.stderr.contains("UserInfo"), result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("readiness: error: cannot write "), result.stderr)
+    }
+
     /// Overrides one git config value for a single run, as `git -c` would.
     private func gitConfig(_ key: String, _ value: String) -> [String: String] {
         let file = box.path("override-\(UUID().uuidString).gitconfig")

@@ -172,6 +172,45 @@ final class EvidenceTests: XCTestCase {
         let markdown = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
         XCTAssertTrue(markdown.contains("## Still open"))
         XCTAssertTrue(markdown.contains("| 1.1 | SSL-sertifikater installert og konfigurert | done | Ola Hansen"), markdown)
+
+        // For an auditor: the page's language is the checklist's, a summary comes first, tags are tags.
+        XCTAssertTrue(html.contains("<html lang=\"nb\">"))
+        let summary = try XCTUnwrap(html.range(of: "<h2>Summary as of 2026-02-07</h2>"), "the summary is dated by the range's end")
+        XCTAssertLessThan(summary.lowerBound, try XCTUnwrap(html.range(of: "<h2>Timeline</h2>")).lowerBound, "the summary comes first")
+        XCTAssertEqual(html.components(separatedBy: "<div class=\"bar\"").count - 1, 11, "one progress bar per section")
+        XCTAssertTrue(html.contains("title=\"2 done, 0 waived of 6\""), "section 1: 1.1 and 1.6 done")
+        XCTAssertTrue(html.contains("<h3>Blocks a release (51)</h3>"), "56 items, 4 done, 1 waived")
+        XCTAssertTrue(html.contains("<h3>Expiring within 30 days (0)</h3>"))
+        XCTAssertTrue(html.contains("GDPR-compliance verifisert<span class=\"tag\">#gdpr</span>"))
+        XCTAssertTrue(markdown.contains("## Summary as of 2026-02-07") && markdown.contains("### Blocks a release"), markdown)
+    }
+
+    /// A ledger whose events all fall within minutes still gets readable charts; what runs out
+    /// soon is listed; Markdown and HTML in a note stay text in both reports.
+    func testReportOfALedgerMadeWithinMinutes() throws {
+        let box = try Sandbox()
+        let ledger = try box.makeLedger()
+        try box.readinessOK("check", "1.1", "--note", "see [the run](https://evil.example/x) ![pixel](https://t.example/p.png) <img src=x> *bold*",
+                            "--ledger", ledger)
+        try box.readinessOK("check", "2.1", "--ledger", ledger)
+        let soon = ISO8601DateFormatter.string(from: Date().addingTimeInterval(10 * 86_400), timeZone: TimeZone(identifier: "UTC")!,
+                                               formatOptions: [.withFullDate])
+        try box.readinessOK("waive", "6.1", "--reason", "neste kvartal", "--until", soon, "--ledger", ledger)
+        let out = box.path("pack")
+        try box.readinessOK("evidence", "--out", out, "--ledger", ledger)
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        let markdown = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
+        // Time-of-day labels, not the same day at both ends of the axis.
+        let labels = try NSRegularExpression(pattern: ">\\d{2}:\\d{2}(:\\d{2})?</text>")
+        XCTAssertEqual(labels.numberOfMatches(in: html, range: NSRange(html.startIndex..., in: html)), 6, "three inner ticks on each chart")
+        let ends = try NSRegularExpression(pattern: ">\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?Z</text>")
+        XCTAssertEqual(ends.numberOfMatches(in: html, range: NSRange(html.startIndex..., in: html)), 4, "the axis ends carry day and time")
+        XCTAssertTrue(html.contains("<h3>Expiring within 30 days (1)</h3>"))
+        XCTAssertTrue(html.contains("waiver holds through \(soon)"))
+        XCTAssertTrue(markdown.contains("- 6.1 AI modeller optimalisert for produksjon: waiver holds through \(soon)"), markdown)
+        XCTAssertTrue(markdown.contains("see \\[the run\\](https://evil.example/x) !\\[pixel\\](https://t.example/p.png) &lt;img src=x&gt; \\*bold\\*"), markdown)
+        XCTAssertFalse(markdown.contains("run](https://evil.example"), "an unescaped link")
+        XCTAssertTrue(html.contains("see [the run](https://evil.example/x) ![pixel](https://t.example/p.png) &lt;img src=x&gt; *bold*"))
     }
 
     func testTagFiltersEvidenceAndTimeline() throws {

@@ -3,7 +3,7 @@ import XCTest
 @testable import LedgerCommands
 
 /// The command line's own errors: one style, and "did you mean" for a mistyped subcommand.
-final class CommandLineTests: XCTestCase {
+final class UsageErrorTests: XCTestCase {
     private func message(_ arguments: [String]) -> String {
         do {
             _ = try ReadinessCommand.parseAsRoot(arguments)

@@ -120,16 +120,6 @@ extension Checklist {
 
     /// A one-line reason from a decoding error, without Foundation's multi-line dumps.
     private static func describe(_ error: Error) -> String {
-        guard let decodingError = error as? DecodingError else { return "not JSON" }
-        func at(_ path: [CodingKey]) -> String {
-            path.isEmpty ? "" : " at " + path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-        }
-        switch decodingError {
-        case .keyNotFound(let key, let context): return "missing '\(key.stringValue)'\(at(context.codingPath))"
-        case .typeMismatch(_, let context): return "wrong type\(at(context.codingPath))"
-        case .valueNotFound(_, let context): return "missing value\(at(context.codingPath))"
-        case .dataCorrupted(let context): return context.codingPath.isEmpty ? "not JSON" : "bad value\(at(context.codingPath))"
-        @unknown default: return "not a checklist"
-        }
+        (error as? DecodingError).map(ErrorText.describe) ?? "not JSON"
     }
 }

@@ -195,7 +195,7 @@ private struct Parser {
             }
         }
         let name = URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
-        guard !name.isEmpty, TextSafety.firstControlCharacter(in: name) == nil else { return "Checklist" }
+        guard !name.isEmpty, TextSafety.firstUnsafeCharacter(in: name) == nil else { return "Checklist" }
         return name
     }
 
@@ -367,9 +367,10 @@ private struct Parser {
         guard !title.isEmpty else {
             throw error(line, "\(what) has no title", hint: "write the \(what)'s text after the marker, or remove the line")
         }
-        if let scalar = TextSafety.firstControlCharacter(in: title) {
-            throw error(line, "\(what) title contains the control character \(TextSafety.describe(scalar))",
-                        hint: "remove control characters from titles")
+        if let scalar = TextSafety.firstUnsafeCharacter(in: title) {
+            let kind = FreeText.unsafe(scalar) == .invisible ? "invisible format" : "control"
+            throw error(line, "\(what) title contains the \(kind) character \(TextSafety.describe(scalar))",
+                        hint: "remove control, bidirectional and zero-width characters from titles")
         }
     }
 

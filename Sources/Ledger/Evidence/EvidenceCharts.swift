@@ -16,7 +16,8 @@ enum EvidenceCharts {
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
             default:
-                if character.value < 0x20, character != "\n", character != "\t" { out += "?" } else { out.unicodeScalars.append(character) }
+                // Shown, not obeyed: a stored bidirectional override must not reorder the report.
+                if FreeText.unsafe(character) != nil { out += "\\u{\(String(character.value, radix: 16))}" } else { out.unicodeScalars.append(character) }
             }
         }
         return out
@@ -40,11 +41,33 @@ enum EvidenceCharts {
 
     private static func format(_ value: Double) -> String { String(format: "%.1f", value) }
 
+    /// The time axis. A range of two days or more is labelled with its first and last day. A
+    /// shorter one (a ledger whose events all fall within minutes) gets five ticks labelled with
+    /// the time of day, to the second when it spans less than ten minutes, and the day only at
+    /// its ends, so that no label names a day the range does not start or end on.
     private static func axis(_ content: EvidenceContent, left: Double, width: Double, y: Double) -> String {
         var svg = "<line x1=\"\(format(left))\" y1=\"\(format(y))\" x2=\"\(format(left + width))\" y2=\"\(format(y))\" stroke=\"#444\"/>\n"
-        svg += "<text x=\"\(format(left))\" y=\"\(format(y + 16))\" font-size=\"11\">\(escape(String(CommitTime.iso8601(content.rangeStart).prefix(10))))</text>\n"
-        svg += "<text x=\"\(format(left + width))\" y=\"\(format(y + 16))\" font-size=\"11\" text-anchor=\"end\">\(escape(String(CommitTime.iso8601(content.rangeEnd).prefix(10))))</text>\n"
+        let span = content.rangeEnd - content.rangeStart
+        let ticks = span >= 2 * 86_400 ? 1 : 4
+        for tick in 0...ticks {
+            let time = content.rangeStart + span * Int64(tick) / Int64(ticks)
+            let tx = left + width * Double(tick) / Double(ticks)
+            let anchor = tick == 0 ? "start" : tick == ticks ? "end" : "middle"
+            if ticks > 1 { svg += "<line x1=\"\(format(tx))\" y1=\"\(format(y))\" x2=\"\(format(tx))\" y2=\"\(format(y + 4))\" stroke=\"#444\"/>" }
+            let label = tickLabel(time, span: span, withDay: tick == 0 || tick == ticks)
+            svg += "<text x=\"\(format(tx))\" y=\"\(format(y + 16))\" font-size=\"11\" text-anchor=\"\(anchor)\">\(escape(label))</text>\n"
+        }
         return svg
+    }
+
+    /// A tick's label: the day for ranges of two days or more; for shorter ones the UTC time
+    /// of day (with seconds under ten minutes), written as the report writes times
+    /// (`2026-03-01T10:05Z`) when `withDay`. Short enough that neighbouring labels never touch.
+    static func tickLabel(_ time: Int64, span: Int64, withDay: Bool) -> String {
+        let iso = CommitTime.iso8601(time)
+        if span >= 2 * 86_400 { return String(iso.prefix(10)) }
+        let clock = String(iso.dropFirst(11).prefix(span >= 600 ? 5 : 8))
+        return withDay ? String(iso.prefix(11)) + clock + "Z" : clock
     }
 
     /// One row per section (plus one for ledger-wide changes), one mark per event, coloured by action.

@@ -63,12 +63,16 @@ struct EvidenceContent {
         self.lines = lines
         rangeStart = selection.since ?? selection.itemEventsToEnd.first?.time ?? selection.endTime
         rangeEnd = max(selection.endTime, selection.events.last?.time ?? selection.endTime, selection.itemEventsToEnd.last?.time ?? selection.endTime)
-        readiness = Self.readiness(selection: selection, from: rangeStart)
+        let span = rangeEnd - rangeStart
+        readiness = Self.readiness(selection: selection, from: rangeStart, bucket: span >= 2 * 86_400 ? 10 : span >= 600 ? 16 : 19)
     }
 
     /// Replays item states up to the end and samples percent done per section at the end of
     /// every day on which a selected item changed within the range (and at the range's start).
-    private static func readiness(selection: EvidenceSelection, from start: Int64) -> [ReadinessPoint] {
+    /// `bucket` is how many characters of the ISO time name a sample: 10 for days; for a range
+    /// shorter than two days, where days would give one step, 16 for minutes, or 19 for
+    /// seconds when it is shorter than ten minutes (as the chart's axis labels are).
+    private static func readiness(selection: EvidenceSelection, from start: Int64, bucket: Int) -> [ReadinessPoint] {
         let sectionItems = Dictionary(grouping: selection.items, by: { $0.section.id })
         var states: [String: ItemState] = [:]
         func sample(day: String, time: Int64) -> ReadinessPoint {
@@ -88,7 +92,7 @@ struct EvidenceContent {
             }
             if let after = event.stateAfter { states[event.path] = after } else { states[event.path] = nil }
             guard event.time >= start else { continue }
-            let day = String(CommitTime.iso8601(event.time).prefix(10))
+            let day = String(CommitTime.iso8601(event.time).prefix(bucket))
             let point = sample(day: day, time: event.time)
             if points.last?.day == day { points[points.count - 1] = point } else { points.append(point) }
         }

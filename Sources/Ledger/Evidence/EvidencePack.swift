@@ -33,7 +33,7 @@ public enum EvidencePack {
         var files: [String: Data] = [
             "events.json": content.eventsJSON,
             "report.md": EvidenceReports.markdown(content),
-            "report.html": EvidenceReports.html(content),
+            "report.html": EvidenceHTMLReport.render(content),
             "allowed_signers": Data(signers.utf8),
             "README.txt": Data(readme(content: content, branch: store.branch).utf8),
         ]

@@ -12,20 +12,68 @@ extension Evidence {
         return .link(link)
     }
 
+    /// The largest evidence file accepted: 1 GiB. Evidence is hashed, never copied, but reading
+    /// a larger file (a disk image, a database dump) at sign-off is almost always a mistake.
+    public static let maximumFileSize = 1 << 30
+
     /// Evidence from a file: its name and SHA-256, read in chunks so large files are fine.
-    public static func fromFile(_ path: String) throws -> Evidence {
+    /// Only a regular file (or a link to one) of at most ``maximumFileSize`` bytes is accepted,
+    /// judged before reading, so `/dev/zero`, a FIFO or a directory is refused at once.
+    /// `progress` is told the bytes read so far and the file's size after every chunk.
+    public static func fromFile(_ path: String, progress: ((_ read: Int, _ size: Int) -> Void)? = nil) throws -> Evidence {
+        let shown = TerminalText.escape(path)
+        let name = try FreeText.validateLine((path as NSString).lastPathComponent, field: "evidence file name")
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw LedgerError(.invalidInput, "cannot read evidence file \(shown): \(String(cString: strerror(errno)))", hint: "check the path and permissions")
+        }
+        try requireRegular(info, shown)
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw LedgerError(.invalidInput, "cannot read evidence file \(path)", hint: "check the path and permissions")
+            throw LedgerError(.invalidInput, "cannot read evidence file \(shown)", hint: "check the path and permissions")
         }
         defer { try? handle.close() }
+        // Judged again on what was opened, in case the path was swapped after the first look.
+        guard fstat(handle.fileDescriptor, &info) == 0 else {
+            throw LedgerError(.storage, "cannot read evidence file \(shown): \(String(cString: strerror(errno)))")
+        }
+        try requireRegular(info, shown)
+        let expected = Int(info.st_size)
         var hasher = SHA256()
         var size = 0
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            hasher.update(data: chunk)
-            size += chunk.count
+        do {
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                hasher.update(data: chunk)
+                size += chunk.count
+                // A file that grows while it is read is stopped at the limit too.
+                guard size <= maximumFileSize else { throw tooLarge(shown) }
+                progress?(size, expected)
+            }
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw LedgerError(.storage, "cannot read evidence file \(shown): \(ErrorText.reason(error))")
         }
         let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        let name = try FreeText.validateLine((path as NSString).lastPathComponent, field: "evidence file name")
         return .file(name: name, sha256: digest, size: size)
+    }
+
+    private static func requireRegular(_ info: stat, _ shown: String) throws {
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            let kind: String
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR: kind = "a directory"
+            case S_IFCHR, S_IFBLK: kind = "a device"
+            case S_IFIFO: kind = "a pipe"
+            case S_IFSOCK: kind = "a socket"
+            default: kind = "not a regular file"
+            }
+            throw LedgerError(.invalidInput, "evidence file \(shown) is \(kind)", hint: "give a regular file; its name and SHA-256 are recorded")
+        }
+        guard Int(info.st_size) <= maximumFileSize else { throw tooLarge(shown) }
+    }
+
+    private static func tooLarge(_ shown: String) -> LedgerError {
+        LedgerError(.invalidInput, "evidence file \(shown) is larger than 1 GiB",
+                    hint: "record where it is kept with --evidence instead")
     }
 }

@@ -134,7 +134,7 @@ public struct ItemRecord: Codable, Equatable, Sendable {
         do {
             return try JSONDecoder().decode(ItemRecord.self, from: data)
         } catch {
-            throw LedgerError(.invalidInput, "\(path) in the ledger is not a valid item record: \(error)",
+            throw LedgerError(.invalidInput, "\(path) in the ledger is not a valid item record: \(ErrorText.oneLine(error))",
                               hint: "run `readiness verify` to find the commit that wrote it")
         }
     }

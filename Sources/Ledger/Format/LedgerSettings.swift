@@ -42,7 +42,7 @@ public struct LedgerSettings: Codable, Equatable, Sendable {
         do {
             return try JSONDecoder().decode(LedgerSettings.self, from: data)
         } catch {
-            throw LedgerError(.notALedger, "\(LedgerLayout.settingsPath) is malformed: \(error)",
+            throw LedgerError(.notALedger, "\(LedgerLayout.settingsPath) is malformed: \(ErrorText.oneLine(error))",
                               hint: "the repository may not be a readiness ledger")
         }
     }

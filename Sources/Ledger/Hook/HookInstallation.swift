@@ -273,7 +273,7 @@ public struct HookInstallation {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw LedgerError(.storage, "cannot create the hooks directory \(path): \(error.localizedDescription)")
+            throw LedgerError(.storage, "cannot create the hooks directory \(path): \(ErrorText.reason(error))")
         }
     }
 

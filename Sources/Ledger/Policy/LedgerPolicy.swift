@@ -100,7 +100,7 @@ public struct LedgerPolicy: Codable, Equatable, Sendable {
         do {
             policy = try JSONDecoder().decode(LedgerPolicy.self, from: data)
         } catch {
-            throw LedgerError(.invalidInput, "\(LedgerLayout.policyPath) is not a valid policy: \(error)",
+            throw LedgerError(.invalidInput, "\(LedgerLayout.policyPath) is not a valid policy: \(ErrorText.oneLine(error))",
                               hint: "run `readiness verify` to find the commit that wrote it")
         }
         guard policy.version == 1 else {

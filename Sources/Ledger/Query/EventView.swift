@@ -76,11 +76,15 @@ public struct EventView: Codable, Equatable, Sendable {
          note ?? "", evidence.joined(separator: " "), signature].map(Self.csvField).joined(separator: ",")
     }
 
-    private static func csvField(_ value: String) -> String {
-        // A leading = + - @ would be run as a formula by spreadsheets; quote-prefix it.
+    static func csvField(_ value: String) -> String {
+        // A leading = + - @ would be run as a formula by spreadsheets, and they skip leading
+        // blanks (space, tab, CR, LF) before looking; quote-prefix the cell in both cases.
         var text = value
-        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        if let first = text.unicodeScalars.first(where: { !" \t\r\n".unicodeScalars.contains($0) }), "=+-@".unicodeScalars.contains(first) {
+            text = "'" + text
+        }
+        // Scalars, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

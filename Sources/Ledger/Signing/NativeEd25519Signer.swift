@@ -58,7 +58,7 @@ public struct NativeEd25519Signer: Signer {
             let key = try Curve25519.Signing.PrivateKey(rawRepresentation: seed)
             signature = Data(try key.signature(for: signed))
         } catch {
-            throw LedgerError(.signing, "Ed25519 signing failed: \(error)")
+            throw LedgerError(.signing, "Ed25519 signing failed: \(ErrorText.oneLine(error))")
         }
         var publicKey = privateKey.publicKey
         publicKey.comment = nil

@@ -11,12 +11,17 @@ public enum ItemChange: Equatable, Sendable {
     /// Approve another owner's waiver request, where the policy requires approval.
     case approve
 
-    /// Refuses text and dates no ledger should hold, whoever the caller: a note or reason with
-    /// control characters or forged trailers, an empty reason, a waiver day that is not YYYY-MM-DD.
+    /// Refuses text and dates no ledger should hold, whoever the caller: a note, reason or
+    /// evidence with control or invisible format characters, forged trailers, an empty reason,
+    /// a waiver day that is not YYYY-MM-DD.
     public func validate() throws {
         switch self {
-        case let .check(note, _):
+        case let .check(note, evidence):
             if let note { _ = try FreeText.validateNote(note, field: "note") }
+            for piece in evidence {
+                if let url = piece.url { _ = try FreeText.validateLine(url, field: "evidence link") }
+                if let file = piece.file { _ = try FreeText.validateLine(file, field: "evidence file name") }
+            }
         case let .uncheck(reason):
             try Self.validateReason(reason)
         case let .waive(reason, until):

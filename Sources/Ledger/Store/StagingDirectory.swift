@@ -31,7 +31,7 @@ struct StagingDirectory {
         } catch let error as LedgerError {
             throw error
         } catch {
-            throw LedgerError(.storage, "cannot create \(destination): \(error.localizedDescription)", hint: "check that its parent directory is writable")
+            throw LedgerError(.storage, "cannot create \(destination): \(ErrorText.reason(error))", hint: "check that its parent directory is writable")
         }
     }
 

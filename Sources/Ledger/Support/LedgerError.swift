@@ -46,7 +46,7 @@ public struct LedgerError: Error, CustomStringConvertible, Equatable, Sendable {
         if let error = error as? GitError {
             self.init(.storage, error.message)
         } else {
-            self.init(.storage, "\(error)")
+            self.init(.storage, ErrorText.oneLine(error))
         }
     }
 

@@ -65,7 +65,7 @@ public enum ProcessRunner {
         do {
             try process.run()
         } catch {
-            throw LedgerError(failure, "cannot start \(executable): \(error.localizedDescription)", hint: "check that \(executable) is installed and runnable")
+            throw LedgerError(failure, "cannot start \(executable): \(ErrorText.reason(error))", hint: "check that \(executable) is installed and runnable")
         }
 
         // Each stream gets its own thread: a child that fills the stdout pipe while we are still

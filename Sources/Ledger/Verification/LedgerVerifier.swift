@@ -53,7 +53,7 @@ public final class LedgerVerifier {
             let commit = try commit(commitID)
             return try signatureVerdict(of: commit, parents: commit.parentIDs.map(self.commit))
         } catch {
-            return SignatureVerdict(status: .bad, reason: "cannot read commit \(commitID.abbreviated()): \(error)", problem: .unreadable)
+            return SignatureVerdict(status: .bad, reason: "cannot read commit \(commitID.abbreviated()): \(ErrorText.oneLine(error))", problem: .unreadable)
         }
     }
 

@@ -35,7 +35,7 @@ struct SignatureCrypto: Sendable {
         } catch let error as LedgerError {
             return .unreadable(error.message)
         } catch {
-            return .unreadable("\(error)")
+            return .unreadable(ErrorText.oneLine(error))
         }
         guard signature.namespace == "git" else {
             return .ssh(key: signature.publicKey, verifies: false)
