@@ -7,11 +7,11 @@ struct ForgetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forget",
         abstract: "Erase a person's directory entry and texts from a pseudonymous ledger, leaving a signed erasure record (admins only).",
-        discussion: """
+        discussion: HelpExamples.after("""
             The signed history names the person only by pseudonym, so every signature still verifies. \
             The old directory is left unreferenced: `git gc --prune=now` removes it here, and each clone \
             drops the person on its next sync. A ledger that is not pseudonymous cannot forget anyone.
-            """)
+            """, HelpExamples.forget))
 
     @Argument(help: "The person: e-mail or pseudonym (p-…).") var person: String
 
