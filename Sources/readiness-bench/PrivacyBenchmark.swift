@@ -9,7 +9,8 @@ enum PrivacyBenchmark {
     static func run(world: BenchWorld, events: Int, rounds: Int) throws -> [BenchRow] {
         let plainSignOff = try signOffs(world: world, ledger: world.path("privacy-plain.git"), pseudonymous: false, rounds: rounds)
         let pseudonymousSignOff = try signOffs(world: world, ledger: world.path("privacy-pseudonymous.git"), pseudonymous: true, rounds: rounds)
-        let plain = try LedgerGenerator.generate(world: world, events: events)
+        let plain = world.path("privacy-plain-\(events).git")
+        try LedgerGenerator.generate(world: world, ledger: plain, events: events)
         let pseudonymous = try generatePseudonymous(world: world, events: events)
         let label = events >= 1000 ? "\(events / 1000)k" : "\(events)"
         func processMedian(_ arguments: [String]) throws -> Double {
