@@ -13,6 +13,7 @@ enum HelpExamples {
     static let initLedger = section([
         "A ledger from the shipped checklist; you become the root of trust": "readiness init ~/ledgers/shop.git",
         "From your own checklist, with a name": "readiness init shop.git --checklist checklist.md --name 'Shop launch'",
+        "Signers as pseudonyms, notes as commitments (can forget)": "readiness init shop.git --pseudonymous",
     ])
     static let check = section([
         "Sign off item 1.1 with a note and a link": "readiness check 1.1 --note 'Auto-renewed' --evidence https://ci.example.no/7",
@@ -127,6 +128,9 @@ enum HelpExamples {
     ])
     static let subject = section([
         "Everything held about one person (GDPR Art. 15)": "readiness subject kari@example.no --json",
+    ])
+    static let forget = section([
+        "Erase a person from a pseudonymous ledger (GDPR Art. 17)": "readiness forget ola@example.no --reason 'Request 2026-42'",
     ])
     static let clone = section([
         "Clone the shared ledger and verify it": "readiness clone git@git.example.no:/srv/git/ledger.git ~/ledgers/shop.git",

@@ -31,6 +31,9 @@ struct InitCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The e-mail the --root key is trusted for. Default: your user.email.", valueName: "email"))
     var rootPrincipal: String?
 
+    @Flag(name: .long, help: "Keep names, e-mails and free text out of the signed history: signers appear as pseudonyms, notes as salted commitments; both resolve through a directory that `readiness forget` can erase.")
+    var pseudonymous = false
+
     func run() throws {
         try reportingErrors {
             guard let target = path ?? ledgerOptions.ledger ?? ProcessInfo.processInfo.environment["READINESS_LEDGER"] else {
@@ -43,17 +46,31 @@ struct InitCommand: ParsableCommand {
             if checklist == nil { imported.checklist = ShippedChecklist.applyingTags(to: imported.checklist) }
             for warning in imported.warnings { printWarning("\(source): \(warning)") }
             let author = try LedgerSession.globalWriter()
-            let (identity, signer) = (author.identity, author.signer)
+            var identity = author.identity
+            let signer = author.signer
             let root = try root.map { SigningKeyIdentity.ssh(try SSHKeyFile.publicKey(at: $0)) } ?? signer?.keyIdentity()
             let ledgerName = try FreeText.validateLine(name ?? imported.checklist.title, field: "ledger name")
+            var person: DirectoryEntry?
+            if pseudonymous {
+                if rootPrincipal != nil {
+                    throw LedgerError(.invalidInput, "--root-principal cannot be used with --pseudonymous",
+                                      hint: "the root of trust is your own pseudonym; omit --root-principal")
+                }
+                // The first writer's pseudonym: the history names them only by it.
+                let pseudonym = Pseudonym.random()
+                person = DirectoryEntry(pseudonym: pseudonym, name: identity.name, email: identity.email)
+                identity.name = pseudonym.name
+                identity.email = pseudonym.address
+            }
             let blueprint = LedgerBlueprint(checklist: imported.checklist,
-                                            settings: LedgerSettings(name: ledgerName, allowUnsigned: allowUnsigned),
+                                            settings: LedgerSettings(name: ledgerName, allowUnsigned: allowUnsigned, pseudonymous: pseudonymous),
                                             root: root, email: rootPrincipal ?? identity.email)
-            let store = try LedgerStore.create(at: target, blueprint: blueprint, identity: identity, signer: signer)
+            let store = try LedgerStore.create(at: target, blueprint: blueprint, identity: identity, signer: signer, person: person)
             let head = try store.head()
             let count = imported.checklist.allItems.count
             print("Created ledger \(TerminalText.escape(target)): \(imported.checklist.sections.count) sections, \(count) items, commit \(head.abbreviated())")
             if let signer {
+                if let person { print("Pseudonymous: you are \(person.pseudonym) in the signed history; the directory (\(LedgerLayout.directoryReference)) maps it to you.") }
                 print("Signed by \(identity.name) <\(identity.email)> with \(signer.description); \(self.root == nil ? "that key is the root of trust" : "the --root key is the root of trust").")
             } else {
                 print("Unsigned: this ledger accepts unsigned commits.")

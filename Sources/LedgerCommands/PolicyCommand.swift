@@ -17,6 +17,14 @@ private func writePolicy(_ change: PolicyChange, options: LedgerOptions) throws 
     try reportingErrors {
         let session = try options.session()
         let author = try session.writer()
+        // A pseudonymous ledger's policy names pseudonyms: people are given by e-mail, as elsewhere.
+        let people = try session.people()
+        var change = change
+        switch change {
+        case let .admins(principals): change = .admins(principals.map(people.principal(for:)))
+        case let .owners(target, principals): change = .owners(target: target, principals: principals.map(people.principal(for:)))
+        default: break
+        }
         let result = try session.store.changePolicy(change, by: author)
         print("policy \(change.rule) \(TerminalText.escape(result.summary))")
         print("  commit \(result.commit.abbreviated()), \(author.signer.map { "signed with \($0.description)" } ?? "unsigned")")

@@ -20,7 +20,8 @@ struct HistoryCommand: ParsableCommand {
             let session = try ledgerOptions.session()
             let queries = try LedgerQueries(store: session.store)
             let verdicts = try signatures.verdicts(for: session)
-            let views = try queries.history(of: item).map { EventView($0, signature: verdicts.verdict(for: $0.commit), naming: queries.naming) }
+            let people = try session.people()
+            let views = try queries.history(of: item).map { EventView($0, signature: verdicts.verdict(for: $0.commit), naming: queries.naming, people: people) }
             if output.json {
                 let path = try queries.itemPath(item)
                 JSONOutput.print("history", fields: [("events", .array(views.map(\.json))), ("head", .string(queries.index.head.hex)),
@@ -59,9 +60,10 @@ struct BlameCommand: ParsableCommand {
             let session = try ledgerOptions.session()
             let queries = try LedgerQueries(store: session.store)
             let verdicts = try signatures.verdicts(for: session)
+            let people = try session.people()
             let lines = try queries.blame(section: section).map { line in
                 Line(id: line.item.fullID, number: line.item.item.number, title: line.item.item.title, state: line.record.state,
-                     event: line.event.map { EventView($0, signature: verdicts.verdict(for: $0.commit), naming: queries.naming) })
+                     event: line.event.map { EventView($0, signature: verdicts.verdict(for: $0.commit), naming: queries.naming, people: people) })
             }
             if output.json {
                 JSONOutput.print("blame", fields: [("head", .string(queries.index.head.hex)), ("items", .array(lines.map { line in
@@ -105,10 +107,14 @@ struct TimelineCommand: ParsableCommand {
         try reportingErrors {
             let session = try ledgerOptions.session()
             let queries = try LedgerQueries(store: session.store)
-            let filter = try queries.filter(since: since, until: until, person: by, section: section, item: item, action: action, tag: tag)
+            let people = try session.people()
+            let filter = try queries.filter(since: since, until: until, person: by.map(people.principal(for:)), section: section, item: item,
+                                            action: action, tag: tag)
             let verdicts = try signatures.verdicts(for: session)
             let events = try queries.timeline(filter)
-            func view(_ index: Int) -> EventView { EventView(events[index], signature: verdicts.verdict(for: events[index].commit), naming: queries.naming) }
+            func view(_ index: Int) -> EventView {
+                EventView(events[index], signature: verdicts.verdict(for: events[index].commit), naming: queries.naming, people: people)
+            }
             if output.json {
                 JSONOutput.print("timeline", fields: [("head", .string(queries.index.head.hex))], streaming: "events", count: events.count) { view($0).json }
             } else if csv {

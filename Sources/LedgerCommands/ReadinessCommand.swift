@@ -15,7 +15,7 @@ public struct ReadinessCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [InitCommand.self, CheckCommand.self, UncheckCommand.self, WaiveCommand.self, ApproveCommand.self, StatusCommand.self,
                       HistoryCommand.self, BlameCommand.self, TimelineCommand.self, DiffCommand.self,
-                      ShowCommand.self, ChecklistCommand.self, GateCommand.self, DueCommand.self, HookCommand.self, TrustCommand.self, PolicyCommand.self, VerifyCommand.self, RecoverCommand.self, EvidenceCommand.self, SubjectCommand.self,
+                      ShowCommand.self, ChecklistCommand.self, GateCommand.self, DueCommand.self, HookCommand.self, TrustCommand.self, PolicyCommand.self, VerifyCommand.self, RecoverCommand.self, EvidenceCommand.self, SubjectCommand.self, ForgetCommand.self,
                       CloneCommand.self, PullCommand.self, PushCommand.self, SyncCommand.self]
     )
 

@@ -25,7 +25,7 @@ struct StatusCommand: ParsableCommand {
             let session = try ledgerOptions.session()
             let store = session.store
             let snapshot = try store.snapshot(at: asOf.map { try LedgerPoint.commit(for: $0, in: store) })
-            var report = try StatusReport(snapshot: snapshot, lookup: EventLookup(store: store), includeRetired: all)
+            var report = try StatusReport(snapshot: snapshot, lookup: EventLookup(store: store), includeRetired: all, people: session.people())
             if asOf == nil { report.mark(try session.verifiedState()) }
             if output.json {
                 JSONOutput.print("status", report)

@@ -18,7 +18,10 @@ struct SubjectCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let session = try ledgerOptions.session()
-            let report = try SubjectReport(store: session.store, query: person, verdicts: signatures.verdicts(for: session))
+            // A pseudonymous ledger's history knows the person by pseudonym; the directory by e-mail.
+            let people = try session.people()
+            let directory = try DirectorySubject(people, store: session.store, query: person)
+            let report = try SubjectReport(store: session.store, query: people.principal(for: person), verdicts: signatures.verdicts(for: session))
             if output.json {
                 JSONOutput.print("subject", fields: report.json.fields)
                 return
@@ -47,6 +50,13 @@ struct SubjectCommand: ParsableCommand {
             }
             lines += ["", "Appearances (\(report.appearances.count)):"]
             lines += report.appearances.map { "  \($0.commit.prefix(12)) \($0.kind)\($0.path.map { " \($0)" } ?? ""): \($0.text)" }
+            if let directory {
+                lines += ["", "Directory (\(LedgerLayout.directoryReference)), pseudonym \(directory.pseudonym.name):"]
+                lines.append(directory.entry.map { "  \($0.name) <\($0.email)>" } ?? "  erased")
+                lines += directory.texts.map { "  text \($0.commitment.prefix(12)): \($0.text)" }
+                lines.append(directory.erased ? "`readiness forget` has erased this person; the signed history names only the pseudonym."
+                    : "`readiness forget \(directory.pseudonym.name)` would erase the entry above and these \(directory.texts.count) text(s); the history keeps the pseudonym and the commitments.")
+            }
             lines.forEach { print(TerminalText.escape($0)) }
         }
     }

@@ -30,15 +30,27 @@ struct TrustAddCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The key is valid until just before this date (YYYY-MM-DD or ISO 8601, UTC).", valueName: "date"))
     var validBefore: String?
 
+    @Option(name: .long, help: ArgumentHelp("In a pseudonymous ledger: the person's name, kept in the directory (default: the e-mail).", valueName: "name"))
+    var name: String?
+
     @OptionGroup var ledgerOptions: LedgerOptions
 
     func run() throws {
         try reportingErrors {
             let key = try SSHKeyFile.publicKey(at: keyFile)
-            let change = TrustChange.add(principal: principal, key: key,
-                                         validAfter: try validAfter.map { try date($0, "--valid-after") },
-                                         validBefore: try validBefore.map { try date($0, "--valid-before") })
-            try writeTrust(change, options: ledgerOptions)
+            let after = try validAfter.map { try date($0, "--valid-after") }
+            let before = try validBefore.map { try date($0, "--valid-before") }
+            let session = try ledgerOptions.session()
+            guard try session.people().isPseudonymous else {
+                try writeTrust(.add(principal: principal, key: key, validAfter: after, validBefore: before), session: session)
+                return
+            }
+            // The history gets a pseudonym; the directory alone knows whose it is.
+            let author = try session.writer()
+            let (pseudonym, result) = try session.store.addPseudonymousSigner(email: principal, name: name ?? principal, key: key,
+                                                                             validAfter: after, validBefore: before, by: author)
+            print("\(TrustAction.add) \(TerminalText.escape(principal)) as \(pseudonym.name) \(key.fingerprint)")
+            print("  commit \(result.commit.abbreviated()), \(author.signer.map { "signed with \($0.description)" } ?? "unsigned")")
         }
     }
 
@@ -63,13 +75,15 @@ struct TrustRevokeCommand: ParsableCommand {
     @OptionGroup var ledgerOptions: LedgerOptions
 
     func run() throws {
-        try reportingErrors { try writeTrust(.revoke(target), options: ledgerOptions) }
+        try reportingErrors {
+            let session = try ledgerOptions.session()
+            try writeTrust(.revoke(try session.people().principal(for: target)), session: session)
+        }
     }
 }
 
 /// Writes one trust change and says what it did.
-private func writeTrust(_ change: TrustChange, options: LedgerOptions) throws {
-    let session = try options.session()
+private func writeTrust(_ change: TrustChange, session: LedgerSession) throws {
     let author = try session.writer()
     let result = try session.store.changeTrust(change, by: author)
     for entry in result.entries {

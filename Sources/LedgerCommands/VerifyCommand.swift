@@ -35,13 +35,17 @@ struct VerifyCommand: ParsableCommand {
             var report = try session.verifier.verify(full: full, acceptRewrite: acceptRewrite)
             report.acceptedRollbacks = session.acceptedRollbacks()
             if output.json {
-                JSONOutput.print("verify", report)
+                // erasedTexts exists only for a pseudonymous ledger: a plain ledger's output keeps its keys.
+                JSONOutput.print("verify", fields: JSONWriter.Value(reflecting: report).fields.filter { $0.0 != "erasedTexts" || report.erasedTexts != nil })
             } else {
                 for accepted in report.acceptedRollbacks {
                     print("accepted rollback: \(accepted.from.prefix(12)) -> \(accepted.to.prefix(12)) from \(TerminalText.escape(accepted.source)) by \(TerminalText.escape(accepted.by)) at \(accepted.at)")
                 }
                 for problem in report.problems {
                     print("\(problem.commit.prefix(12)) \(problem.kind.rawValue): \(TerminalText.escape(problem.reason))")
+                }
+                if let erased = report.erasedTexts, erased > 0 {
+                    print("\(erased) sealed text\(erased == 1 ? "" : "s") erased under signed erasure records (not tampering: their commitments still stand)")
                 }
                 let scope = report.since.map { "since \($0.prefix(12))" } ?? "(full history)"
                 print("verified \(report.commitsChecked) commit\(report.commitsChecked == 1 ? "" : "s") \(scope) up to \(report.head.prefix(12)): "

@@ -2,16 +2,17 @@ import Foundation
 
 // readiness-bench: measures readiness beside stock git on the same machine and prints medians
 // side by side as ratios (git/ours: above 1 means readiness is faster).
-// Usage: readiness-bench [signoff] [gate] [section] [queries] [verify] [sync] [--rounds N] [--sizes 1000,10000,100000]
+// Usage: readiness-bench [signoff] [gate] [section] [queries] [verify] [sync] [privacy] [--rounds N] [--sizes 1000,10000,100000]
 //        [--items 1000,10000] [--commits N] [--incoming N]
 // `sync` runs only when named (it is slow to set up): --commits events in the ledger, --incoming new sign-offs.
 // `section`: status and gate on a checklist of --items items in one section.
+// `privacy` runs only when named: pseudonymous beside plain ledgers, --commits events.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 
 /// Stops with a usage message: a mistyped option must not silently run the defaults.
 func usage(_ problem: String) -> Never {
-    FileHandle.standardError.write(Data("readiness-bench: \(problem)\nusage: readiness-bench [signoff] [gate] [section] [queries] [verify] [sync] [--rounds N] [--sizes N,N,…] [--items N,N,…] [--commits N] [--incoming N]\n".utf8))
+    FileHandle.standardError.write(Data("readiness-bench: \(problem)\nusage: readiness-bench [signoff] [gate] [section] [queries] [verify] [sync] [privacy] [--rounds N] [--sizes N,N,…] [--items N,N,…] [--commits N] [--incoming N]\n".utf8))
     exit(2)
 }
 
@@ -29,7 +30,7 @@ let sizes = numbers(after: "--sizes", [1_000, 10_000, 100_000])
 let itemCounts = numbers(after: "--items", [1_000, 10_000])
 let commits = numbers(after: "--commits", [10_000])[0]
 let incoming = numbers(after: "--incoming", [1_000])[0]
-let knownSuites: Set<String> = ["signoff", "gate", "section", "queries", "verify", "sync"]
+let knownSuites: Set<String> = ["signoff", "gate", "section", "queries", "verify", "sync", "privacy"]
 let optionValues = Set(["--rounds", "--sizes", "--items", "--commits", "--incoming"].compactMap { option in arguments.firstIndex(of: option).map { $0 + 1 } })
 let suites = arguments.indices.filter { !arguments[$0].hasPrefix("--") && !optionValues.contains($0) }.map { arguments[$0] }
 if let unknown = suites.first(where: { !knownSuites.contains($0) }) { usage("unknown suite '\(unknown)'") }
@@ -57,6 +58,9 @@ do {
     }
     if suites.isEmpty || suites.contains("verify") {
         rows += try VerifyBenchmark.run(world: world, commits: commits, rounds: rounds)
+    }
+    if suites.contains("privacy") {
+        rows += try PrivacyBenchmark.run(world: world, events: commits, rounds: rounds)
     }
     if suites.contains("sync") {
         rows += try SyncBenchmark.run(world: world, events: commits, incoming: incoming, rounds: min(rounds, 5))

@@ -213,8 +213,8 @@ final class OneJudgeTests: XCTestCase {
         let stranger = try key("stranger", comment: strangerEmail)
         let work = try clone()
         let settings = try String(contentsOfFile: "\(work)/ledger.json", encoding: .utf8)
-        try settings.replacingOccurrences(of: "\"format\" : 1", with: "\"format\" : 3").write(toFile: "\(work)/ledger.json", atomically: true, encoding: .utf8)
-        try stockCommit(in: work, message: "format 3\n", key: stranger, email: strangerEmail)
+        try settings.replacingOccurrences(of: "\"format\" : 1", with: "\"format\" : 4").write(toFile: "\(work)/ledger.json", atomically: true, encoding: .utf8)
+        try stockCommit(in: work, message: "format 4\n", key: stranger, email: strangerEmail)
         try push(work)
         let raise = try rev("main")
         let verify = try box.readiness("verify", "--full", "--ledger", ledger)
@@ -226,10 +226,10 @@ final class OneJudgeTests: XCTestCase {
         // The same raise signed by the trusted key is a real upgrade: this tool is too old (exit 9).
         try box.readinessOK("recover", "--ledger", ledger)
         let honest = try clone()
-        try settings.replacingOccurrences(of: "\"format\" : 1", with: "\"format\" : 3").write(toFile: "\(honest)/ledger.json", atomically: true, encoding: .utf8)
-        try stockCommit(in: honest, message: "format 3\n", key: box.keyPath, email: box.email)
+        try settings.replacingOccurrences(of: "\"format\" : 1", with: "\"format\" : 4").write(toFile: "\(honest)/ledger.json", atomically: true, encoding: .utf8)
+        try stockCommit(in: honest, message: "format 4\n", key: box.keyPath, email: box.email)
         try box.git("push", "-q", "-f", "origin", "HEAD:main", in: honest)
-        try expectRefusal(["verify", "--ledger", ledger], code: 9, mentions: "format version 3")
+        try expectRefusal(["verify", "--ledger", ledger], code: 9, mentions: "format version 4")
     }
 
     // MARK: - Pinning

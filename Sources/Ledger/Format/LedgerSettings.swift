@@ -8,14 +8,24 @@ public struct LedgerSettings: Codable, Equatable, Sendable {
     public var name: String
     /// Whether commits without a signature are accepted (off by default: sign-offs must be signed).
     public var allowUnsigned: Bool
+    /// True for a pseudonymous ledger (`init --pseudonymous`): its signed history names signers
+    /// by pseudonym and holds free text only as sealed commitments. Fixed at init. Absent
+    /// (nil) in every other ledger, so their `ledger.json` keeps its bytes.
+    public var pseudonymous: Bool?
 
     /// Creates settings for a new ledger at format version 1, the oldest that holds it (a
-    /// definition update raises it when it needs to), so older tools can still read it.
-    public init(name: String, allowUnsigned: Bool = false) {
-        format = 1
+    /// definition update raises it when it needs to), so older tools can still read it. A
+    /// pseudonymous ledger starts at the privacy format: an older tool would show its
+    /// commitments as notes and reject its erasure records as outside the layout.
+    public init(name: String, allowUnsigned: Bool = false, pseudonymous: Bool = false) {
+        format = pseudonymous ? LedgerLayout.privacyFormat : 1
         self.name = name
         self.allowUnsigned = allowUnsigned
+        self.pseudonymous = pseudonymous ? true : nil
     }
+
+    /// True for a pseudonymous ledger.
+    public var isPseudonymous: Bool { pseudonymous == true }
 
     /// Parses `ledger.json`, refusing a format newer than this tool knows.
     public static func decode(_ data: Data) throws -> LedgerSettings {

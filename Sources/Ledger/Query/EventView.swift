@@ -23,7 +23,9 @@ public struct EventView: Codable, Equatable, Sendable {
 
     /// Builds the view of `event` with its signature verdict; `naming` (the definition the query
     /// reads) names item files by their items' current ids, else the file's own name is used.
-    public init(_ event: LedgerEvent, signature: String, naming: ItemNaming? = nil) {
+    /// `people` resolves pseudonyms and sealed texts (a pseudonymous ledger); plain passes all through.
+    public init(_ event: LedgerEvent, signature: String, naming: ItemNaming? = nil, people: PeopleDirectory = .plain) {
+        let person = people.display(event.person)
         commit = event.commit.hex
         time = CommitTime.iso8601(event.time)
         path = event.path
@@ -32,10 +34,10 @@ public struct EventView: Codable, Equatable, Sendable {
         action = event.action
         stateBefore = event.stateBefore?.rawValue
         stateAfter = event.stateAfter?.rawValue
-        signerName = event.person.name
-        signerEmail = event.person.email
-        signerKey = event.person.key
-        note = event.note
+        signerName = person.name
+        signerEmail = person.email
+        signerKey = person.key
+        note = people.text(event.note)
         evidence = event.evidence.map(\.summary)
         waivedUntil = event.waivedUntil
         previous = event.previous

@@ -72,7 +72,9 @@ public struct StatusReport: Codable, Sendable {
     /// Builds the report for `snapshot`; `lookup` supplies the commit behind each state when
     /// given; `today` is the day re-certification and waivers are judged against.
     /// `includeRetired` lists retired items too, apart from the counted ones.
-    public init(snapshot: LedgerSnapshot, lookup: EventLookup?, today: String = Gate.currentDay(), includeRetired: Bool = false) throws {
+    /// `people` resolves pseudonyms and sealed notes (a pseudonymous ledger).
+    public init(snapshot: LedgerSnapshot, lookup: EventLookup?, today: String = Gate.currentDay(), includeRetired: Bool = false,
+                people: PeopleDirectory = .plain) throws {
         self.today = today
         let policy = try snapshot.policy() ?? PolicyJudge.legacy
         ledger = snapshot.settings.name
@@ -95,15 +97,16 @@ public struct StatusReport: Codable, Sendable {
                 if record.action != .create {
                     commit = lookup?.introduction(of: blob, at: item.path)?.commit.hex
                 }
+                let by = record.by.map(people.display)
                 items.append(Item(item: item.fullID, number: item.item.number, title: item.item.title,
                                   section: section.id, sectionTitle: section.title, state: record.state,
-                                  signerName: record.by?.name, signerEmail: record.by?.email, time: record.at,
-                                  note: record.note, evidence: record.evidence.map(\.summary), waivedUntil: record.waivedUntil,
+                                  signerName: by?.name, signerEmail: by?.email, time: record.at,
+                                  note: people.text(record.note), evidence: record.evidence.map(\.summary), waivedUntil: record.waivedUntil,
                                   commit: commit))
                 let required = policy.requiredSignoffs(ofItem: item.fullID)
                 if required > 1 { items[items.count - 1].requiredSignoffs = required }
-                items[items.count - 1].signoffs = record.signoffs?.map(\.email)
-                items[items.count - 1].requestedBy = record.requestedBy?.email
+                items[items.count - 1].signoffs = record.signoffs?.map { people.display($0).email }
+                items[items.count - 1].requestedBy = record.requestedBy.map { people.display($0).email }
                 if let last = policy.lastValidDay(of: record) {
                     items[items.count - 1].validThrough = last
                     if !policy.counts(record, today: today) { items[items.count - 1].expired = true }
@@ -117,9 +120,10 @@ public struct StatusReport: Codable, Sendable {
             retired = try snapshot.checklist.retiredItems.map { item in
                 let (record, blob) = try snapshot.itemFile(of: item)
                 let commit = record.action == .create ? nil : lookup?.introduction(of: blob, at: item.path)?.commit.hex
+                let by = record.by.map(people.display)
                 return Item(item: item.fullID, number: item.item.number, title: item.item.title, section: item.section.id,
-                            sectionTitle: item.section.title, state: record.state, signerName: record.by?.name,
-                            signerEmail: record.by?.email, time: record.at, note: record.note, evidence: record.evidence.map(\.summary),
+                            sectionTitle: item.section.title, state: record.state, signerName: by?.name,
+                            signerEmail: by?.email, time: record.at, note: people.text(record.note), evidence: record.evidence.map(\.summary),
                             waivedUntil: record.waivedUntil, commit: commit)
             }
         }

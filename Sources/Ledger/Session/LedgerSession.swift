@@ -19,6 +19,7 @@ public final class LedgerSession {
     private let config: Config
     private var state: VerifiedState?
     private var author: LedgerAuthor?
+    private var directory: PeopleDirectory?
 
     /// Finds and opens the ledger as every command does: `--ledger`, `$READINESS_LEDGER`,
     /// `git config readiness.ledger`, the ledger you stand in.
@@ -40,6 +41,15 @@ public final class LedgerSession {
         if let formatError = store.headFormatError, try verifier.formatRaiseIsSigned() {
             throw formatError
         }
+    }
+
+    /// The people directory of the ledger as it stands (plain for a ledger that is not
+    /// pseudonymous): what every report resolves people and texts through.
+    public func people() throws -> PeopleDirectory {
+        if let directory { return directory }
+        let loaded = try PeopleDirectory.load(store)
+        directory = loaded
+        return loaded
     }
 
     /// The ledger's path as opened.
@@ -108,10 +118,13 @@ public final class LedgerSession {
 
     /// Who writes, as `git commit -S` would: identity and signer from the ledger repository's
     /// config over the global one. Built on first use, so read-only commands never touch keys.
+    /// In a pseudonymous ledger the author's identity is their pseudonym, found in the directory
+    /// by `user.email`: they keep their git config, and the history never sees it.
     public func writer() throws -> LedgerAuthor {
         if let author { return author }
         var made = try LedgerAuthor(config: config, environment: environment)
         made.programs = programs
+        made.identity = try people().writingIdentity(for: made.identity)
         author = made
         return made
     }

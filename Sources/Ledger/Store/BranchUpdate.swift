@@ -89,7 +89,7 @@ extension LedgerStore {
 
     /// Refuses, before anything is signed, a missing signer where signatures are required and a
     /// key the verifier would not accept.
-    private func requireSignable(_ author: LedgerAuthor, key: SigningKeyIdentity?, parents: [ObjectID], time: Int64,
+    func requireSignable(_ author: LedgerAuthor, key: SigningKeyIdentity?, parents: [ObjectID], time: Int64,
                                  settings: LedgerSettings, verifier: LedgerVerifier) throws {
         guard let signer = author.signer else {
             if settings.allowUnsigned { return }

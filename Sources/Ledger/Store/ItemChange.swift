@@ -41,6 +41,25 @@ public enum ItemChange: Equatable, Sendable {
         }
     }
 
+    /// The free text the change carries (a note or reason), which a pseudonymous ledger seals.
+    var text: String? {
+        switch self {
+        case let .check(note, _): return note
+        case let .uncheck(reason), let .waive(reason, _): return reason
+        case .approve: return nil
+        }
+    }
+
+    /// The same change carrying `stored` (a sealed commitment) in place of its text.
+    func replacingText(with stored: String) -> ItemChange {
+        switch self {
+        case let .check(_, evidence): return .check(note: stored, evidence: evidence)
+        case .uncheck: return .uncheck(reason: stored)
+        case let .waive(_, until): return .waive(reason: stored, until: until)
+        case .approve: return self
+        }
+    }
+
     /// The action recorded for this change.
     public var action: ItemAction {
         switch self {

@@ -61,8 +61,12 @@ extension LedgerStore {
     /// `.readiness-init-<pid>-<random>`) and published only once its first commit and branch
     /// are written, so a process killed at any moment leaves no ledger at `path` or a complete
     /// one, and the next init clears what the killed one left.
+    /// A pseudonymous blueprint needs `person`, the directory entry of the pseudonym `identity`
+    /// commits as: the directory is written, signed, before the ledger is published, so a
+    /// pseudonymous ledger never exists without the mapping its first writer needs.
     public static func create(at path: String, blueprint: LedgerBlueprint, identity: GitIdentity,
-                              signer: (any Signer)?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LedgerStore {
+                              signer: (any Signer)?, person: DirectoryEntry? = nil,
+                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LedgerStore {
         let fileManager = FileManager.default
         // What an init killed while moving into this directory left is not a ledger: clear it.
         StagingDirectory.recoverInterrupted(at: path, purpose: "init")
@@ -104,6 +108,13 @@ extension LedgerStore {
                                   hint: problem.kind == .futureDated ? "check this machine's clock and GIT_COMMITTER_DATE" : "run `readiness init` with a key the new ledger trusts")
             }
             try repository.compareAndSwapReference(branch, to: commit, expecting: nil, message: "readiness: init")
+            if blueprint.settings.isPseudonymous {
+                guard let person, person.pseudonym == Pseudonym(address: identity.email)?.name else {
+                    throw LedgerError(.invalidInput, "a pseudonymous ledger's first commit must be made as the pseudonym its directory entry names")
+                }
+                try staged.writeDirectory(by: LedgerAuthor(identity: identity, signer: signer, environment: environment),
+                                          action: "add \(person.pseudonym)") { edit, _ in edit.setPerson(person) }
+            }
             // Complete: publish it. The handle still open on the staging path is harmless (a
             // rename moves no open file); the store reopens at the final path.
             try staging.publish(conflict: LedgerError(.conflict, "\(path) already exists and is not an empty directory",

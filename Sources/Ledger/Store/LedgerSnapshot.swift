@@ -10,7 +10,7 @@ public struct LedgerSnapshot {
     public let settings: LedgerSettings
     /// `checklist.json`.
     public let checklist: Checklist
-    private let repository: Repository
+    let repository: Repository
     private let tree: SnapshotTree
 
     /// Reads settings and definition of `commitID`; item files are read on demand.

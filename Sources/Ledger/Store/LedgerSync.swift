@@ -172,7 +172,15 @@ public struct LedgerSync {
     /// Refuses (exit 21) when the ledger's own history does not verify: nothing is merged into,
     /// or published from, a history the verifier rejects. Refuses, too, a remote head older than
     /// (or unrelated to) the newest one this clone has seen: a rollback, unless accepted.
+    /// A pseudonymous ledger's directory travels too: the remote's is verified and joined with
+    /// this clone's (see `pullDirectory`).
     public func pull() throws -> PullOutcome {
+        let outcome = try pullHistory()
+        try pullDirectory()
+        return outcome
+    }
+
+    private func pullHistory() throws -> PullOutcome {
         let verifier = LedgerVerifier(store: store, programs: programs)
         let state = try verifier.verifiedState()
         try state.requireVerified(before: "pull from \(remote)", ledger: store.path, rewriteToo: true)
@@ -291,6 +299,7 @@ public struct LedgerSync {
             wentBack = finding.error
         }
         let report = try pushFastForward(url: url, attempts: attempts)
+        try pushDirectory(url: url)
         if let wentBack {
             throw LedgerError(.verificationFailed, "\(wentBack.message); restored it by pushing \(report.head.abbreviated())",
                               hint: "the server went back: find out who moved \(store.branch) there (a force-push, a restored backup)")
@@ -382,6 +391,9 @@ public struct LedgerSync {
             }
             try repository.compareAndSwapReference(branch, to: tip, expecting: nil, message: "readiness: clone \(url)")
             let store = try LedgerStore.open(at: staging.path)
+            // Only a pseudonymous ledger has a directory: a plain clone asks the remote for nothing more.
+            // (Head settings this tool cannot read are for the verification below to report.)
+            if (try? store.snapshot())?.settings.isPseudonymous == true { try Self.cloneDirectory(into: repository, from: url, access: access) }
             let report = try LedgerVerifier(store: store, programs: programs).verify(full: true)
             if let first = report.problems.first {
                 throw LedgerError(.verificationFailed,

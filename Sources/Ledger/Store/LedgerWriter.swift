@@ -25,7 +25,24 @@ extension LedgerStore {
     /// Records `change` to the item `query` names through the one signed-write sequence
     /// (`writeSigned`): nothing is built on a head that does not verify, and nothing lands that
     /// `verify` would reject.
+    /// In a pseudonymous ledger the note or reason is sealed into the directory first, and the
+    /// item file stores only its commitment; a refused write takes the text out again.
     public func record(_ change: ItemChange, item query: String, by author: LedgerAuthor) throws -> RecordedChange {
+        // Head settings this tool cannot read are refused by the write itself, with the verifier's verdict.
+        guard let text = change.text, (try? snapshot())?.settings.isPseudonymous == true else {
+            return try recordPlain(change, item: query, by: author)
+        }
+        try change.validate()
+        let sealed = try sealText(text, by: author)
+        do {
+            return try recordPlain(change.replacingText(with: sealed.stored), item: query, by: author)
+        } catch {
+            _ = try? writeDirectory(by: author, action: "withdraw a text of a refused write") { edit, _ in edit.removeText(sealed.commitment) }
+            throw error
+        }
+    }
+
+    private func recordPlain(_ change: ItemChange, item query: String, by author: LedgerAuthor) throws -> RecordedChange {
         let key = try author.signer?.keyIdentity()
         var event: ((ObjectID) -> LedgerEvent, parent: ObjectID)?
         let written = try writeSigned(by: author, action: "record \(change.action.rawValue) \(query)") { head, snapshot, time in

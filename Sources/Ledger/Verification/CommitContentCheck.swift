@@ -82,6 +82,8 @@ struct CommitContentCheck {
             } else if case let .failure(error) = try contexts.context(ofTree: commit.treeID) {
                 report(.unreadable, error.message)
             }
+        case ErasureRecord.action:
+            break // judged with the other pseudonymity rules below
         case DefinitionAction.define:
             try DefinitionCheck(repository: repository, data: data).check(commit, trailers: trailers, parents: parents, changes: changes,
                                                                          defined: defined, report: report)
@@ -92,6 +94,8 @@ struct CommitContentCheck {
                 report(.trailerMismatch, "has Readiness-Action '\(action)', which is not a ledger action")
             }
         }
+        try PseudonymityCheck(repository: repository, data: data, contexts: contexts)
+            .check(commit, parents: parents, changes: changes, action: action, report: report)
         try checkAdministrative(commit, parents: parents, changes: changes, report: report)
         return out
     }

@@ -7,6 +7,8 @@ enum LedgerPath: Equatable {
     case policy
     /// `items/<section>/<item>.json`, by the item's full id; whether the definition lists it is checked separately.
     case item(fullID: String)
+    /// `erasures/<pseudonym>.json`: an erasure record (pseudonymous ledgers).
+    case erasure(Pseudonym)
     /// Anything else.
     case outside
 
@@ -19,7 +21,9 @@ enum LedgerPath: Equatable {
         case LedgerLayout.policyPath: self = .policy
         default:
             let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-            if parts.count == 3, parts[0] == Substring(LedgerLayout.itemsFolder), !parts[1].isEmpty,
+            if let pseudonym = ErasureRecord.pseudonym(atPath: path) {
+                self = .erasure(pseudonym)
+            } else if parts.count == 3, parts[0] == Substring(LedgerLayout.itemsFolder), !parts[1].isEmpty,
                parts[2].hasSuffix(".json"), parts[2].count > 5 {
                 self = .item(fullID: "\(parts[1])/\(parts[2].dropLast(5))")
             } else {
@@ -31,7 +35,7 @@ enum LedgerPath: Equatable {
     /// True for the two trust files.
     var isTrust: Bool { self == .allowedSigners || self == .openPGPSigners }
 
-    /// True for what only admins may change: trust, policy, settings and the definition.
+    /// True for what only admins may change: trust, policy, settings, the definition and erasures.
     var isAdministrative: Bool { self != .outside && !isItem }
 
     private var isItem: Bool {

@@ -25,10 +25,10 @@ public final class LedgerVerifier {
     /// (clocks of two machines disagree a little): five minutes.
     public static let clockSkew: Int64 = 300
 
-    private let store: LedgerStore
-    private let repository: Repository
-    private let crypto: SignatureCrypto
-    private let trust: TrustContextCache
+    let store: LedgerStore
+    let repository: Repository
+    let crypto: SignatureCrypto
+    let trust: TrustContextCache
     private let data: LedgerDataCache
     private let clock: @Sendable () -> Int64
     private var commits: [ObjectID: Commit] = [:]
@@ -83,7 +83,15 @@ public final class LedgerVerifier {
         let checked = try checkCommits(from: head, hiding: hiding)
         problems += checked.problems
         if problems.isEmpty { try VerifiedHead.write(head, roots: try roots(of: checked, below: hiding.first), to: store) }
-        return VerificationReport(head: head.hex, since: since, full: hiding.isEmpty, commitsChecked: checked.count, problems: problems)
+        // A pseudonymous ledger's directory is judged on every run: it is outside the history,
+        // so no earlier run vouches for it.
+        // Unreadable head settings (a format raised beyond this tool) are the history's problem, reported above.
+        let pseudonymous = (try? store.snapshot(at: head))?.settings.isPseudonymous == true
+        let directory = pseudonymous ? try checkDirectory() : DirectoryFindings(problems: [], erasedTexts: 0)
+        var report = VerificationReport(head: head.hex, since: since, full: hiding.isEmpty, commitsChecked: checked.count,
+                                        problems: problems + directory.problems)
+        if pseudonymous { report.erasedTexts = directory.erasedTexts }
+        return report
     }
 
     /// The branch head and the cached verified commit, read so that they agree in time. The head
@@ -300,7 +308,7 @@ public final class LedgerVerifier {
 
     // MARK: - Parts
 
-    private func commit(_ id: ObjectID) throws -> Commit {
+    func commit(_ id: ObjectID) throws -> Commit {
         if let known = commits[id] { return known }
         let commit = try repository.commit(id)
         commits[id] = commit
@@ -358,7 +366,7 @@ public final class LedgerVerifier {
     }
 
     /// The verdict of `evidence` under every judging context: good only if good under each.
-    private static func judge(_ evidence: SignatureEvidence, contexts: [TrustContext], commit: Commit) -> SignatureVerdict {
+    static func judge(_ evidence: SignatureEvidence, contexts: [TrustContext], commit: Commit) -> SignatureVerdict {
         var verdict: SignatureVerdict?
         for context in contexts {
             let judged = TrustJudge.judge(evidence, context: context, email: commit.committer.email, time: commit.committer.date)

@@ -11,6 +11,8 @@ struct TrustContext {
     let openPGP: OpenPGPSigners
     /// `ledger.json`'s `allowUnsigned`.
     let allowUnsigned: Bool
+    /// `ledger.json`'s `pseudonymous`: its commits name people only by pseudonym.
+    let pseudonymous: Bool
     /// `policy.json`; nil in a ledger made before policies, where every trusted signer is admin and owner.
     let policy: LedgerPolicy?
 }
@@ -48,9 +50,10 @@ final class TrustContextCache {
             }
             let allowed = try AllowedSigners.parse(text(blobs[0]))
             let openPGP = try OpenPGPSigners.parse(text(blobs[1]))
-            let allowUnsigned = try blobs[2].map { try LedgerSettings.decode(repository.blob($0)).allowUnsigned } ?? false
+            let settings = try blobs[2].map { try LedgerSettings.decode(repository.blob($0)) }
             let policy = try blobs[3].map { try LedgerPolicy.decode(repository.blob($0)) }
-            result = .success(TrustContext(allowed: allowed, openPGP: openPGP, allowUnsigned: allowUnsigned, policy: policy))
+            result = .success(TrustContext(allowed: allowed, openPGP: openPGP, allowUnsigned: settings?.allowUnsigned ?? false,
+                                           pseudonymous: settings?.isPseudonymous ?? false, policy: policy))
         } catch let error as LedgerError {
             result = .failure(error)
         }

@@ -34,6 +34,13 @@ public struct VerificationProblem: Equatable, Sendable, Codable {
         case definitionRule
         /// Something in the commit cannot be read as ledger data at all.
         case unreadable
+        /// The directory of a pseudonymous ledger (`refs/readiness/directory`) is missing, not
+        /// signed by a trusted pseudonym, outside its layout, or still holds an erased person.
+        case directory
+        /// A text in the directory does not match its commitment: the text or its salt changed.
+        case textMismatch
+        /// A sealed text of the history is missing from the directory and no erasure record covers it.
+        case textMissing
     }
 
     /// The commit (full hex id).

@@ -12,6 +12,8 @@ public struct VerificationReport: Equatable, Sendable, Codable {
     public let problems: [VerificationProblem]
     /// The deliberate rollbacks an admin accepted in this copy (`--accept-rollback`), oldest first.
     public var acceptedRollbacks: [AcceptedRollback] = []
+    /// In a pseudonymous ledger: how many sealed texts of the history were erased (absent otherwise).
+    public var erasedTexts: Int?
 
     /// True when nothing is wrong.
     public var isClean: Bool { problems.isEmpty }
