@@ -21,7 +21,7 @@ struct DueCommand: ParsableCommand {
             }
             let session = try ledgerOptions.session()
             try session.requireVerified(before: "list what is due")
-            let report = try DueReport(snapshot: session.store.snapshot(), today: Gate.currentDay(), within: within)
+            let report = try DueReport(snapshot: session.store.snapshot(), today: Gate.currentDay(), within: within, people: session.people())
             if output.json {
                 JSONOutput.print("due", report)
                 return

@@ -28,7 +28,7 @@ struct ShowCommand: ParsableCommand {
             let session = try ledgerOptions.session()
             let queries = try LedgerQueries(store: session.store)
             let report = try ItemReport(query: item, queries: queries, verdicts: signatures.verdicts(for: session),
-                                        verified: try session.verifiedState(), limit: events)
+                                        verified: try session.verifiedState(), limit: events, people: session.people())
             if output.json {
                 JSONOutput.print("show", fields: ItemReportText.json(report).fields)
             } else {

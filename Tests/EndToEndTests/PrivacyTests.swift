@@ -74,6 +74,8 @@ final class PrivacyTests: XCTestCase {
         // Everything that shows people resolves them through the directory, in both clones.
         let history = try box.readinessOK("history", "1.2", "--ledger", ledger).stdout
         XCTAssertTrue(history.contains("Ola Hansen <ola@example.no>") && history.contains(olaNote), history)
+        let shown = try box.readinessOK("show", "1.2", "--ledger", ledger).stdout
+        XCTAssertTrue(shown.contains("Ola Hansen <ola@example.no>") && shown.contains(olaNote) && !shown.contains("pseudonym.invalid"), shown)
         let status = try box.readinessOK("status", "--json", "--ledger", clone, environment: ola).stdout
         XCTAssertTrue(status.contains("\"Eva Berg\"") && status.contains("andre av to"), status)
         XCTAssertTrue(try box.readinessOK("timeline", "--by", "eva@example.no", "--ledger", clone, environment: ola).stdout.contains("Eva Berg"))

@@ -29,7 +29,8 @@ public struct DueReport: Codable, Sendable {
     public var items: [Entry]
 
     /// Everything in `snapshot` that stops counting within `within` days of `today`, or has already.
-    public init(snapshot: LedgerSnapshot, today: String, within: Int) throws {
+    /// `people` resolves pseudonyms (a pseudonymous ledger).
+    public init(snapshot: LedgerSnapshot, today: String, within: Int, people: PeopleDirectory = .plain) throws {
         self.today = today
         self.within = within
         let policy = try snapshot.policy() ?? PolicyJudge.legacy
@@ -39,7 +40,7 @@ public struct DueReport: Codable, Sendable {
             let record = try snapshot.record(of: item)
             guard let last = policy.lastValidDay(of: record), last <= horizon else { continue }
             items.append(Entry(item: item.fullID, number: item.item.number, title: item.item.title, state: record.state,
-                               validThrough: last, expired: last < today, signerEmail: record.by?.email))
+                               validThrough: last, expired: last < today, signerEmail: record.by.map { people.display($0).email }))
         }
         // Stable: equal days keep checklist order.
         self.items = items.enumerated().sorted { ($0.element.validThrough, $0.offset) < ($1.element.validThrough, $1.offset) }.map(\.element)

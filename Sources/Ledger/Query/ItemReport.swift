@@ -20,13 +20,15 @@ public struct ItemReport: Sendable {
     public let totalEvents: Int
 
     /// The report of the item `query` names (active or retired) at the head of `queries`.
+    /// `people` resolves pseudonyms and sealed notes (a pseudonymous ledger).
     public init(query: String, queries: LedgerQueries, verdicts: any SignatureVerdicts, verified: VerifiedState?,
-                limit: Int = 10, today: String = Gate.currentDay()) throws {
+                limit: Int = 10, today: String = Gate.currentDay(), people: PeopleDirectory = .plain) throws {
         let (ref, retired) = try queries.snapshot.checklist.resolveIncludingRetired(query)
         item = ref
         self.retired = retired
         path = ref.path
-        var report = try StatusReport(snapshot: queries.snapshot, lookup: EventLookup(store: queries.store), today: today, includeRetired: retired)
+        var report = try StatusReport(snapshot: queries.snapshot, lookup: EventLookup(store: queries.store), today: today, includeRetired: retired,
+                                      people: people)
         if let verified { report.mark(verified) }
         guard let line = (retired ? report.retired ?? [] : report.items).first(where: { $0.item == ref.fullID }) else {
             throw LedgerError(.unknownItem, "no item \(ref.fullID) in the report", hint: "report this as a bug")
@@ -35,6 +37,6 @@ public struct ItemReport: Sendable {
         signature = line.commit.flatMap(ObjectID.init(hex:)).map(verdicts.verdict(for:))
         let history = try queries.history(of: ref.fullID)
         totalEvents = history.count
-        events = history.prefix(limit).map { EventView($0, signature: verdicts.verdict(for: $0.commit), naming: queries.naming) }
+        events = history.prefix(limit).map { EventView($0, signature: verdicts.verdict(for: $0.commit), naming: queries.naming, people: people) }
     }
 }
