@@ -62,22 +62,8 @@ enum UsageErrorText {
             return suggestion(words: words.dropFirst(), level: level[index].configuration.subcommands, path: path + [word])
         }
         let candidates = names + (path.count == 1 ? ["help"] : [])
-        let scores = candidates.map { distance(Array(word), Array($0)) }
+        let scores = candidates.map { EditDistance.between(Array(word), Array($0)) }
         guard let best = scores.indices.min(by: { scores[$0] < scores[$1] }), scores[best] <= max(2, word.count / 3) else { return nil }
         return (path + [candidates[best]]).joined(separator: " ")
-    }
-
-    private static func distance(_ a: [Character], _ b: [Character]) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }

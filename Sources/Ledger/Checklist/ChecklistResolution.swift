@@ -124,31 +124,14 @@ extension Checklist {
             var best = Int.max
             for candidate in [fullID, itemID] {
                 let chars = Array(candidate.unicodeScalars)
-                best = min(best, editDistance(queryChars, chars))
+                best = min(best, EditDistance.between(queryChars, chars))
                 if chars.count > queryChars.count {
-                    best = min(best, editDistance(queryChars, Array(chars.prefix(queryChars.count))))
+                    best = min(best, EditDistance.between(queryChars, Array(chars.prefix(queryChars.count))))
                 }
             }
             if best <= threshold { scored.append((1 + best, order, ref)) }
         }
         scored.sort { ($0.score, $0.order) < ($1.score, $1.order) }
         return scored.prefix(5).map(\.ref)
-    }
-
-    /// Levenshtein distance; ids are short, so the simple two-row table is enough.
-    private static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = Array(repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
     }
 }
