@@ -56,9 +56,6 @@ struct TextStyle {
     /// An ISO 8601 UTC time as shown: unchanged, or in the chosen zone with its offset.
     func time(_ iso: String) -> String {
         guard let timeZone, let seconds = DateParsing.parse(iso)?.timeIntervalSince1970 else { return iso }
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = timeZone
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date(timeIntervalSince1970: seconds))
+        return CommitTime.iso8601(Int64(seconds), in: timeZone)
     }
 }

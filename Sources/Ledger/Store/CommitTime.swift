@@ -13,6 +13,16 @@ public enum CommitTime {
                           hint: "use git's raw form '@1700000000 +0100' or ISO 8601")
     }
 
+    /// `seconds` as ISO 8601 in `zone`, with its offset (`2026-12-01T14:38:31+01:00`); no
+    /// formatter is built, so a long timeline shown in local time stays cheap.
+    public static func iso8601(_ seconds: Int64, in zone: TimeZone) -> String {
+        let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds)))
+        let minutes = abs(offset) / 60
+        let sign = offset < 0 ? "-" : "+"
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return String(iso8601(seconds + Int64(offset)).dropLast()) + "\(sign)\(two(minutes / 60)):\(two(minutes % 60))"
+    }
+
     /// Formats seconds as ISO 8601 UTC (`2026-11-26T22:00:00Z`), the form stored in item files.
     /// Computed with the C library's `gmtime_r`: a formatter object per call costs more than the
     /// rest of a timeline event, and this runs once per event.
