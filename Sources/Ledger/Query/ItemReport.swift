@@ -27,12 +27,8 @@ public struct ItemReport: Sendable {
         item = ref
         self.retired = retired
         path = ref.path
-        var report = try StatusReport(snapshot: queries.snapshot, lookup: EventLookup(store: queries.store), today: today, includeRetired: retired,
-                                      people: people)
-        if let verified { report.mark(verified) }
-        guard let line = (retired ? report.retired ?? [] : report.items).first(where: { $0.item == ref.fullID }) else {
-            throw LedgerError(.unknownItem, "no item \(ref.fullID) in the report", hint: "report this as a bug")
-        }
+        let line = try StatusReport.line(of: ref, in: queries.snapshot, lookup: EventLookup(store: queries.store), today: today,
+                                         people: people, verified: verified)
         status = line
         signature = line.commit.flatMap(ObjectID.init(hex:)).map(verdicts.verdict(for:))
         let history = try queries.history(of: ref.fullID)

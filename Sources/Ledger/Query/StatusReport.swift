@@ -93,24 +93,7 @@ public struct StatusReport: Codable, Sendable {
                 case .open: summary.open += 1
                 case .pending: summary.pending += 1
                 }
-                var commit: String?
-                if record.action != .create {
-                    commit = lookup?.introduction(of: blob, at: item.path)?.commit.hex
-                }
-                let by = record.by.map(people.display)
-                items.append(Item(item: item.fullID, number: item.item.number, title: item.item.title,
-                                  section: section.id, sectionTitle: section.title, state: record.state,
-                                  signerName: by?.name, signerEmail: by?.email, time: record.at,
-                                  note: people.text(record.note), evidence: record.evidence.map(\.summary), waivedUntil: record.waivedUntil,
-                                  commit: commit))
-                let required = policy.requiredSignoffs(ofItem: item.fullID)
-                if required > 1 { items[items.count - 1].requiredSignoffs = required }
-                items[items.count - 1].signoffs = record.signoffs?.map { people.display($0).email }
-                items[items.count - 1].requestedBy = record.requestedBy.map { people.display($0).email }
-                if let last = policy.lastValidDay(of: record) {
-                    items[items.count - 1].validThrough = last
-                    if !policy.counts(record, today: today) { items[items.count - 1].expired = true }
-                }
+                items.append(Item(item, record: record, blob: blob, policy: policy, lookup: lookup, people: people, today: today))
             }
             sections.append(summary)
         }
@@ -119,14 +102,21 @@ public struct StatusReport: Codable, Sendable {
         if includeRetired {
             retired = try snapshot.checklist.retiredItems.map { item in
                 let (record, blob) = try snapshot.itemFile(of: item)
-                let commit = record.action == .create ? nil : lookup?.introduction(of: blob, at: item.path)?.commit.hex
-                let by = record.by.map(people.display)
-                return Item(item: item.fullID, number: item.item.number, title: item.item.title, section: item.section.id,
-                            sectionTitle: item.section.title, state: record.state, signerName: by?.name,
-                            signerEmail: by?.email, time: record.at, note: people.text(record.note), evidence: record.evidence.map(\.summary),
-                            waivedUntil: record.waivedUntil, commit: commit)
+                return Item(item, record: record, blob: blob, policy: policy, lookup: lookup, people: people, today: today)
             }
         }
+    }
+
+    /// The line of one item (active or retired) of `snapshot`, exactly as the whole report would
+    /// have it, from that item's file alone; marked unverified under `verified` as `mark` would.
+    public static func line(of item: ChecklistItemRef, in snapshot: LedgerSnapshot, lookup: EventLookup?, today: String = Gate.currentDay(),
+                            people: PeopleDirectory = .plain, verified: VerifiedState? = nil) throws -> Item {
+        let (record, blob) = try snapshot.itemFile(of: item)
+        var line = Item(item, record: record, blob: blob, policy: try snapshot.policy() ?? PolicyJudge.legacy, lookup: lookup, people: people, today: today)
+        if let verified, !verified.isVerified, let commit = line.commit {
+            line.unverified = verified.unverified.contains { $0.hex == commit }
+        }
+        return line
     }
 
     /// Marks the items whose state comes from a commit above the verified state.
@@ -165,5 +155,26 @@ extension StatusReport.Item: JSONConvertible {
             ("validThrough", .optional(validThrough)),
             ("waivedUntil", .optional(waivedUntil)),
         ])
+    }
+}
+
+extension StatusReport.Item {
+    /// One item's line: its record (and the blob holding it, which names the event behind the
+    /// state), the policy's sign-offs, approval and re-certification judged on `today`.
+    init(_ ref: ChecklistItemRef, record: ItemRecord, blob: ObjectID, policy: LedgerPolicy, lookup: EventLookup?,
+         people: PeopleDirectory, today: String) {
+        let by = record.by.map(people.display)
+        self.init(item: ref.fullID, number: ref.item.number, title: ref.item.title, section: ref.section.id,
+                  sectionTitle: ref.section.title, state: record.state, signerName: by?.name, signerEmail: by?.email, time: record.at,
+                  note: people.text(record.note), evidence: record.evidence.map(\.summary), waivedUntil: record.waivedUntil,
+                  commit: record.action == .create ? nil : lookup?.introduction(of: blob, at: ref.path)?.commit.hex)
+        let required = policy.requiredSignoffs(ofItem: ref.fullID)
+        if required > 1 { requiredSignoffs = required }
+        signoffs = record.signoffs?.map { people.display($0).email }
+        requestedBy = record.requestedBy.map { people.display($0).email }
+        if let last = policy.lastValidDay(of: record) {
+            validThrough = last
+            expired = !policy.counts(record, today: today)
+        }
     }
 }
