@@ -78,10 +78,7 @@ struct ChecklistUpdateCommand: ParsableCommand {
             try session.requireVerified(before: "update the checklist")
             let baseCommit = try base.map { try store.resolveCommit($0) }
             let (head, plan) = try store.planDefinitionUpdate(edited, source: file)
-            if let baseCommit, baseCommit != head {
-                throw LedgerError(.conflict, "the ledger moved since the plan: it was made on \(baseCommit.abbreviated()), the head is now \(head.abbreviated()); nothing was written",
-                                  hint: "run `readiness checklist update \(file) --dry-run` again and review the new plan")
-            }
+            try LedgerStore.requirePlanBase(baseCommit, head: head, source: file)
             print(ChecklistPlanText.render(plan, head: head.abbreviated()))
             if plan.isEmpty { return }
             if dryRun {

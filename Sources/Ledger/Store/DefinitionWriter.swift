@@ -31,10 +31,7 @@ extension LedgerStore {
     /// nothing is refused too: an empty commit would record nothing.
     public func updateDefinition(_ edited: ChecklistImport, source: String, base: ObjectID?, by author: LedgerAuthor) throws -> RecordedDefinitionChange {
         let written = try writeSigned(by: author, action: "update the checklist") { head, snapshot, _ in
-            if let base, base != head {
-                throw LedgerError(.conflict, "the ledger moved since the plan: it was made on \(base.abbreviated()), the head is now \(head.abbreviated()); nothing was written",
-                                  hint: "run `readiness checklist update FILE --dry-run` again and review the new plan")
-            }
+            try Self.requirePlanBase(base, head: head, source: source)
             if let violation = PolicyJudge.judgeAdministrative(by: author.identity.email, changing: LedgerLayout.checklistPath, under: try snapshot.policy()) {
                 throw violation.refusal
             }
@@ -56,6 +53,13 @@ extension LedgerStore {
             return PlannedCommit(tree: tree, parents: [head], message: Self.definitionMessage(plan), value: plan)
         }
         return RecordedDefinitionChange(commit: written.commit, plan: written.value)
+    }
+
+    /// Refuses (exit 8) a plan reviewed on `base` when the head is now another commit.
+    public static func requirePlanBase(_ base: ObjectID?, head: ObjectID, source: String) throws {
+        guard let base, base != head else { return }
+        throw LedgerError(.conflict, "the ledger moved since the plan: it was made on \(base.abbreviated()), the head is now \(head.abbreviated()); nothing was written",
+                          hint: "run `readiness checklist update \(TextSafety.escaped(source)) --dry-run` again and review the new plan")
     }
 
     /// Subject `define checklist: 3 added, 1 retired`, every change in the body, and one
