@@ -60,11 +60,14 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "readiness", dependencies: ["LedgerCommands"], linkerSettings: exportCertificateHooks),
-        .executableTarget(name: "readiness-bench", dependencies: ["Ledger", "Git"], linkerSettings: exportCertificateHooks),
+        .executableTarget(name: "readiness-bench", dependencies: ["Ledger", "Git", "ServerFixtures"], linkerSettings: exportCertificateHooks),
+        // sshd, nginx + git http-backend and git daemon on 127.0.0.1, for the bench's sync suite
+        // and the end-to-end server tests alike (never part of the shipped binary).
+        .target(name: "ServerFixtures"),
         // Exports the hooks too, so the deferral tests exercise the interposition the executables use.
         .testTarget(name: "GitTests", dependencies: ["Git"], linkerSettings: exportCertificateHooks),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Git"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Git", "readiness"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Git", "readiness", "ServerFixtures"]),
         // The renderers of LedgerCommands (status, gate, history text; JSON; CSV) without the binary.
         .testTarget(name: "LedgerCommandsTests", dependencies: [
             "LedgerCommands", "Ledger",

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import ServerFixtures
 
 /// A throwaway HOME with an SSH signing key configured for git, where benchmarks run both
 /// `readiness` and stock git with identical settings.
@@ -63,6 +64,17 @@ final class BenchWorld {
         let start = DispatchTime.now().uptimeNanoseconds
         try body()
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
+    }
+}
+
+/// The world hosts the shared fixture servers (ServerFixtures) for the sync benchmark.
+extension BenchWorld: ServerHost {
+    var homePath: String { root.path }
+    var rootPath: String { root.path }
+
+    func runProgram(_ executable: String, _ arguments: [String]) throws -> ProgramResult {
+        let result = try ProcessRunner.run(executable, arguments, environment: environment)
+        return ProgramResult(status: result.status, stdout: String(decoding: result.stdout, as: UTF8.self), stderr: result.stderrText)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ServerFixtures
 import Git
 import Ledger
 
@@ -53,48 +54,24 @@ enum SyncBenchmark {
     /// upload-pack/receive-pack serve both sides alike on the last three).
     private static func measure(world: BenchWorld, after: String, local: String, work: String, events: Int, incoming: Int,
                                 rounds: Int, transport: Transport, date: (Int) -> [String: String]) throws -> BenchRow {
-        var server: Process?
         var base = ""
         var stopServer: (() -> Void)?
         defer { stopServer?() }
         switch transport {
         case .ssh:
-            let started = try BenchServers.ssh(world: world)
-            base = started.prefix + world.root.path + "/"
-            stopServer = started.stop
+            let server = try SSHServer(host: world)
+            base = server.url(world.root.path + "/")
+            stopServer = server.stop
         case .https:
-            let started = try BenchServers.https(world: world)
-            base = started.prefix + "/"
-            stopServer = started.stop
-        case .localPath, .gitDaemon:
+            let server = try HTTPSServer(host: world)
+            base = server.url("")
+            stopServer = server.stop
+        case .gitDaemon:
+            let server = try GitDaemon(host: world, basePath: world.root.path)
+            base = server.url("")
+            stopServer = server.stop
+        case .localPath:
             break
-        }
-        let daemon = transport == .gitDaemon
-        if daemon {
-            let port = Int.random(in: 20_000...60_000)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-            process.arguments = ["daemon", "--enable=receive-pack", "--base-path=\(world.root.path)", "--export-all", "--reuseaddr",
-                                 "--listen=127.0.0.1", "--port=\(port)", world.root.path]
-            process.environment = world.environment
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            server = process
-            base = "git://127.0.0.1:\(port)/"
-            var ready = false
-            for _ in 0..<100 where !ready {
-                ready = (try? world.shell("/usr/bin/git", "ls-remote", base + "sync-after.git")) != nil
-                if !ready { usleep(50_000) }
-            }
-            guard ready else { throw BenchError("git daemon did not start on port \(port)") }
-        }
-        defer {
-            if let server {
-                server.terminate()
-                server.waitUntilExit()
-            }
         }
         func address(_ path: String) -> String { transport == .localPath ? path : base + URL(fileURLWithPath: path).lastPathComponent }
         var ours: [Double] = [], git: [Double] = []

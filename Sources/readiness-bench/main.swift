@@ -10,11 +10,20 @@ import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 
+let usageLine = "usage: readiness-bench [signoff] [gate] [section] [queries] [verify] [sync] [privacy] [--rounds N] [--sizes N,N,…] [--items N,N,…] [--commits N] [--incoming N]\n"
+
 /// Stops with a usage message: a mistyped option must not silently run the defaults.
 func usage(_ problem: String) -> Never {
-    FileHandle.standardError.write(Data("readiness-bench: \(problem)\nusage: readiness-bench [signoff] [gate] [section] [queries] [verify] [sync] [privacy] [--rounds N] [--sizes N,N,…] [--items N,N,…] [--commits N] [--incoming N]\n".utf8))
+    FileHandle.standardError.write(Data("readiness-bench: \(problem)\n\(usageLine)".utf8))
     exit(2)
 }
+
+if arguments.contains("--help") || arguments.contains("-h") {
+    print(usageLine, terminator: "")
+    exit(0)
+}
+let knownOptions: Set<String> = ["--rounds", "--sizes", "--items", "--commits", "--incoming"]
+if let unknown = arguments.first(where: { $0.hasPrefix("-") && !knownOptions.contains($0) }) { usage("unknown option '\(unknown)'") }
 
 /// The positive whole numbers after `option` (comma-separated), or `fallback` when it is absent.
 func numbers(after option: String, _ fallback: [Int]) -> [Int] {
@@ -31,7 +40,7 @@ let itemCounts = numbers(after: "--items", [1_000, 10_000])
 let commits = numbers(after: "--commits", [10_000])[0]
 let incoming = numbers(after: "--incoming", [1_000])[0]
 let knownSuites: Set<String> = ["signoff", "gate", "section", "queries", "verify", "sync", "privacy"]
-let optionValues = Set(["--rounds", "--sizes", "--items", "--commits", "--incoming"].compactMap { option in arguments.firstIndex(of: option).map { $0 + 1 } })
+let optionValues = Set(knownOptions.compactMap { option in arguments.firstIndex(of: option).map { $0 + 1 } })
 let suites = arguments.indices.filter { !arguments[$0].hasPrefix("--") && !optionValues.contains($0) }.map { arguments[$0] }
 if let unknown = suites.first(where: { !knownSuites.contains($0) }) { usage("unknown suite '\(unknown)'") }
 let readiness = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("readiness").path

@@ -1,4 +1,5 @@
 import Foundation
+import ServerFixtures
 import XCTest
 
 /// Sharing a ledger through real servers on 127.0.0.1, each started by the test with its own

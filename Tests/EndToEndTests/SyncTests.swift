@@ -1,4 +1,5 @@
 import Foundation
+import ServerFixtures
 import XCTest
 
 /// Sharing a ledger through git remotes: clone, pull, push and sync, against a local bare
@@ -150,7 +151,7 @@ final class SyncTests: XCTestCase {
     func testSyncOverGitDaemonSurvivesACutConnection() throws {
         let box = try Sandbox()
         let origin = try box.makeLedger("origin.git")
-        let daemon = try GitDaemon(box: box, basePath: box.root.path)
+        let daemon = try GitDaemon(host: box, basePath: box.root.path)
         defer { daemon.stop() }
         try box.converge(origin: origin, url: "git://127.0.0.1:\(daemon.port)/origin.git", seed: 11, clones: 2, rounds: 2)
 
@@ -187,49 +188,6 @@ final class SyncTests: XCTestCase {
         try box.readinessOK("sync", "--ledger", mine)
         XCTAssertEqual(try box.git("--git-dir", origin, "rev-parse", "main"), local)
         XCTAssertEqual(try box.run("/usr/bin/git", ["--git-dir", origin, "fsck", "--strict"]).status, 0)
-    }
-}
-
-/// A `git daemon` serving `basePath` with push enabled on a free port of 127.0.0.1, stopped
-/// by `stop`. No pipes are attached (Foundation's Process would wait on inherited fds).
-final class GitDaemon {
-    let port: Int
-
-    init(box: Sandbox, basePath: String) throws {
-        var lastError = ""
-        for _ in 0..<5 {
-            let port = Int.random(in: 20_000...60_000)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-            process.arguments = ["daemon", "--enable=receive-pack", "--base-path=\(basePath)", "--export-all", "--reuseaddr",
-                                 "--listen=127.0.0.1", "--port=\(port)", basePath]
-            process.environment = box.environment
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            for _ in 0..<100 where process.isRunning {
-                let probe = try box.run("/usr/bin/git", ["ls-remote", "git://127.0.0.1:\(port)/origin.git"])
-                if probe.status == 0 {
-                    self.port = port
-                    self.processStorage = process
-                    return
-                }
-                lastError = probe.stderr
-                usleep(50_000)
-            }
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
-        }
-        throw SandboxError("git daemon did not start: \(lastError)")
-    }
-
-    private var processStorage: Process?
-
-    func stop() {
-        guard let process = processStorage, process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
     }
 }
 
