@@ -395,26 +395,36 @@ final class PrivacyTests: XCTestCase {
 
         let kari = try kariPseudonym()
         let olaAddress = "\(try olaPseudonym())@pseudonym.invalid"
-        let entry = box.path("entry.json")
-        try "{\"email\":\"per@example.no\",\"name\":\"Per Ukjent\",\"pseudonym\":\"\(kari.name)\",\"vouchedBy\":\"\(olaAddress)\"}\n"
-            .write(toFile: entry, atomically: true, encoding: .utf8)
-        let signed = try box.run("/usr/bin/ssh-keygen", ["-q", "-Y", "sign", "-f", box.path("ola"), "-n", "git", entry])
-        XCTAssertEqual(signed.status, 0, signed.stderr)
-        let environment = ola.merging(["GIT_INDEX_FILE": box.path("index"), "GIT_COMMITTER_NAME": String(olaAddress.prefix(12)), "GIT_COMMITTER_EMAIL": olaAddress,
-                                       "GIT_AUTHOR_NAME": String(olaAddress.prefix(12)), "GIT_AUTHOR_EMAIL": olaAddress]) { $1 }
-        try box.git("--git-dir", ledger, "read-tree", "refs/readiness/directory", environment: environment)
-        for (file, path) in [(entry, "people/\(kari.name).json"), (entry + ".sig", "people/\(kari.name).sig")] {
-            let blob = try box.git("--git-dir", ledger, "hash-object", "-w", file)
-            try box.git("--git-dir", ledger, "update-index", "--add", "--cacheinfo", "100644,\(blob),\(path)", environment: environment)
+        let original = try box.git("--git-dir", ledger, "rev-parse", "refs/readiness/directory")
+        /// Kari's entry remapped to Per, naming `voucher` and signed by Ola's key, in a directory
+        /// commit Ola signs; returns what `verify` says of it.
+        func remap(voucher: String) throws -> RunResult {
+            let entry = box.path("entry.json")
+            try? FileManager.default.removeItem(atPath: entry + ".sig")
+            try "{\"email\":\"per@example.no\",\"name\":\"Per Ukjent\",\"pseudonym\":\"\(kari.name)\",\"vouchedBy\":\"\(voucher)\"}\n"
+                .write(toFile: entry, atomically: true, encoding: .utf8)
+            let signed = try box.run("/usr/bin/ssh-keygen", ["-q", "-Y", "sign", "-f", box.path("ola"), "-n", "git", entry])
+            XCTAssertEqual(signed.status, 0, signed.stderr)
+            let environment = ola.merging(["GIT_INDEX_FILE": box.path("index"), "GIT_COMMITTER_NAME": String(olaAddress.prefix(12)), "GIT_COMMITTER_EMAIL": olaAddress,
+                                           "GIT_AUTHOR_NAME": String(olaAddress.prefix(12)), "GIT_AUTHOR_EMAIL": olaAddress]) { $1 }
+            try box.git("--git-dir", ledger, "read-tree", original, environment: environment)
+            for (file, path) in [(entry, "people/\(kari.name).json"), (entry + ".sig", "people/\(kari.name).sig")] {
+                let blob = try box.git("--git-dir", ledger, "hash-object", "-w", file)
+                try box.git("--git-dir", ledger, "update-index", "--add", "--cacheinfo", "100644,\(blob),\(path)", environment: environment)
+            }
+            let tree = try box.git("--git-dir", ledger, "write-tree", environment: environment)
+            let commit = try box.git("--git-dir", ledger, "commit-tree", "-S", tree, "-m", "directory", environment: environment)
+            let stock = try box.verifyCommit(commit, ledger: ledger, allowedSigners: try box.allowedSignersFile(from: ledger))
+            XCTAssertEqual(stock.status, 0, "stock git accepts the insider's directory commit: \(stock.stderr)")
+            try box.git("--git-dir", ledger, "update-ref", "refs/readiness/directory", commit)
+            let verify = try box.readiness("verify", "--full", "--ledger", ledger)
+            XCTAssertEqual(verify.status, 21, verify.stdout)
+            return verify
         }
-        let tree = try box.git("--git-dir", ledger, "write-tree", environment: environment)
-        let commit = try box.git("--git-dir", ledger, "commit-tree", "-S", tree, "-m", "directory", environment: environment)
-        let stock = try box.verifyCommit(commit, ledger: ledger, allowedSigners: try box.allowedSignersFile(from: ledger))
-        XCTAssertEqual(stock.status, 0, "stock git accepts the insider's directory commit: \(stock.stderr)")
-        try box.git("--git-dir", ledger, "update-ref", "refs/readiness/directory", commit)
-
-        let verify = try box.readiness("verify", "--full", "--ledger", ledger)
-        XCTAssertEqual(verify.status, 21, verify.stdout)
+        // Naming the admin does not help: Ola's key is not Kari's.
+        let posing = try remap(voucher: kari.email)
+        XCTAssertTrue(posing.stdout.contains("does not vouch for people/\(kari.name).json as \(kari.email)"), posing.stdout)
+        let verify = try remap(voucher: olaAddress)
         XCTAssertTrue(verify.stdout.contains("vouched for by \(olaAddress), who is not an admin"), verify.stdout)
         // Not used for display: Kari's sign-off does not turn into Per's.
         for arguments in [["history", "1.1"], ["status", "--json"], ["timeline"]] {
