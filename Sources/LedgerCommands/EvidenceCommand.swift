@@ -16,13 +16,17 @@ struct EvidenceCommand: ParsableCommand {
     @Option(name: .long, help: "Only this item (repeatable).", completion: LedgerCompletion.item) var item: [String] = []
     @Option(name: .long, help: "Only items with this tag (repeatable).", completion: LedgerCompletion.tag) var tag: [String] = []
 
+    @Flag(name: .long, help: "Pseudonymous ledgers: add the names, e-mails and note texts this pack shows, from the directory, with what checks them. No effect on a plain ledger, whose history names everyone.")
+    var withIdentities = false
+
     @OptionGroup var ledgerOptions: LedgerOptions
 
     func run() throws {
         try reportingErrors {
             let session = try ledgerOptions.session()
             let request = EvidenceRequest(since: since, until: until, sections: section, items: item, tags: tag)
-            let files = try EvidencePack.write(store: session.store, request: request, to: out, programs: session.programs)
+            let files = try EvidencePack.write(store: session.store, request: request, to: out, programs: session.programs,
+                                               withIdentities: withIdentities)
             print(TerminalText.escape("Wrote \(files.count) files to \(out): \(files.joined(separator: ", "))"))
         }
     }

@@ -29,6 +29,9 @@ struct ForgetCommand: ParsableCommand {
             } else {
                 print("\(outcome.pseudonym.name) was erased already; directory \(outcome.directory.abbreviated()) holds nothing of them")
             }
+            if outcome.stillTrusted {
+                print("\(outcome.pseudonym.name)'s key stays trusted until `readiness trust revoke \(outcome.pseudonym.address)`")
+            }
             print("run `git --git-dir \(TerminalText.escape(session.path)) gc --prune=now` here, and `readiness sync` then gc in every clone, to remove the old objects")
         }
     }

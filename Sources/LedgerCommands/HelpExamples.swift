@@ -125,6 +125,7 @@ enum HelpExamples {
     static let evidence = section([
         "An evidence pack for the first quarter": "readiness evidence --out audit-2026q1 --since 2026-01-01 --until 2026-03-31",
         "Only GDPR-tagged items": "readiness evidence --out gdpr-pack --tag gdpr",
+        "With the names and notes of a pseudonymous ledger": "readiness evidence --out audit --with-identities",
     ])
     static let subject = section([
         "Everything held about one person (GDPR Art. 15)": "readiness subject kari@example.no --json",

@@ -23,7 +23,8 @@ struct SubjectCommand: ParsableCommand {
             let directory = try DirectorySubject(people, store: session.store, query: person)
             let report = try SubjectReport(store: session.store, query: people.principal(for: person), verdicts: signatures.verdicts(for: session))
             if output.json {
-                JSONOutput.print("subject", fields: report.json.fields)
+                // `directory` is null for a plain ledger and for a person the directory does not know.
+                JSONOutput.print("subject", fields: report.json.fields + [("directory", directory?.json ?? .null)])
                 return
             }
             if report.isEmpty {

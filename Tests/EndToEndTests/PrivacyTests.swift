@@ -215,4 +215,225 @@ final class PrivacyTests: XCTestCase {
         XCTAssertEqual(verify.status, 21, verify.stdout)
         XCTAssertTrue(verify.stdout.contains("holds its note as plain text"), verify.stdout)
     }
+
+    /// Every file of the pack at `pack` as one blob of bytes, for a byte search.
+    private func packBytes(_ pack: String) throws -> Data {
+        var data = Data()
+        for name in try FileManager.default.contentsOfDirectory(atPath: pack).sorted() {
+            data.append(try Data(contentsOf: URL(fileURLWithPath: "\(pack)/\(name)")))
+        }
+        return data
+    }
+
+    /// The shell lines of the pack README's text check (from `for c in` to `done`).
+    private func readmeTextCheck(_ pack: String) throws -> String {
+        let readme = try String(contentsOfFile: "\(pack)/README.txt", encoding: .utf8)
+        let lines = readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let start = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("  for c in ") && $0.contains(":texts") }, readme)
+        let end = try XCTUnwrap(lines[start...].firstIndex { $0 == "  done" }, readme)
+        return lines[start...end].joined(separator: "\n")
+    }
+
+    func testEvidencePackHoldsIdentitiesOnlyWhenAskedAndTheyCheckWithStockTools() throws {
+        let kariNote = "Kari sjekket sertifikatet"
+        let evaNote = "Eva: brannmur ok, se sak 77"
+        try box.readinessOK("check", "1.1", "--note", kariNote, "--ledger", ledger)
+        try box.readinessOK("check", "1.2", "--note", olaNote, "--ledger", ledger, environment: ola)
+        try box.readinessOK("check", "2.1", "--note", evaNote, "--ledger", ledger, environment: eva)
+        let secrets = ["Kari Nordmann", "kari@example.no", "Ola Hansen", "ola@example.no", "Eva Berg", "eva@example.no", kariNote, olaNote, evaNote]
+
+        // Default: pseudonyms and sealed texts only, in every file, and the README says so.
+        let plainPack = box.path("pack-pseudonyms")
+        try box.readinessOK("evidence", "--out", plainPack, "--ledger", ledger)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: plainPack + "/identities.json"))
+        let pseudonymous = try packBytes(plainPack)
+        for secret in secrets { XCTAssertNil(pseudonymous.range(of: Data(secret.utf8)), "\(secret) is in a pack without identities") }
+        XCTAssertTrue(try String(contentsOfFile: plainPack + "/README.txt", encoding: .utf8).contains("Identities: NOT INCLUDED"))
+        XCTAssertTrue(try String(contentsOfFile: plainPack + "/report.md", encoding: .utf8).contains("sealed:sha256:"))
+
+        // With identities: names, e-mails and texts, tied to a directory commit stock git checks.
+        let pack = box.path("pack-identities")
+        try box.readinessOK("evidence", "--out", pack, "--with-identities", "--ledger", ledger)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: pack).sorted(),
+                       ["MANIFEST.sha256", "README.txt", "allowed_signers", "directory.pack", "events.json", "history.bundle", "identities.json", "report.html", "report.md"])
+        let manifest = try box.run("/usr/bin/sha256sum", ["-c", "MANIFEST.sha256"], in: pack)
+        XCTAssertEqual(manifest.status, 0, manifest.stdout + manifest.stderr)
+        let readme = try String(contentsOfFile: pack + "/README.txt", encoding: .utf8)
+        XCTAssertTrue(readme.contains("Identities: INCLUDED"), readme)
+        let report = try String(contentsOfFile: pack + "/report.md", encoding: .utf8)
+        XCTAssertTrue(report.contains("Ola Hansen &lt;ola@example.no&gt; (p-") && report.contains(olaNote) && report.contains(evaNote), report)
+        XCTAssertFalse(report.contains("sealed:sha256:"), report)
+        let html = try String(contentsOfFile: pack + "/report.html", encoding: .utf8)
+        XCTAssertTrue(html.contains("Eva Berg &lt;eva@example.no&gt; (p-") && html.contains(kariNote), html)
+        let identities = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: pack + "/identities.json"))) as? [String: Any])
+        let directory = try XCTUnwrap(identities["directoryCommit"] as? String)
+        XCTAssertEqual(directory, try box.git("--git-dir", ledger, "rev-parse", "refs/readiness/directory"))
+        XCTAssertEqual((identities["people"] as? [[String: Any]])?.count, 3)
+        XCTAssertEqual((identities["texts"] as? [[String: Any]])?.count, 3)
+
+        // The auditor's commands from the README, with stock git, xxd and sha256sum only.
+        try box.git("clone", "-q", "--bare", pack + "/history.bundle", pack + "/ledger.git")
+        try box.git("init", "-q", "--bare", pack + "/directory.git")
+        let unpack = try box.run("/bin/sh", ["-c", "git -C directory.git unpack-objects -q < directory.pack"], in: pack)
+        XCTAssertEqual(unpack.status, 0, unpack.stderr)
+        try box.git("-C", pack + "/ledger.git", "show", "main:trust/allowed_signers").appending("\n")
+            .write(toFile: pack + "/head_allowed_signers", atomically: true, encoding: .utf8)
+        for signers in ["head_allowed_signers", "allowed_signers"] {
+            let stock = try box.run("/usr/bin/git", ["-C", pack + "/directory.git", "-c", "gpg.ssh.allowedSignersFile=\(pack)/\(signers)", "verify-commit", directory])
+            XCTAssertEqual(stock.status, 0, "git verify-commit of the directory commit with \(signers): \(stock.stderr)")
+        }
+        // Ola's entry, vouched for by Kari (the admin), checked as the README says.
+        let olaName = try olaPseudonym()
+        let vouch = try box.run("/bin/sh", ["-c", """
+            git -C directory.git cat-file blob \(directory):people/\(olaName).json > entry &&
+            git -C directory.git cat-file blob \(directory):people/\(olaName).sig > entry.sig &&
+            ssh-keygen -Y verify -f head_allowed_signers -n git -I "$(sed -n 's/.*"vouchedBy" : "\\(.*\\)".*/\\1/p' entry)" -s entry.sig < entry
+            """], in: pack)
+        XCTAssertEqual(vouch.status, 0, vouch.stdout + vouch.stderr)
+        XCTAssertTrue(try String(contentsOfFile: pack + "/entry", encoding: .utf8).contains("ola@example.no"))
+        let check = try box.run("/bin/bash", ["-c", try readmeTextCheck(pack)], in: pack)
+        XCTAssertEqual(check.status, 0, check.stderr)
+        let lines = check.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        XCTAssertEqual(lines.count, 3, check.stdout)
+        for line in lines { XCTAssertEqual(line.count == 2 ? line[0] : "", line.last, "a text does not match its commitment: \(check.stdout)") }
+        let sealed = try String(contentsOfFile: pack + "/events.json", encoding: .utf8)
+        for line in lines { XCTAssertTrue(sealed.contains("sealed:sha256:\(line[0])"), "events.json lacks \(line[0])") }
+
+        // Data minimisation: a pack of item 1.2 holds Ola and his note, and nobody else's.
+        let narrow = box.path("pack-narrow")
+        try box.readinessOK("evidence", "--out", narrow, "--item", "1.2", "--with-identities", "--ledger", ledger)
+        let narrowBytes = try packBytes(narrow)
+        XCTAssertNotNil(narrowBytes.range(of: Data(olaNote.utf8)))
+        for secret in ["Eva Berg", "eva@example.no", evaNote, kariNote] {
+            XCTAssertNil(narrowBytes.range(of: Data(secret.utf8)), "\(secret) is in a pack of item 1.2")
+        }
+        // The same range twice gives the same bytes.
+        let again = box.path("pack-again")
+        try box.readinessOK("evidence", "--out", again, "--with-identities", "--ledger", ledger)
+        for name in try FileManager.default.contentsOfDirectory(atPath: again) {
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: "\(again)/\(name)")), try Data(contentsOf: URL(fileURLWithPath: "\(pack)/\(name)")), name)
+        }
+
+        // After forget: "[erased]" where Ola was, and no trace of him in any file.
+        let forgot = try box.readinessOK("forget", "ola@example.no", "--reason", reason, "--ledger", ledger).stdout
+        XCTAssertTrue(forgot.contains("\(olaName)'s key stays trusted until `readiness trust revoke \(olaName)@pseudonym.invalid`"), forgot)
+        let after = box.path("pack-after-forget")
+        try box.readinessOK("evidence", "--out", after, "--with-identities", "--ledger", ledger)
+        let afterReport = try String(contentsOfFile: after + "/report.md", encoding: .utf8)
+        XCTAssertTrue(afterReport.contains("[erased] (\(olaName))") && afterReport.contains(evaNote), afterReport)
+        let afterBytes = try packBytes(after)
+        for secret in ["Ola Hansen", "ola@example.no", olaNote] {
+            XCTAssertNil(afterBytes.range(of: Data(secret.utf8)), "\(secret) is in a pack made after the erasure")
+        }
+    }
+
+    /// Ola's pseudonym, as the directory maps it.
+    private func olaPseudonym() throws -> String {
+        let json = try box.readinessOK("subject", "ola@example.no", "--json", "--ledger", ledger).stdout
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        return try XCTUnwrap((object["directory"] as? [String: Any])?["pseudonym"] as? String, json)
+    }
+
+    func testWithIdentitiesChangesNothingOnAPlainLedger() throws {
+        let plain = try box.makeLedger("plain.git")
+        try box.readinessOK("check", "1.1", "--note", "fornyet", "--ledger", plain)
+        let without = box.path("plain-pack"), with = box.path("plain-pack-identities")
+        try box.readinessOK("evidence", "--out", without, "--ledger", plain)
+        try box.readinessOK("evidence", "--out", with, "--with-identities", "--ledger", plain)
+        let names = try FileManager.default.contentsOfDirectory(atPath: with).sorted()
+        XCTAssertEqual(names, try FileManager.default.contentsOfDirectory(atPath: without).sorted())
+        XCTAssertFalse(names.contains("identities.json"))
+        for name in names {
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: "\(with)/\(name)")), try Data(contentsOf: URL(fileURLWithPath: "\(without)/\(name)")), name)
+        }
+        XCTAssertTrue(try String(contentsOfFile: with + "/README.txt", encoding: .utf8).contains("Identities: INCLUDED. This ledger is not pseudonymous"))
+    }
+
+    func testSubjectJSONHasTheDirectoryPartAndValidates() throws {
+        try box.readinessOK("check", "1.2", "--note", olaNote, "--ledger", ledger, environment: ola)
+        let before = try box.readinessOK("subject", "ola@example.no", "--json", "--ledger", ledger).stdout
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(before.utf8)) as? [String: Any])
+        let directory = try XCTUnwrap(object["directory"] as? [String: Any], before)
+        XCTAssertEqual((directory["entry"] as? [String: Any])?["name"] as? String, "Ola Hansen")
+        XCTAssertEqual(directory["erased"] as? Bool, false)
+        let texts = try XCTUnwrap(directory["texts"] as? [[String: Any]])
+        XCTAssertEqual(texts.map { $0["text"] as? String }, [olaNote])
+        let wouldErase = try XCTUnwrap(directory["forgetWouldErase"] as? [String: Any])
+        XCTAssertEqual(wouldErase["entry"] as? Bool, true)
+        XCTAssertEqual(wouldErase["texts"] as? [String], texts.map { $0["commitment"] as! String })
+        try box.readinessOK("forget", "ola@example.no", "--reason", reason, "--ledger", ledger)
+        let after = try box.readinessOK("subject", try XCTUnwrap(directory["pseudonym"] as? String), "--json", "--ledger", ledger).stdout
+        XCTAssertFalse(after.contains("Ola Hansen") || after.contains(olaNote), after)
+        let erased = try XCTUnwrap((JSONSerialization.jsonObject(with: Data(after.utf8)) as? [String: Any])?["directory"] as? [String: Any], after)
+        XCTAssertEqual(erased["erased"] as? Bool, true)
+        XCTAssertTrue(erased["entry"] is NSNull, after)
+        let plain = try box.makeLedger("plain.git")
+        let none = try box.readinessOK("subject", box.email, "--json", "--ledger", plain).stdout
+        XCTAssertTrue(none.contains("\"directory\": null"), none)
+        // All three against the schema, with the contract tests' validator.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var pairs: [String] = []
+        for (index, text) in [before, after, none].enumerated() {
+            try text.write(toFile: box.path("subject-\(index).json"), atomically: true, encoding: .utf8)
+            pairs.append("subject=\(box.path("subject-\(index).json"))")
+        }
+        let validated = try box.run("/usr/bin/python3", [root.appendingPathComponent("Tests/contracts/validate.py").path, root.appendingPathComponent("schemas").path] + pairs)
+        XCTAssertEqual(validated.status, 0, validated.stdout + validated.stderr)
+    }
+
+    /// An insider who is trusted but not an admin remaps a pseudonym with plain git: a directory
+    /// commit signed by their trusted key (stock git accepts it), with an entry they vouch for.
+    func testOnlyAnAdminVouchesForWhoAPseudonymIs() throws {
+        try box.readinessOK("check", "1.1", "--ledger", ledger)
+        // The tool refuses a non-admin's write of the directory's people, and writes nothing.
+        let before = try box.git("--git-dir", ledger, "rev-parse", "refs/readiness/directory")
+        try box.makeKey(at: box.path("per"), comment: "per@example.no")
+        let refused = try box.readiness("trust", "add", "per@example.no", box.path("per.pub"), "--name", "Per Ukjent", "--ledger", ledger, environment: ola)
+        XCTAssertEqual(refused.status, 7, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("not an admin"), refused.stderr)
+        XCTAssertEqual(try box.git("--git-dir", ledger, "rev-parse", "refs/readiness/directory"), before)
+
+        let kari = try kariPseudonym()
+        let olaAddress = "\(try olaPseudonym())@pseudonym.invalid"
+        let original = try box.git("--git-dir", ledger, "rev-parse", "refs/readiness/directory")
+        /// Kari's entry remapped to Per, naming `voucher` and signed by Ola's key, in a directory
+        /// commit Ola signs; returns what `verify` says of it.
+        func remap(voucher: String) throws -> RunResult {
+            let entry = box.path("entry.json")
+            try? FileManager.default.removeItem(atPath: entry + ".sig")
+            try "{\"email\":\"per@example.no\",\"name\":\"Per Ukjent\",\"pseudonym\":\"\(kari.name)\",\"vouchedBy\":\"\(voucher)\"}\n"
+                .write(toFile: entry, atomically: true, encoding: .utf8)
+            let signed = try box.run("/usr/bin/ssh-keygen", ["-q", "-Y", "sign", "-f", box.path("ola"), "-n", "git", entry])
+            XCTAssertEqual(signed.status, 0, signed.stderr)
+            let environment = ola.merging(["GIT_INDEX_FILE": box.path("index"), "GIT_COMMITTER_NAME": String(olaAddress.prefix(12)), "GIT_COMMITTER_EMAIL": olaAddress,
+                                           "GIT_AUTHOR_NAME": String(olaAddress.prefix(12)), "GIT_AUTHOR_EMAIL": olaAddress]) { $1 }
+            try box.git("--git-dir", ledger, "read-tree", original, environment: environment)
+            for (file, path) in [(entry, "people/\(kari.name).json"), (entry + ".sig", "people/\(kari.name).sig")] {
+                let blob = try box.git("--git-dir", ledger, "hash-object", "-w", file)
+                try box.git("--git-dir", ledger, "update-index", "--add", "--cacheinfo", "100644,\(blob),\(path)", environment: environment)
+            }
+            let tree = try box.git("--git-dir", ledger, "write-tree", environment: environment)
+            let commit = try box.git("--git-dir", ledger, "commit-tree", "-S", tree, "-m", "directory", environment: environment)
+            let stock = try box.verifyCommit(commit, ledger: ledger, allowedSigners: try box.allowedSignersFile(from: ledger))
+            XCTAssertEqual(stock.status, 0, "stock git accepts the insider's directory commit: \(stock.stderr)")
+            try box.git("--git-dir", ledger, "update-ref", "refs/readiness/directory", commit)
+            let verify = try box.readiness("verify", "--full", "--ledger", ledger)
+            XCTAssertEqual(verify.status, 21, verify.stdout)
+            return verify
+        }
+        // Naming the admin does not help: Ola's key is not Kari's.
+        let posing = try remap(voucher: kari.email)
+        XCTAssertTrue(posing.stdout.contains("does not vouch for people/\(kari.name).json as \(kari.email)"), posing.stdout)
+        let verify = try remap(voucher: olaAddress)
+        XCTAssertTrue(verify.stdout.contains("vouched for by \(olaAddress), who is not an admin"), verify.stdout)
+        // Not used for display: Kari's sign-off does not turn into Per's.
+        for arguments in [["history", "1.1"], ["status", "--json"], ["timeline"]] {
+            let shown = try box.run(Sandbox.binary, arguments + ["--ledger", ledger])
+            XCTAssertEqual(shown.status, 0, "\(arguments): \(shown.stderr)")
+            XCTAssertFalse(shown.stdout.contains("Per Ukjent") || shown.stdout.contains("per@example.no"), "\(arguments): \(shown.stdout)")
+        }
+        // Nor for a pack with identities: it refuses a directory that does not verify.
+        let pack = try box.readiness("evidence", "--out", box.path("pack"), "--with-identities", "--ledger", ledger)
+        XCTAssertEqual(pack.status, 21, pack.stderr)
+    }
 }

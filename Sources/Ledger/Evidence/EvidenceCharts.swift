@@ -87,7 +87,7 @@ enum EvidenceCharts {
         for (event, view) in zip(content.rawEvents, content.events) {
             guard let row = rowIndex[event.sectionID ?? ""] else { continue }
             let y = top + Double(row) * rowHeight + rowHeight / 2
-            let label = "\(view.time) \(view.action) \(view.item ?? view.path) by \(view.signerName)"
+            let label = "\(view.time) \(view.action) \(view.item ?? view.path) by \(content.identities == nil ? view.signerName : content.signer(view))"
             svg += "<circle cx=\"\(format(x(event.time, content, left: left, width: width)))\" cy=\"\(format(y))\" r=\"5\" fill=\"\(color(view.action))\" fill-opacity=\"0.8\"><title>\(escape(label))</title></circle>\n"
         }
         let axisY = top + Double(rows.count) * rowHeight + 4

@@ -36,6 +36,9 @@ struct EvidenceContent {
     let rangeEnd: Int64
     /// The policy in force at the end of the range; nil for a ledger without one.
     let policy: LedgerPolicy?
+    /// Whether the pack holds identities, and the directory's part when it does.
+    var identityMode: EvidenceIdentityMode = .plainLedger
+    var identities: EvidenceIdentities?
 
     init(selection: EvidenceSelection, verdicts: (ObjectID) -> String) throws {
         ledgerName = selection.endSnapshot.settings.name
@@ -139,6 +142,21 @@ struct EvidenceContent {
         writer.raw("\n")
         return Data(writer.bytes)
     }
+
+    /// `person` as the reports show it: resolved through the pack's identities when it holds
+    /// them, else as the signed history names them.
+    func show(_ person: Person) -> String { identities?.label(person) ?? "\(person.name) <\(person.email)>" }
+
+    /// `person` where a report lists principals: the e-mail (a pseudonym's address), or the
+    /// resolved identity when the pack holds it.
+    func principal(_ person: Person) -> String { identities?.label(person) ?? person.email }
+
+    /// An event's signer as the reports show it.
+    func signer(_ view: EventView) -> String { show(Person(name: view.signerName, email: view.signerEmail, key: view.signerKey)) }
+
+    /// A text field as the reports show it: opened (or "[erased]") when the pack holds
+    /// identities, else as stored (a sealed field stays sealed).
+    func text(_ field: String?) -> String? { identities?.opened(field) ?? field }
 
     /// Items still open (or pending under the policy) at the end of the range.
     var openLines: [ItemLine] { lines.filter { $0.record.state == .open || $0.record.state == .pending } }

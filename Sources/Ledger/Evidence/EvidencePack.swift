@@ -10,11 +10,17 @@ public enum EvidencePack {
     /// The files of a pack besides the manifest, in manifest order.
     public static let fileNames = ["README.txt", "allowed_signers", "events.json", "history.bundle", "report.html", "report.md"]
 
+    /// The files `--with-identities` adds for a pseudonymous ledger.
+    public static let identityFileNames = ["directory.pack", "identities.json"]
+
     /// Writes the pack for `request` into `directory`, which must not exist or be empty.
+    /// `withIdentities` adds, for a pseudonymous ledger, the directory's entries and opened
+    /// texts of what the pack shows (identities.json, and directory.pack to check them with
+    /// stock git); on a plain ledger it changes nothing, since its history names everyone.
     /// Returns the names of the files written, manifest last.
     @discardableResult
     public static func write(store: LedgerStore, request: EvidenceRequest, to directory: String,
-                             programs: VerificationPrograms) throws -> [String] {
+                             programs: VerificationPrograms, withIdentities: Bool = false) throws -> [String] {
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
         if fileManager.fileExists(atPath: directory, isDirectory: &isDirectory) {
@@ -28,7 +34,12 @@ public enum EvidencePack {
         // Every commit in range gets its verdict from the verified state of the whole history.
         let verifier = LedgerVerifier(store: store, programs: programs)
         let verdicts = LedgerVerdicts(verifier: verifier, state: try verifier.verifiedState())
-        let content = try EvidenceContent(selection: selection, verdicts: verdicts.verdict(for:))
+        var content = try EvidenceContent(selection: selection, verdicts: verdicts.verdict(for:))
+        // Pseudonymity is a property of the ledger (it cannot be turned off), read at the head.
+        if try store.snapshot().settings.isPseudonymous {
+            content.identityMode = withIdentities ? .included : .pseudonymsOnly
+            if withIdentities { content.identities = try EvidenceIdentities(content: content, store: store, verifier: verifier) }
+        }
         let signers = try AuditAllowedSigners.build(selection: selection)
         var files: [String: Data] = [
             "events.json": content.eventsJSON,
@@ -37,21 +48,39 @@ public enum EvidencePack {
             "allowed_signers": Data(signers.utf8),
             "README.txt": Data(readme(content: content, branch: store.branch).utf8),
         ]
+        if let identities = content.identities { files["identities.json"] = identities.json }
+        let names = (fileNames + (content.identities == nil ? [] : identityFileNames)).sorted()
+        let join = { (name: String) in directory.hasSuffix("/") ? directory + name : directory + "/" + name }
         try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         do {
-            files["history.bundle"] = try bundle(store: store, to: (directory as NSString).appendingPathComponent("history.bundle"))
-            for name in fileNames where name != "history.bundle" {
-                try files[name]!.write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(name)))
+            files["history.bundle"] = try bundle(store: store, to: join("history.bundle"))
+            if let identities = content.identities { files["directory.pack"] = try objectPack(store: store, objects: identities.objects) }
+            for name in names where name != "history.bundle" {
+                try files[name]!.write(to: URL(fileURLWithPath: join(name)))
             }
-            let manifest = fileNames.map { name in
+            let manifest = names.map { name in
                 SHA256.hash(data: files[name]!).map { String(format: "%02x", $0) }.joined() + "  " + name + "\n"
             }.joined()
-            try Data(manifest.utf8).write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent("MANIFEST.sha256")))
+            try Data(manifest.utf8).write(to: URL(fileURLWithPath: join("MANIFEST.sha256")))
         } catch {
-            for name in fileNames + ["MANIFEST.sha256"] { try? fileManager.removeItem(atPath: (directory as NSString).appendingPathComponent(name)) }
+            for name in names + ["MANIFEST.sha256"] { try? fileManager.removeItem(atPath: join(name)) }
             throw error
         }
-        return fileNames + ["MANIFEST.sha256"]
+        return names + ["MANIFEST.sha256"]
+    }
+
+    /// Exactly `objects` as a pack, written like the history bundle's (one thread, no deltas,
+    /// no reuse) so the bytes do not depend on how the repository is packed. An auditor reads it
+    /// with `git unpack-objects`, which needs no other object.
+    static func objectPack(store: LedgerStore, objects: [ObjectID]) throws -> Data {
+        let environment = ProcessRunner.gitEnvironment(ProcessInfo.processInfo.environment)
+        let pack = try ProcessRunner.run("git", ["--git-dir", store.repository.gitDirectory, "-c", "pack.useBitmaps=false", "-c", "pack.allowPackReuse=false",
+                                                 "pack-objects", "--stdout", "--threads=1", "--no-reuse-delta", "--no-reuse-object", "--window=0", "--quiet"],
+                                         stdin: Data(objects.map { "\($0.hex)\n" }.joined().utf8), environment: environment, failure: .storage)
+        guard pack.status == 0, !pack.stdout.isEmpty else {
+            throw LedgerError(.storage, "git pack-objects failed: \(pack.stderrText)", hint: "check that stock git is installed")
+        }
+        return pack.stdout
     }
 
     /// The ledger branch as a v2 git bundle, written the way `git bundle create` does (header,
@@ -116,6 +145,75 @@ public enum EvidencePack {
         allowed_signers is derived from the history of trust/allowed_signers, which you can read
         yourself: git -C ledger.git log -p -- trust/allowed_signers
 
+        \(identitiesSection(content, branch: branch))
         """
+    }
+
+    /// What the README says about identities: plainly whether the pack holds them, and for a
+    /// pack that does, how to check each entry and text with stock tools.
+    static func identitiesSection(_ content: EvidenceContent, branch: String) -> String {
+        switch content.identityMode {
+        case .plainLedger:
+            return """
+            Identities: INCLUDED. This ledger is not pseudonymous: its signed history, and so every
+            file of this pack, names every signer by name and e-mail.
+
+            """
+        case .pseudonymsOnly:
+            return """
+            Identities: NOT INCLUDED. This ledger is pseudonymous: its signed history names signers
+            by pseudonym (p-<hex>@pseudonym.invalid) and stores notes and reasons as salted SHA-256
+            commitments (sealed:sha256:<hex>). This pack holds no name, e-mail or note text; it
+            shows pseudonyms and sealed commitments as the history stores them. A pack with the
+            identities of its range is made with `readiness evidence --with-identities`.
+
+            """
+        case .included:
+            guard let identities = content.identities else { return "" }
+            let directory = identities.directoryCommit.hex
+            return """
+            Identities: INCLUDED. This ledger is pseudonymous; its signed history names signers by
+            pseudonym and stores notes and reasons as salted SHA-256 commitments. This pack adds,
+            from the ledger's directory (refs/readiness/directory, commit \(directory)),
+            only what the pack shows: the name and e-mail of each pseudonym that occurs in it and
+            the text of each of its sealed notes. The reports show "Name <e-mail> (p-...)" and the
+            opened texts; "[erased]" marks a person or text that `readiness forget` erased.
+
+              identities.json  the directory commit, the entries (pseudonym, name, e-mail), the
+                               opened texts (commitment, author, salt, text), and what was erased
+              directory.pack   the directory commit, its trees, and the files of the entries and
+                               texts above (with the entries' signatures), and nothing else:
+                               the trees list every pseudonym and
+                               commitment of the directory, but the data of no one outside the pack
+
+            The directory commit is signed by a trusted signer, and each entry (people/<p>.json)
+            by the admin it names as "vouchedBy", over its exact bytes (people/<p>.sig); both are
+            judged by the trust file at the head of the history. Check them with stock tools:
+
+              git init -q --bare directory.git
+              git -C directory.git unpack-objects -q < directory.pack
+              git -C ledger.git show \(branch):trust/allowed_signers > head_allowed_signers
+              git -C directory.git -c gpg.ssh.allowedSignersFile="$PWD/head_allowed_signers" verify-commit \(directory)
+              git -C directory.git cat-file blob \(directory):people/<p>.json > entry
+              git -C directory.git cat-file blob \(directory):people/<p>.sig > entry.sig
+              ssh-keygen -Y verify -f head_allowed_signers -n git -I <vouchedBy of entry> -s entry.sig < entry
+
+            and that <vouchedBy> is an admin: git -C ledger.git show \(branch):policy.json
+
+            A text's commitment is SHA-256 of its 32 salt bytes followed by its UTF-8 bytes; the
+            directory stores it as "<author> <salt hex>", a newline, then the text. To check every
+            text of this pack against its commitment (which the signed item files and events.json
+            hold as sealed:sha256:<commitment>):
+
+              for c in $(git -C directory.git ls-tree --name-only \(directory):texts); do
+                git -C directory.git cat-file -e \(directory):texts/$c 2>/dev/null || continue
+                git -C directory.git cat-file blob \(directory):texts/$c > text
+                echo "$c $( { head -n1 text | cut -d' ' -f2 | xxd -r -p; tail -n +2 text; } | sha256sum | cut -d' ' -f1 )"
+              done
+
+            Each line must show the same hash twice.
+
+            """
+        }
     }
 }

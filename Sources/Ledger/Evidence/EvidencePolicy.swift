@@ -21,9 +21,9 @@ enum EvidencePolicy {
         var text = record.state.rawValue + (record.waivedUntil.map { " until \($0)" } ?? "")
         if let signoffs = record.signoffs {
             let required = (content.policy ?? PolicyJudge.legacy).requiredSignoffs(ofItem: record.item)
-            text += " (\(signoffs.count) of \(required) sign-offs: \(signoffs.map(\.email).joined(separator: ", ")))"
+            text += " (\(signoffs.count) of \(required) sign-offs: \(signoffs.map(content.principal).joined(separator: ", ")))"
         }
-        if let requester = record.requestedBy { text += " (requested by \(requester.email), approved by \(record.by?.email ?? "?"))" }
+        if let requester = record.requestedBy { text +=  " (requested by \(content.principal(requester)), approved by \(record.by.map(content.principal) ?? "?"))" }
         if record.isWaiverRequest { text += " (waiver awaiting approval)" }
         if record.state == .done, let last = (content.policy ?? PolicyJudge.legacy).lastValidDay(of: record) {
             text += " (re-certify after \(last))"

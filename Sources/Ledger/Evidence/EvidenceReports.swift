@@ -4,9 +4,8 @@ import Foundation
 /// state at the end of the range and what is still open, with the two charts. The helpers are
 /// shared with report.html (``EvidenceHTMLReport``).
 enum EvidenceReports {
-    static func who(_ line: EvidenceContent.ItemLine) -> String {
-        guard let by = line.record.by else { return "—" }
-        return "\(by.name) <\(by.email)>"
+    static func who(_ line: EvidenceContent.ItemLine, _ content: EvidenceContent) -> String {
+        line.record.by.map(content.show) ?? "—"
     }
 
     static func evidence(_ line: EvidenceContent.ItemLine) -> String {
@@ -24,6 +23,7 @@ enum EvidenceReports {
             "End commit: \(content.endCommit)",
             "Filters: sections \(list(content.request.sections)), items \(list(content.request.items)), tags \(list(content.request.tags))",
             "Events in range: \(content.events.count); items covered: \(content.lines.count); still open: \(content.openLines.count)",
+            content.identityMode.line,
         ]
     }
 
@@ -44,7 +44,7 @@ enum EvidenceReports {
             for line in content.lines where line.item.section.id == section.id {
                 let cells = [line.item.item.number, line.item.item.title + (line.item.item.tags.isEmpty ? "" : " " + line.item.item.tags.map { "#\($0)" }.joined(separator: " ")),
                              EvidencePolicy.state(line, content),
-                             who(line), line.record.at ?? "—", evidence(line), line.record.note ?? "—",
+                             who(line, content), line.record.at ?? "—", evidence(line), content.text(line.record.note) ?? "—",
                              line.event.map { String($0.commit.prefix(12)) } ?? "—", line.event?.signature ?? "—"]
                 out += "| " + cells.map(markdownCell).joined(separator: " | ") + " |\n"
             }
@@ -55,7 +55,7 @@ enum EvidenceReports {
         out += "\n## Events in range\n\n| Time | Action | Item | Before → after | Signer | Note | Evidence | Commit | Signature |\n|---|---|---|---|---|---|---|---|---|\n"
         for view in content.events {
             let cells = [view.time, view.action, view.item ?? view.path, "\(view.stateBefore ?? "—") → \(view.stateAfter ?? "—")",
-                         "\(view.signerName) <\(view.signerEmail)>", view.note ?? "", view.evidence.joined(separator: "; "),
+                         content.signer(view), content.text(view.note) ?? "", view.evidence.joined(separator: "; "),
                          view.commit, view.signature]
             out += "| " + cells.map(markdownCell).joined(separator: " | ") + " |\n"
         }

@@ -9,13 +9,27 @@ public struct DirectoryEntry: Codable, Equatable, Sendable {
     public var name: String
     /// The person's e-mail (`user.email`), by which the tool finds their pseudonym.
     public var email: String
+    /// The admin who vouches for this entry (their pseudonym's address): they signed the
+    /// entry's bytes, in `people/<pseudonym>.sig`. Nil until vouched for.
+    public var vouchedBy: String?
 
     /// An entry for `pseudonym`.
-    public init(pseudonym: Pseudonym, name: String, email: String) {
+    public init(pseudonym: Pseudonym, name: String, email: String, vouchedBy: String? = nil) {
         self.pseudonym = pseudonym.name
         self.name = name
         self.email = email
+        self.vouchedBy = vouchedBy
     }
+}
+
+/// A directory entry with an admin's signature over its exact bytes: the form in which entries
+/// are written, so that no one but an admin can map a pseudonym to a person.
+struct VouchedEntry {
+    let entry: DirectoryEntry
+    /// `people/<pseudonym>.json` as written and signed.
+    let bytes: Data
+    /// The armored signature (`people/<pseudonym>.sig`); nil in a ledger that allows unsigned commits.
+    let signature: String?
 }
 
 /// One sealed text in the directory: the text, its salt, and the pseudonym of who wrote it
@@ -54,12 +68,15 @@ public struct DirectoryText: Equatable, Sendable {
 /// One file of the directory, parsed (untrusted input).
 enum DirectoryFile {
     case person(DirectoryEntry)
+    /// An admin's signature over the entry of `pseudonym`.
+    case vouch(pseudonym: String, signature: String)
     case text(commitment: String, DirectoryText)
 
     /// `people/<pseudonym>.json` and `texts/<commitment>`.
     static let peopleFolder = "people", textsFolder = "texts"
 
     static func personPath(_ name: String) -> String { "\(peopleFolder)/\(name).json" }
+    static func vouchPath(_ name: String) -> String { "\(peopleFolder)/\(name).sig" }
     static func textPath(_ commitment: String) -> String { "\(textsFolder)/\(commitment)" }
 
     /// The file at `path` with `data`, or a line saying why it is not a directory file.
@@ -76,6 +93,12 @@ enum DirectoryFile {
                 return .failure(DirectoryFlaw("\(path) is not a directory entry for \(key)"))
             }
             return .success(.person(entry))
+        case Substring(peopleFolder) where name.hasSuffix(".sig"):
+            let key = String(name.dropLast(4))
+            guard Pseudonym(name: key) != nil, let signature = String(validating: data, as: UTF8.self), !signature.isEmpty else {
+                return .failure(DirectoryFlaw("\(path) is not a signature for the entry of \(key)"))
+            }
+            return .success(.vouch(pseudonym: key, signature: signature))
         case Substring(textsFolder):
             guard let text = DirectoryText(data) else { return .failure(DirectoryFlaw("\(path) is not a sealed text")) }
             return .success(.text(commitment: name, text))
@@ -99,6 +122,8 @@ public struct DirectoryContent: Equatable, Sendable {
     public var people: [String: DirectoryEntry] = [:]
     /// Texts by commitment (lowercase hex).
     public var texts: [String: DirectoryText] = [:]
+    /// The signatures vouching for entries, by pseudonym name.
+    var vouches: [String: String] = [:]
 
     /// An empty directory.
     public init() {}
@@ -132,6 +157,7 @@ public struct DirectoryContent: Equatable, Sendable {
                 }
                 switch DirectoryFile.parse(path: path, data: try repository.blob(file.id)) {
                 case let .success(.person(entry)): content.people[entry.pseudonym] = entry
+                case let .success(.vouch(pseudonym, signature)): content.vouches[pseudonym] = signature
                 case let .success(.text(commitment, text)): content.texts[commitment] = text
                 case let .failure(flaw): flaws.append(flaw.message)
                 }
@@ -148,18 +174,31 @@ struct DirectoryEdit {
     /// The author of each text written, and the pseudonym of each entry written (erased people are refused).
     private(set) var writers: [String: String] = [:]
 
-    /// Adds or replaces `entry`.
-    mutating func setPerson(_ entry: DirectoryEntry) {
-        let path = DirectoryFile.personPath(entry.pseudonym)
-        changes[path] = .write(path: path, contents: CanonicalJSON.encode(entry))
-        writers[path] = entry.pseudonym
+    /// Adds or replaces an entry, with the signature that vouches for it.
+    mutating func setPerson(_ vouched: VouchedEntry) {
+        copy(path: DirectoryFile.personPath(vouched.entry.pseudonym), contents: vouched.bytes, about: vouched.entry.pseudonym)
+        let signature = DirectoryFile.vouchPath(vouched.entry.pseudonym)
+        if let text = vouched.signature {
+            copy(path: signature, contents: Data(text.utf8), about: vouched.entry.pseudonym)
+        } else {
+            changes[signature] = .remove(path: signature)
+            writers[signature] = nil
+        }
     }
 
-    /// Removes `name`'s entry.
+    /// Writes a people file as it stands in another directory (an entry or its signature, byte
+    /// for byte: a signature covers exact bytes).
+    mutating func copy(path: String, contents: Data, about pseudonym: String) {
+        changes[path] = .write(path: path, contents: contents)
+        writers[path] = pseudonym
+    }
+
+    /// Removes `name`'s entry and its signature.
     mutating func removePerson(_ name: String) {
-        let path = DirectoryFile.personPath(name)
-        changes[path] = .remove(path: path)
-        writers[path] = nil
+        for path in [DirectoryFile.personPath(name), DirectoryFile.vouchPath(name)] {
+            changes[path] = .remove(path: path)
+            writers[path] = nil
+        }
     }
 
     /// Adds a sealed text written by `author`.

@@ -22,3 +22,22 @@ public struct DirectorySubject: Sendable {
         if entry == nil && !erased { return nil }
     }
 }
+
+extension DirectorySubject {
+    /// The directory's part of `subject --json`: the entry (null once erased), the texts the
+    /// person wrote, and what `forget` would erase (the entry and those texts), keys sorted.
+    public var json: JSONWriter.Value {
+        .object([
+            ("entry", entry.map { entry in
+                .object([("email", .string(entry.email)), ("name", .string(entry.name)), ("pseudonym", .string(entry.pseudonym))])
+            } ?? .null),
+            ("erased", .bool(erased)),
+            ("forgetWouldErase", .object([
+                ("entry", .bool(entry != nil)),
+                ("texts", .array(texts.map { .string($0.commitment) })),
+            ])),
+            ("pseudonym", .string(pseudonym.name)),
+            ("texts", .array(texts.map { text in .object([("commitment", .string(text.commitment)), ("text", .string(text.text))]) })),
+        ])
+    }
+}

@@ -12,6 +12,9 @@ public struct ErasureOutcome: Sendable {
     public let texts: Int
     /// The directory commit that no longer holds them.
     public let directory: ObjectID
+    /// True when the head's trust file still trusts a key for the pseudonym: erasing a person
+    /// does not revoke their key (`readiness trust revoke` does, as its own signed change).
+    public let stillTrusted: Bool
 }
 
 extension LedgerStore {
@@ -72,6 +75,7 @@ extension LedgerStore {
             texts.forEach { edit.removeText($0) }
             dropped = texts.count
         }
-        return ErasureOutcome(pseudonym: pseudonym, record: record, texts: dropped, directory: rewritten)
+        let trusted = try snapshot().allowedSigners().entries.contains { $0.matches(principal: pseudonym.address) }
+        return ErasureOutcome(pseudonym: pseudonym, record: record, texts: dropped, directory: rewritten, stillTrusted: trusted)
     }
 }

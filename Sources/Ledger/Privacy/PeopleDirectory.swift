@@ -30,14 +30,15 @@ public final class PeopleDirectory {
         self.texts = texts
     }
 
-    /// The directory of `store` as it stands, judged against the head's erasure records; plain
-    /// for a ledger that is not pseudonymous. A missing or unreadable directory resolves
+    /// The directory of `store` as it stands, judged against the head's erasure records and
+    /// the admin rule (`vouchedPeople`); plain for a ledger that is not pseudonymous. A missing or unreadable directory resolves
     /// nothing (`verify` reports why); its pseudonyms show as they are.
-    public static func load(_ store: LedgerStore) throws -> PeopleDirectory {
+    public static func load(_ store: LedgerStore, programs: VerificationPrograms = VerificationPrograms()) throws -> PeopleDirectory {
         // Head settings this tool cannot read: every command refuses that ledger on its own terms.
         guard let snapshot = try? store.snapshot(), snapshot.settings.isPseudonymous else { return .plain }
         let tip = try? store.directoryTip()
-        let people = (try? tip.map { try DirectoryContent.read(tree: $0.tree, in: store.repository, folders: [DirectoryFile.peopleFolder]).content.people }) ?? [:]
+        // Only entries an admin vouches for: an entry anyone else wrote names nobody.
+        let people = (try? LedgerVerifier(store: store, programs: programs).vouchedPeople(in: store)) ?? [:]
         let folder = try? tip.flatMap { try store.repository.entry(atPath: DirectoryFile.textsFolder, inTree: $0.tree) }
         return PeopleDirectory(entries: people, erased: try snapshot.erasedPseudonyms(),
                                texts: folder.map { (store.repository, $0.id) })

@@ -18,12 +18,13 @@ extension LedgerStore {
         if let violation = PolicyJudge.judgeAdministrative(by: author.identity.email, changing: LedgerLayout.allowedSignersPath, under: try snapshot().policy()) {
             throw violation.refusal
         }
-        let known = try directoryContent(folders: [DirectoryFile.peopleFolder]).entry(email: email).flatMap { Pseudonym(name: $0.pseudonym) }
+        // Only an entry an admin vouches for names a person; anything else in the directory is not one.
+        let vouched = try LedgerVerifier(store: self, programs: author.programs).vouchedPeople(in: self)
+        let known = DirectoryContent.entry(email: email, in: vouched).flatMap { Pseudonym(name: $0.pseudonym) }
         let pseudonym = known ?? Pseudonym.random()
         if known == nil {
-            try writeDirectory(by: author, action: "add \(pseudonym.name)") { edit, _ in
-                edit.setPerson(DirectoryEntry(pseudonym: pseudonym, name: name, email: email))
-            }
+            let entry = try vouch(DirectoryEntry(pseudonym: pseudonym, name: name, email: email), by: author)
+            try writeDirectory(by: author, action: "add \(pseudonym.name)") { edit, _ in edit.setPerson(entry) }
         }
         do {
             let change = try changeTrust(.add(principal: pseudonym.address, key: key, validAfter: validAfter, validBefore: validBefore), by: author)

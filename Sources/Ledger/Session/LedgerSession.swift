@@ -47,7 +47,7 @@ public final class LedgerSession {
     /// pseudonymous): what every report resolves people and texts through.
     public func people() throws -> PeopleDirectory {
         if let directory { return directory }
-        let loaded = try PeopleDirectory.load(store)
+        let loaded = try PeopleDirectory.load(store, programs: programs)
         directory = loaded
         return loaded
     }

@@ -39,15 +39,18 @@ extension LedgerSync {
         let lingering = try erased.filter { name in
             try current.map { try repository.entry(atPath: DirectoryFile.personPath(name), inTree: $0.tree) != nil } ?? false
         }
-        var additions: [(path: String, file: DirectoryFile)] = []
+        var additions: [(path: String, file: DirectoryFile, data: Data)] = []
         for change in differences where change.previousBlob == nil {
-            guard let blob = change.blob, case let .success(file) = DirectoryFile.parse(path: change.path, data: try repository.blob(blob)) else { continue }
-            additions.append((change.path, file))
+            guard let blob = change.blob else { continue }
+            let data = try repository.blob(blob)
+            guard case let .success(file) = DirectoryFile.parse(path: change.path, data: data) else { continue }
+            additions.append((change.path, file, data))
         }
         let theirsHasAllOfOurs = differences.allSatisfy { $0.blob != nil && $0.previousBlob == nil }
         let theirsHasErased = additions.contains { addition in
             switch addition.file {
             case let .person(entry): return erased.contains(entry.pseudonym)
+            case let .vouch(pseudonym, _): return erased.contains(pseudonym)
             case let .text(_, text): return erased.contains(text.author)
             }
         }
@@ -62,7 +65,9 @@ extension LedgerSync {
         try store.writeDirectory(by: author, action: "join the directory of \(remote)") { edit, tip in
             for addition in additions {
                 switch addition.file {
-                case let .person(entry): edit.setPerson(entry)
+                // Entries and their signatures byte for byte: the admin's signature covers them.
+                case let .person(entry): edit.copy(path: addition.path, contents: addition.data, about: entry.pseudonym)
+                case let .vouch(pseudonym, _): edit.copy(path: addition.path, contents: addition.data, about: pseudonym)
                 case let .text(commitment, text): edit.add(commitment: commitment, text)
                 }
             }

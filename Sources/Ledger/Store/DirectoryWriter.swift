@@ -35,7 +35,12 @@ extension LedgerStore {
             try edit(&changes, current)
             changes.dropWrites(by: try snapshot.erasedPseudonyms())
             let base = try current?.tree ?? repository.emptyTree()
-            let tree = try repository.updatedTree(base, applying: changes.treeChanges)
+            // Removing what is not there changes nothing (an entry never signed, a rerun of forget).
+            let treeChanges = try changes.treeChanges.filter { change in
+                guard case let .remove(path) = change else { return true }
+                return try repository.entry(atPath: path, inTree: base) != nil
+            }
+            let tree = try repository.updatedTree(base, applying: treeChanges)
             if let current, tree == current.tree { return current.commit }
             // The message names no person: the action says what, the committer is a pseudonym.
             let message = LedgerCommitMessage(action: "directory", subjectID: author.identity.name, title: action, body: "",

@@ -112,8 +112,10 @@ extension LedgerStore {
                 guard let person, person.pseudonym == Pseudonym(address: identity.email)?.name else {
                     throw LedgerError(.invalidInput, "a pseudonymous ledger's first commit must be made as the pseudonym its directory entry names")
                 }
-                try staged.writeDirectory(by: LedgerAuthor(identity: identity, signer: signer, environment: environment),
-                                          action: "add \(person.pseudonym)") { edit, _ in edit.setPerson(person) }
+                let author = LedgerAuthor(identity: identity, signer: signer, environment: environment)
+                // The root is the first admin: it vouches for its own entry.
+                let vouched = try staged.vouch(person, by: author)
+                try staged.writeDirectory(by: author, action: "add \(person.pseudonym)") { edit, _ in edit.setPerson(vouched) }
             }
             // Complete: publish it. The handle still open on the staging path is harmless (a
             // rename moves no open file); the store reopens at the final path.

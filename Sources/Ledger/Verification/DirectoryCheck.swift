@@ -14,8 +14,9 @@ public struct DirectoryFindings: Sendable {
 /// history's head instead:
 /// - it is one parentless commit (it keeps no history, which `forget` would have to rewrite),
 ///   signed by a key the head's trust files accept for its pseudonymous committer;
-/// - it holds only `people/<pseudonym>.json` and `texts/<commitment>.json`, each text matching
-///   its commitment, and nothing of a pseudonym an erasure record names;
+/// - it holds only `people/<pseudonym>.json` (with `.sig`) and `texts/<commitment>`, each text
+///   matching its commitment, each entry vouched for by an admin (`DirectoryVouchCheck`), and
+///   nothing of a pseudonym an erasure record names;
 /// - every sealed text of the history is in it, unless an erasure record accounts for it.
 extension LedgerVerifier {
     /// Judges the directory against the history at the branch head; nothing for a ledger that
@@ -72,10 +73,12 @@ extension LedgerVerifier {
         if Pseudonym(address: directory.committer.email) == nil {
             report(.directory, "committed as \(directory.committer.email), not as a pseudonym")
         }
+        var headContext: TrustContext?
         switch try trust.context(ofTree: try commit(head).treeID) {
         case let .failure(error):
             report(.unreadable, "the head's trust files cannot be read: \(error.message)")
         case let .success(context):
+            headContext = context
             if let signed = try repository.signedPayload(of: id) {
                 let verdict = Self.judge(crypto.examine(signed.signature, payload: signed.signedData), contexts: [context], commit: directory)
                 if let kind = verdict.problem { report(kind, verdict.reason) }
@@ -98,6 +101,8 @@ extension LedgerVerifier {
                 for file in try repository.treeEntries(folder.id) { files.append(("\(folder.name)/\(file.name)", file.id)) }
             }
         }
+        // Pseudonyms whose entry or signature is among the files checked: the admin rule judges the pair.
+        var vouched = Set<String>()
         for (path, blob) in files {
             guard let data = try? repository.blob(blob) else {
                 report(.directory, "\(path) is not part of the directory's layout")
@@ -108,11 +113,22 @@ extension LedgerVerifier {
                 report(.directory, flaw.message)
             case let .success(.person(entry)):
                 if erased.contains(entry.pseudonym) { report(.directory, "still holds the entry of \(entry.pseudonym), whom an erasure record names") }
+                vouched.insert(entry.pseudonym)
+            case let .success(.vouch(pseudonym, _)):
+                if erased.contains(pseudonym) { report(.directory, "still holds the signature on the entry of \(pseudonym), whom an erasure record names") }
+                vouched.insert(pseudonym)
             case let .success(.text(commitment, text)):
                 if SealedText(text: text.text, salt: text.salt)?.commitment != commitment {
                     report(.textMismatch, "\(path) does not match its commitment: its text or salt was changed")
                 }
                 if erased.contains(text.author) { report(.directory, "still holds a text of \(text.author), whom an erasure record names") }
+            }
+        }
+        if let headContext {
+            for pseudonym in vouched.sorted() {
+                if let problem = try vouchProblem(of: pseudonym, inTree: directory.treeID, context: headContext, time: directory.committer.date) {
+                    report(.directory, problem)
+                }
             }
         }
         return problems
