@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+import FoundationEssentials
 import Git
 
 /// Writes an evidence pack: events.json, report.md, report.html, history.bundle (the ledger
@@ -16,9 +16,9 @@ public enum EvidencePack {
     public static func write(store: LedgerStore, request: EvidenceRequest, to directory: String,
                              programs: VerificationPrograms) throws -> [String] {
         let fileManager = FileManager.default
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         if fileManager.fileExists(atPath: directory, isDirectory: &isDirectory) {
-            let contents = isDirectory.boolValue ? try? fileManager.contentsOfDirectory(atPath: directory) : nil
+            let contents = isDirectory ? try? fileManager.contentsOfDirectory(atPath: directory) : nil
             guard let contents, contents.isEmpty else {
                 throw LedgerError(.conflict, "\(directory) already exists and is not an empty directory",
                                   hint: "give --out a new or empty directory; evidence never overwrites")
@@ -39,16 +39,16 @@ public enum EvidencePack {
         ]
         try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         do {
-            files["history.bundle"] = try bundle(store: store, to: (directory as NSString).appendingPathComponent("history.bundle"))
+            files["history.bundle"] = try bundle(store: store, to: PathText.appending("history.bundle", to: directory))
             for name in fileNames where name != "history.bundle" {
-                try files[name]!.write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(name)))
+                try files[name]!.write(to: URL(fileURLWithPath: PathText.appending(name, to: directory)))
             }
             let manifest = fileNames.map { name in
-                SHA256.hash(data: files[name]!).map { String(format: "%02x", $0) }.joined() + "  " + name + "\n"
+                NumberText.hex(SHA256.hash(data: files[name]!)) + "  " + name + "\n"
             }.joined()
-            try Data(manifest.utf8).write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent("MANIFEST.sha256")))
+            try Data(manifest.utf8).write(to: URL(fileURLWithPath: PathText.appending("MANIFEST.sha256", to: directory)))
         } catch {
-            for name in fileNames + ["MANIFEST.sha256"] { try? fileManager.removeItem(atPath: (directory as NSString).appendingPathComponent(name)) }
+            for name in fileNames + ["MANIFEST.sha256"] { try? fileManager.removeItem(atPath: PathText.appending(name, to: directory)) }
             throw error
         }
         return fileNames + ["MANIFEST.sha256"]

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 #if canImport(Glibc)
 import Glibc

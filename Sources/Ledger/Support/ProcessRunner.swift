@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -23,11 +24,13 @@ public struct ProcessResult: Sendable {
 
     /// Standard error as text, trimmed, for putting into a one-line error message.
     public var stderrText: String {
-        String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        String(decoding: stderr, as: UTF8.self).trimming(.whitespacesAndNewlines)
     }
 }
 
-/// Runs an external program; stdin bytes in, stdout/stderr/exit status out. Foundation.Process underneath.
+/// Runs an external program; stdin bytes in, stdout/stderr/exit status out. `posix_spawn`
+/// underneath, and one `poll` loop on the calling thread that feeds stdin and drains both
+/// output pipes, so a child that fills one pipe while we write another cannot deadlock us.
 public enum ProcessRunner {
     /// Runs `executable` (a name looked up in PATH, or a path containing "/") with `arguments`,
     /// feeding it `stdin` and collecting both output streams until it exits.
@@ -49,59 +52,19 @@ public enum ProcessRunner {
         failure: LedgerError.Kind = .signing
     ) throws -> ProcessResult {
         let path = try resolve(executable, environment: environment, failure: failure)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let inPipe = Pipe(), outPipe = Pipe(), errPipe = Pipe()
-        process.standardInput = inPipe
-        process.standardOutput = outPipe
-        process.standardError = errPipe
-        // Waited for through the termination handler: Foundation's waitUntilExit() on Linux polls
-        // its run loop in 50 ms steps, which made every signature through ssh-keygen 50 ms slower.
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-
+        let child: SpawnedChild
         do {
-            try process.run()
-        } catch {
-            throw LedgerError(failure, "cannot start \(executable): \(ErrorText.reason(error))", hint: "check that \(executable) is installed and runnable")
+            child = try SpawnedChild(path: path, arguments: [executable] + arguments, environment: environment)
+        } catch let error as SpawnFailure {
+            throw LedgerError(failure, "cannot start \(executable): \(error.reason)", hint: "check that \(executable) is installed and runnable")
         }
-
-        // Each stream gets its own thread: a child that fills the stdout pipe while we are still
-        // writing its stdin (or blocked reading stderr) would otherwise deadlock both of us.
-        // Dedicated threads rather than Dispatch, so many concurrent runs cannot starve a pool.
-        let collected = Collected()
-        let done = DispatchGroup()
-        startThread(done) { collected.setStdout(outPipe.fileHandleForReading.readDataToEndOfFile()) }
-        startThread(done) { collected.setStderr(errPipe.fileHandleForReading.readDataToEndOfFile()) }
-        let writer = inPipe.fileHandleForWriting
-        startThread(done) {
-            writeIgnoringSIGPIPE(stdin, to: writer.fileDescriptor)
-            // Closing through the FileHandle (not close(2)) so it is closed exactly once;
-            // the child sees end of input.
-            try? writer.close()
-        }
-
-        var timedOut = false
-        if let timeout {
-            if done.wait(timeout: .now() + timeout) == .timedOut {
-                timedOut = true
-                process.terminate()
-                if done.wait(timeout: .now() + 2) == .timedOut {
-                    kill(process.processIdentifier, SIGKILL)
-                }
-            }
-        }
-        done.wait()
-        exited.wait()
-        if timedOut {
+        let deadline = timeout.map { Monotonic.now() + Int64(($0 * 1000).rounded(.up)) }
+        let output = child.exchange(stdin, deadline: deadline)
+        let status = child.waitForExit()
+        if output.timedOut {
             throw LedgerError(failure, "\(executable) did not finish within \(Int(timeout ?? 0)) seconds and was stopped")
         }
-        let status = process.terminationReason == .uncaughtSignal
-            ? 128 + process.terminationStatus
-            : process.terminationStatus
-        return ProcessResult(status: status, stdout: collected.stdout, stderr: collected.stderr)
+        return ProcessResult(status: status, stdout: output.stdout, stderr: output.stderr)
     }
 
     /// Finds the program the way a shell would: a name containing "/" is used as given,
@@ -119,65 +82,203 @@ public enum ProcessRunner {
         let searchPath = environment?["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for directory in searchPath.split(separator: ":", omittingEmptySubsequences: true) {
             let candidate = "\(directory)/\(executable)"
-            var isDirectory: ObjCBool = false
+            var isDirectory = false
             if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory),
-               !isDirectory.boolValue,
+               !isDirectory,
                FileManager.default.isExecutableFile(atPath: candidate) {
                 return candidate
             }
         }
         throw LedgerError(failure, "cannot start \(executable): not found in PATH", hint: "install \(executable) or put it on PATH")
     }
+}
 
-    private static func startThread(_ group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {
-        group.enter()
-        let thread = Thread {
-            body()
-            group.leave()
-        }
-        thread.start()
-    }
-
-    /// Writes all of `data` to `fd`. A child that exits without reading its input
-    /// makes the write fail with EPIPE; SIGPIPE is blocked on this (short-lived, dedicated) thread
-    /// so that does not kill our whole process, the way git ignores SIGPIPE around its signers.
-    private static func writeIgnoringSIGPIPE(_ data: Data, to fd: Int32) {
-        var blocked = sigset_t()
-        sigemptyset(&blocked)
-        sigaddset(&blocked, SIGPIPE)
-        pthread_sigmask(SIG_BLOCK, &blocked, nil)
-        var brokenPipe = false
-        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-            guard var pointer = buffer.baseAddress else { return }
-            var remaining = buffer.count
-            while remaining > 0 {
-                let written = write(fd, pointer, remaining)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    brokenPipe = errno == EPIPE
-                    return
-                }
-                pointer += written
-                remaining -= written
-            }
-        }
-        if brokenPipe {
-            // Consume the pending SIGPIPE so it is never delivered once the mask is lifted.
-            var timeout = timespec(tv_sec: 0, tv_nsec: 0)
-            _ = sigtimedwait(&blocked, nil, &timeout)
-        }
+/// Milliseconds of the monotonic clock, for deadlines that a change of the wall clock cannot move.
+private enum Monotonic {
+    static func now() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
     }
 }
 
-/// Output gathered by the reader threads; the lock makes the hand-over to the waiting thread safe.
-private final class Collected: @unchecked Sendable {
-    private let lock = NSLock()
-    private var out = Data()
-    private var err = Data()
-    func setStdout(_ data: Data) { lock.withLock { out = data } }
-    func setStderr(_ data: Data) { lock.withLock { err = data } }
-    var stdout: Data { lock.withLock { out } }
-    var stderr: Data { lock.withLock { err } }
+/// Why `posix_spawn` or a pipe could not be set up, as the system says it.
+private struct SpawnFailure: Error {
+    let reason: String
+    init(_ code: Int32) { reason = String(cString: strerror(code)) }
+}
+
+/// A started child with pipes on its standard input, output and error.
+private struct SpawnedChild {
+    let pid: pid_t
+    /// Our ends: the child's stdin (write), stdout and stderr (read).
+    let input: Int32, output: Int32, errors: Int32
+
+    /// Pipes and spawns are made one at a time: a pipe end is marked close-on-exec only after
+    /// `pipe` returns, and a child spawned by another thread in between would inherit it and
+    /// hold that pipe open (glibc's `pipe2` is not visible to Swift).
+    private static let spawning = Mutex(())
+
+    init(path: String, arguments: [String], environment: [String: String]?) throws {
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let envp = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        defer { envp?.forEach { free($0) } }
+
+        (pid, input, output, errors) = try Self.spawning.withLock { _ in
+            var ends: [(read: Int32, write: Int32)] = []
+            defer {
+                // The child's ends are the child's now (or nobody's, when the spawn failed).
+                for (index, end) in ends.enumerated() { close(index == 0 ? end.read : end.write) }
+            }
+            for _ in 0..<3 {
+                var pair: [Int32] = [0, 0]
+                guard pipe(&pair) == 0 else {
+                    let code = errno
+                    for (index, end) in ends.enumerated() { close(index == 0 ? end.write : end.read) }
+                    throw SpawnFailure(code)
+                }
+                _ = fcntl(pair[0], F_SETFD, FD_CLOEXEC)
+                _ = fcntl(pair[1], F_SETFD, FD_CLOEXEC)
+                ends.append((pair[0], pair[1]))
+            }
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_adddup2(&actions, ends[0].read, STDIN_FILENO)
+            posix_spawn_file_actions_adddup2(&actions, ends[1].write, STDOUT_FILENO)
+            posix_spawn_file_actions_adddup2(&actions, ends[2].write, STDERR_FILENO)
+            // As Foundation.Process did: the child gets no other descriptor of ours, even one
+            // opened without close-on-exec, and runs in a process group of its own.
+            for descriptor in Self.openDescriptors() where descriptor > STDERR_FILENO {
+                posix_spawn_file_actions_addclose(&actions, descriptor)
+            }
+            var attributes = posix_spawnattr_t()
+            posix_spawnattr_init(&attributes)
+            defer { posix_spawnattr_destroy(&attributes) }
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+            var child: pid_t = 0
+            let code = argv.withUnsafeBufferPointer { arguments in
+                if let envp {
+                    return envp.withUnsafeBufferPointer { posix_spawn(&child, path, &actions, &attributes, arguments.baseAddress!, $0.baseAddress) }
+                }
+                return posix_spawn(&child, path, &actions, &attributes, arguments.baseAddress!, environ)
+            }
+            guard code == 0 else {
+                for (index, end) in ends.enumerated() { close(index == 0 ? end.write : end.read) }
+                throw SpawnFailure(code)
+            }
+            return (child, ends[0].write, ends[1].read, ends[2].read)
+        }
+    }
+
+    /// Writes `stdin` to the child and reads both of its outputs until they end, or until
+    /// `deadline` (monotonic milliseconds): then SIGTERM, and SIGKILL two seconds later.
+    /// Closes our three ends.
+    func exchange(_ stdin: Data, deadline: Int64?) -> (stdout: Data, stderr: Data, timedOut: Bool) {
+        // A child that exits without reading its input makes our write fail with EPIPE; SIGPIPE
+        // is blocked on this thread meanwhile so it cannot kill the whole process, the way git
+        // ignores SIGPIPE around its signers. The child was spawned with our mask unchanged.
+        var blocked = sigset_t(), previous = sigset_t()
+        sigemptyset(&blocked)
+        sigaddset(&blocked, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+        var brokenPipe = false
+        defer {
+            if brokenPipe {
+                // Consume the pending SIGPIPE so it is never delivered once the mask is lifted.
+                var immediately = timespec(tv_sec: 0, tv_nsec: 0)
+                _ = sigtimedwait(&blocked, nil, &immediately)
+            }
+            pthread_sigmask(SIG_SETMASK, &previous, nil)
+        }
+        // Our end of stdin never blocks: poll says there is room, not how much.
+        _ = fcntl(input, F_SETFL, fcntl(input, F_GETFL) | O_NONBLOCK)
+
+        var stdout: [UInt8] = [], stderr: [UInt8] = []
+        var inputOpen = true, outputOpen = true, errorsOpen = true
+        var written = 0
+        var timedOut = false
+        var killAt: Int64?
+        if stdin.isEmpty { close(input); inputOpen = false }
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while outputOpen || errorsOpen || inputOpen {
+            var fds: [pollfd] = []
+            if inputOpen { fds.append(pollfd(fd: input, events: Int16(POLLOUT), revents: 0)) }
+            if outputOpen { fds.append(pollfd(fd: output, events: Int16(POLLIN), revents: 0)) }
+            if errorsOpen { fds.append(pollfd(fd: errors, events: Int16(POLLIN), revents: 0)) }
+            var wait: Int32 = -1
+            if let limit = killAt ?? deadline {
+                wait = Int32(clamping: max(0, limit - Monotonic.now()))
+            }
+            let ready = poll(&fds, nfds_t(fds.count), wait)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            if ready == 0 {
+                if killAt == nil {
+                    timedOut = true
+                    kill(pid, SIGTERM)
+                    killAt = Monotonic.now() + 2000
+                    continue
+                }
+                kill(pid, SIGKILL)
+                break
+            }
+            for entry in fds where entry.revents != 0 {
+                if entry.fd == input {
+                    let count = stdin.withUnsafeBytes { bytes in
+                        write(input, bytes.baseAddress! + written, min(bytes.count - written, 65_536))
+                    }
+                    if count > 0 {
+                        written += count
+                    } else if count < 0, errno == EAGAIN || errno == EINTR {
+                        continue
+                    } else {
+                        brokenPipe = count < 0 && errno == EPIPE
+                    }
+                    if count <= 0 || written == stdin.count {
+                        // Closed exactly once; the child sees end of input.
+                        close(input)
+                        inputOpen = false
+                    }
+                } else {
+                    let count = buffer.withUnsafeMutableBytes { read(entry.fd, $0.baseAddress, $0.count) }
+                    if count > 0 {
+                        if entry.fd == output { stdout += buffer[..<count] } else { stderr += buffer[..<count] }
+                    } else if count < 0, errno == EAGAIN || errno == EINTR {
+                        continue
+                    } else {
+                        close(entry.fd)
+                        if entry.fd == output { outputOpen = false } else { errorsOpen = false }
+                    }
+                }
+            }
+        }
+        if inputOpen { close(input) }
+        if outputOpen { close(output) }
+        if errorsOpen { close(errors) }
+        return (Data(stdout), Data(stderr), timedOut)
+    }
+
+    /// Reaps the child: its exit status, or 128 + the signal that killed it (as a shell reports it).
+    func waitForExit() -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { return 128 + SIGKILL }
+        }
+        let signal = status & 0x7F
+        return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
+    }
+
+    /// Our open descriptors: /proc/self/fd where there is one, else every number below the limit.
+    private static func openDescriptors() -> [Int32] {
+        if let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") {
+            return names.compactMap { Int32($0) }
+        }
+        return Array(0..<min(Int32(getdtablesize()), 4096))
+    }
 }
 
 extension ProcessRunner {
