@@ -77,11 +77,14 @@ public enum Slug {
     }
 
     /// `text` folded as Foundation's `folding(options: [.diacriticInsensitive, .widthInsensitive])`
-    /// folds what a slug keeps: canonically decomposed without its non-spacing marks (é → e),
-    /// and full-width ASCII forms (Ａ１, U+FF01–FF5E) as ASCII.
+    /// folds what a slug keeps: canonically decomposed without its non-spacing and enclosing
+    /// marks (é → e) or the half-width voiced sound marks (which width folding makes combining
+    /// marks), and full-width ASCII forms (Ａ１, U+FF01–FF5E) as ASCII.
     static func folded(_ text: String) -> String {
         var result = String.UnicodeScalarView()
-        for scalar in text._nfd where scalar.properties.generalCategory != .nonspacingMark {
+        for scalar in text._nfd {
+            let category = scalar.properties.generalCategory
+            if category == .nonspacingMark || category == .enclosingMark || scalar.value == 0xFF9E || scalar.value == 0xFF9F { continue }
             if (0xFF01...0xFF5E).contains(scalar.value), let narrow = Unicode.Scalar(scalar.value - 0xFEE0) {
                 result.append(narrow)
             } else {

@@ -10,7 +10,8 @@ import Darwin
 
 /// Which characters `trimming(_:)` removes: the sets Foundation's `CharacterSet` names alike.
 public enum TrimmedCharacters: Sendable {
-    /// Space separators (general category Zs) and tab.
+    /// Space separators (general category Zs), tab, and U+200B (zero width space, which
+    /// Foundation's set still counts).
     case whitespaces
     /// U+000A–U+000D, U+0085, U+2028 and U+2029.
     case newlines
@@ -19,7 +20,7 @@ public enum TrimmedCharacters: Sendable {
 
     func contains(_ scalar: Unicode.Scalar) -> Bool {
         let isNewline = (0x0A...0x0D).contains(scalar.value) || scalar.value == 0x85 || scalar.value == 0x2028 || scalar.value == 0x2029
-        let isWhitespace = scalar.value == 0x09 || scalar.properties.generalCategory == .spaceSeparator
+        let isWhitespace = scalar.value == 0x09 || scalar.value == 0x200B || scalar.properties.generalCategory == .spaceSeparator
         switch self {
         case .whitespaces: return isWhitespace
         case .newlines: return isNewline
