@@ -1,5 +1,5 @@
 internal import CLibGit2
-import Foundation
+import FoundationEssentials
 
 extension Repository {
     /// The exact bytes of a commit object for these inputs, as `git commit` would write them

@@ -1,5 +1,5 @@
 internal import CLibGit2
-import Foundation
+import FoundationEssentials
 
 /// A git configuration: several files layered by priority, read as git reads them.
 public final class Config {

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -16,33 +18,37 @@ import Darwin
 /// timeout instead. Sockets that existed before the operation (matched by descriptor and
 /// inode) are never touched. The watchdog keeps sweeping until the operation returns, so a
 /// reconnect after the deadline is cut too.
-final class NetworkDeadline: @unchecked Sendable {
-    private let lock = NSLock()
-    private var finished = false
-    private var firedStorage = false
+final class NetworkDeadline: Sendable {
+    /// Whether the operation returned, and whether the deadline passed before it did.
+    private struct State {
+        var finished = false
+        var fired = false
+    }
+    private let state = Mutex(State())
     private let existing: Set<SocketIdentity>
 
     /// True once the deadline passed while the operation was still running.
     var fired: Bool {
-        lock.withLock { firedStorage }
+        state.withLock { $0.fired }
     }
 
     /// Starts the watchdog; call `finish` when the operation returns, whatever its outcome.
     init(seconds: TimeInterval) {
         existing = Set(NetworkDeadline.tcpSockets())
-        let thread = Thread { [self] in watch(until: Date().addingTimeInterval(seconds)) }
-        thread.name = "readiness network deadline"
-        thread.start()
+        // A queue of its own, so the watchdog never waits behind work on a shared one.
+        DispatchQueue(label: "readiness network deadline").async { [self] in
+            watch(until: Date().addingTimeInterval(seconds))
+        }
     }
 
     /// Ends the watch: no socket is touched after this returns.
     func finish() {
-        lock.withLock { finished = true }
+        state.withLock { $0.finished = true }
     }
 
     private func watch(until deadline: Date) {
         while true {
-            let done = lock.withLock { finished }
+            let done = state.withLock { $0.finished }
             if done { return }
             if Date() >= deadline { break }
             usleep(20_000)
@@ -50,9 +56,9 @@ final class NetworkDeadline: @unchecked Sendable {
         while true {
             // The lock is held while sockets are shut down, so `finish` cannot return while a
             // sweep might still reach a socket the caller has moved on to.
-            let done: Bool = lock.withLock {
-                if finished { return true }
-                firedStorage = true
+            let done: Bool = state.withLock { state in
+                if state.finished { return true }
+                state.fired = true
                 for socket in NetworkDeadline.tcpSockets() where !existing.contains(socket) {
                     _ = shutdown(socket.descriptor, Int32(SHUT_RDWR))
                 }

@@ -1,5 +1,10 @@
 internal import CLibGit2
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One entry of a tree, copied out of libgit2.
 public struct TreeEntry: Equatable, Sendable {

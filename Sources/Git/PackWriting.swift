@@ -1,5 +1,5 @@
 internal import CLibGit2
-import Foundation
+import FoundationEssentials
 
 extension Repository {
     /// Runs `body` with a second handle on this repository whose new objects are held in memory,

@@ -1,5 +1,5 @@
 internal import CLibGit2
-import Foundation
+import FoundationEssentials
 
 /// An open git repository. Owns its libgit2 handle and frees it when released.
 ///

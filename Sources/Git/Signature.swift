@@ -1,5 +1,10 @@
 internal import CLibGit2
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// An author or committer identity with its timestamp, as stored in a commit header.
 public struct GitSignature: Equatable, Sendable {
@@ -17,8 +22,17 @@ public struct GitSignature: Equatable, Sendable {
         self.name = name
         self.email = email
         self.time = time
-        self.offsetMinutes = offsetMinutes
-            ?? Int32(TimeZone.current.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(time))) / 60)
+        self.offsetMinutes = offsetMinutes ?? Int32(GitSignature.localOffsetSeconds(at: time) / 60)
+    }
+
+    /// The local zone's offset east of UTC, in seconds, at `time` (seconds since the epoch), as
+    /// git computes it: the C library's `localtime_r`, which follows `TZ` and /etc/localtime.
+    /// FoundationEssentials' `TimeZone.current` knows no zone rules without ICU and says GMT.
+    public static func localOffsetSeconds(at time: Int64) -> Int {
+        var seconds = time_t(time)
+        var parts = tm()
+        guard localtime_r(&seconds, &parts) != nil else { return 0 }
+        return Int(parts.tm_gmtoff)
     }
 
     /// The timestamp as a `Date`.

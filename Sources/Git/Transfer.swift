@@ -1,5 +1,10 @@
 internal import CLibGit2
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What a remote asks for when it wants credentials.
 public struct CredentialRequest: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The checklist `readiness init` imports when none is given.
 public enum ShippedChecklist {

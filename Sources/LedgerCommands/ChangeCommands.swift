@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Ledger
 
 /// Builds the change (`makeChange` validates the options), records it to one item and prints

@@ -1,6 +1,11 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Ledger
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Runs a command body, turning the errors people can act on into one line on standard error
 /// and a distinct exit code, instead of ArgumentParser's generic failure.
@@ -23,16 +28,33 @@ func reportingErrors<Result>(_ body: () throws -> Result) throws -> Result {
 
 /// Writes `readiness: error: <text>` to standard error, escaped for the terminal.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data("readiness: error: \(TerminalText.escape(text))\n".utf8))
+    writeAll(Data("readiness: error: \(TerminalText.escape(text))\n".utf8), to: STDERR_FILENO)
 }
 
 /// Writes `readiness: warning: <text>` to standard error.
 func printWarning(_ text: String) {
-    FileHandle.standardError.write(Data("readiness: warning: \(TerminalText.escape(text))\n".utf8))
+    writeAll(Data("readiness: warning: \(TerminalText.escape(text))\n".utf8), to: STDERR_FILENO)
 }
 
 /// Writes raw bytes to standard output (JSON).
 func printData(_ data: Data) {
-    FileHandle.standardOutput.write(data)
+    writeAll(data, to: STDOUT_FILENO)
+}
+
+/// Writes all of `data` to descriptor `fd` at once, unbuffered (as `FileHandle.write` did).
+func writeAll(_ data: Data, to fd: Int32) {
+    data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+        guard var pointer = buffer.baseAddress else { return }
+        var remaining = buffer.count
+        while remaining > 0 {
+            let written = write(fd, pointer, remaining)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            pointer += written
+            remaining -= written
+        }
+    }
 }
 

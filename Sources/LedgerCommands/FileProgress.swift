@@ -1,5 +1,10 @@
-import Foundation
+import FoundationEssentials
 import Ledger
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Progress of hashing a large evidence file, on standard error and only when standard error
 /// is a terminal: a person waiting on a gigabyte sees it move, a script's log stays clean.
@@ -10,7 +15,7 @@ enum FileProgress {
     /// A progress callback for `Evidence.fromFile`, or nil when standard error is not a terminal.
     static func reporter(for path: String) -> ((Int, Int) -> Void)? {
         guard isatty(STDERR_FILENO) == 1 else { return nil }
-        let name = TerminalText.escape((path as NSString).lastPathComponent)
+        let name = TerminalText.escape(PathText.lastComponent(path))
         var shown = -1
         return { read, size in
             guard size >= threshold else { return }
@@ -18,7 +23,7 @@ enum FileProgress {
             guard percent != shown else { return }
             shown = percent
             let line = "\rreadiness: hashing \(name): \(percent)% of \(size >> 20) MiB" + (read >= size ? "\n" : "")
-            FileHandle.standardError.write(Data(line.utf8))
+            writeAll(Data(line.utf8), to: STDERR_FILENO)
         }
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Ledger
 
 /// `readiness forget PERSON`: erase a person from a pseudonymous ledger (GDPR Art. 17).

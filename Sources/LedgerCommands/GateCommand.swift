@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Ledger
 
 /// `readiness gate`: exit 0 when every required item is done or validly waived, 20 otherwise.
@@ -104,6 +104,6 @@ enum GateText {
     }
 
     private static func shellQuoted(_ text: String) -> String {
-        text.allSatisfy({ $0.isLetter || $0.isNumber || "/._-:@+=".contains($0) }) ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        text.allSatisfy({ $0.isLetter || $0.isNumber || "/._-:@+=".contains($0) }) ? text : "'" + text.replacingEvery("'", with: "'\\''") + "'"
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Ledger
 
 /// `readiness hook`: install, remove and describe the pre-push hook in a product repository.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Ledger
 
 /// The one shape of every `--json` output: a single object, keys sorted, every key present

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Ledger
 
 /// `readiness policy`: who may do what, each change one signed commit by an admin.

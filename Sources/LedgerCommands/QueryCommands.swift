@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Ledger
 
 /// `readiness history`: every event of one item, newest first.
@@ -74,7 +74,7 @@ struct BlameCommand: ParsableCommand {
             }
             for line in lines {
                 let who = line.event.map { "\($0.commit.prefix(12)) \($0.time) \($0.signerName) <\($0.signerEmail)> [\($0.signature)]" } ?? "(no event)"
-                print(TerminalText.escape("\(line.number.padding(toLength: 6, withPad: " ", startingAt: 0)) \(line.state.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(who)  \(line.id)"))
+                print(TerminalText.escape("\(line.number.padded(toLength: 6)) \(line.state.rawValue.padded(toLength: 7)) \(who)  \(line.id)"))
             }
         }
     }
@@ -162,7 +162,7 @@ struct DiffCommand: ParsableCommand {
             for difference in differences where difference.change == nil {
                 let states = "\(difference.stateBefore?.rawValue ?? "—") → \(difference.stateAfter?.rawValue ?? "—")"
                 let who = difference.signerName.map { " by \($0), \(difference.time ?? "")" } ?? ""
-                print(TerminalText.escape("  \(difference.kind.padding(toLength: 8, withPad: " ", startingAt: 0)) \(difference.number ?? "") \(difference.item)  \(states)\(who)"))
+                print(TerminalText.escape("  \(difference.kind.padded(toLength: 8)) \(difference.number ?? "") \(difference.item)  \(states)\(who)"))
             }
         }
     }

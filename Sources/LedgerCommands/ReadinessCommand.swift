@@ -2,6 +2,9 @@ import ArgumentParser
 
 /// The `readiness` command: its subcommands and version.
 public struct ReadinessCommand: ParsableCommand {
+    /// What `readiness --version` prints.
+    public static let version = "0.1.0"
+
     /// The command tree.
     public static let configuration = CommandConfiguration(
         commandName: "readiness",
@@ -12,7 +15,7 @@ public struct ReadinessCommand: ParsableCommand {
             6 signing, 7 untrusted key or refused by the policy, 8 conflict with the ledger's state, 9 ledger format too new, \
             10 storage, 20 gate blocked, 21 verification failed (or not the pinned ledger), 64 usage.
             """,
-        version: "0.1.0",
+        version: version,
         subcommands: [InitCommand.self, CheckCommand.self, UncheckCommand.self, WaiveCommand.self, ApproveCommand.self, StatusCommand.self,
                       HistoryCommand.self, BlameCommand.self, TimelineCommand.self, DiffCommand.self,
                       ShowCommand.self, ChecklistCommand.self, GateCommand.self, DueCommand.self, HookCommand.self, TrustCommand.self, PolicyCommand.self, VerifyCommand.self, RecoverCommand.self, EvidenceCommand.self, SubjectCommand.self, ForgetCommand.self,

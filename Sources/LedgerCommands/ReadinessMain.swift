@@ -1,6 +1,11 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Ledger
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The entry point: parses, runs, and reports every failure in one style, the parser's own
 /// included (`readiness: error: …` on stderr, then a hint), with "did you mean" for a mistyped
@@ -8,6 +13,13 @@ import Ledger
 public enum ReadinessMain {
     /// Runs `readiness` with `arguments` and exits with its code.
     public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+        // Answered before argument-parser is set up: its first use reflects over every
+        // subcommand (the runtime scans all protocol conformance records), which is most of
+        // this command's start-up. Only the exact argument list; anything else is parsed.
+        if arguments == ["--version"] {
+            print(ReadinessCommand.version)
+            exit(0)
+        }
         do {
             var command = try ReadinessCommand.parseAsRoot(arguments)
             try command.run()
@@ -27,7 +39,7 @@ public enum ReadinessMain {
 /// The one-line message for a command-line error, with a suggestion for a mistyped subcommand.
 enum UsageErrorText {
     static func message(for error: Error, arguments: [String]) -> String {
-        var message = ReadinessCommand.message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+        var message = ReadinessCommand.message(for: error).trimming(.whitespacesAndNewlines)
         if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
         if let suggestion = suggestion(for: arguments) {
             message += " (did you mean `\(suggestion)`?)"

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Ledger
 
 /// `readiness recover`: move the branch back to the newest verified commit.
@@ -26,7 +26,7 @@ struct RecoverCommand: ParsableCommand {
 /// The text form of a recovery.
 enum RecoveryText {
     static func render(_ report: RecoveryReport, ledger: String?) -> String {
-        let branch = report.branch.replacingOccurrences(of: "refs/heads/", with: "")
+        let branch = report.branch.replacingEvery("refs/heads/", with: "")
         var lines = ["recovered: \(branch) moved back from \(report.refusedHead.abbreviated()) to \(report.recoveredHead.abbreviated()), the newest verified commit",
                      "  \(report.commitsRemoved) commit\(report.commitsRemoved == 1 ? "" : "s") kept under \(report.quarantineReference)"]
         var seen = Set<String>()

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Ledger
 
 /// `readiness subject`: everything the ledger holds about one person (GDPR Art. 15).

@@ -1,6 +1,11 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Ledger
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// When to colour text output.
 enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
@@ -16,7 +21,7 @@ struct TextStyle {
     /// Cut lines to this many columns (a terminal); nil: never cut.
     var width: Int?
     /// Show times in this zone instead of UTC.
-    var timeZone: TimeZone?
+    var timeZone: WallClockZone?
 
     /// No colour, no cutting, UTC.
     static let plain = TextStyle()
@@ -32,7 +37,7 @@ struct TextStyle {
         case .auto: style.color = terminal && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
         }
         if terminal { style.width = terminalWidth(environment) }
-        if localTime { style.timeZone = .current }
+        if localTime { style.timeZone = .local }
         return style
     }
 

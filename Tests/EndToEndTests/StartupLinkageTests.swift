@@ -14,4 +14,20 @@ final class StartupLinkageTests: XCTestCase {
             XCTAssertFalse(result.stderr.contains(library), "\(library) is mapped at start-up")
         }
     }
+
+    /// The shipped targets use FoundationEssentials only: Foundation would bring ICU and its
+    /// 30 MB of data into the binary, and its conformance records into every start-up. A test
+    /// build links the Swift libraries dynamically, so the loader names every one it maps.
+    func testNoFoundationOrICUIsLinked() throws {
+        let box = try Sandbox()
+        let result = try box.readiness("--version", environment: ["LD_DEBUG": "files"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        guard result.stderr.contains("libswiftCore.so") else {
+            throw XCTSkip("the Swift runtime is linked statically here; the loader cannot tell what it contains")
+        }
+        XCTAssertTrue(result.stderr.contains("libFoundationEssentials.so"), result.stderr.prefix(500).description)
+        for library in ["libFoundation.so", "libFoundationInternationalization.so", "lib_FoundationICU.so", "libicu"] {
+            XCTAssertFalse(result.stderr.contains(library), "\(library) is mapped at start-up")
+        }
+    }
 }

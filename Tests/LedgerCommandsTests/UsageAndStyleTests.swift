@@ -39,7 +39,7 @@ final class TextStyleTests: XCTestCase {
     }
 
     func testColourWidthAndZone() throws {
-        let style = TextStyle(color: true, width: 20, timeZone: try XCTUnwrap(TimeZone(identifier: "Europe/Oslo")))
+        let style = TextStyle(color: true, width: 20, timeZone: .zone(try XCTUnwrap(TimeZone(identifier: "Europe/Oslo"))))
         XCTAssertEqual(style.fit("12345678901234567890123"), "1234567890123456789…")
         XCTAssertEqual(style.fit("short"), "short")
         XCTAssertEqual(style.paint("done", 32), "\u{1B}[32mdone\u{1B}[0m")
@@ -54,6 +54,6 @@ final class TextStyleTests: XCTestCase {
         XCTAssertTrue(TextStyle.forStandardOutput(.always, localTime: false, environment: ["NO_COLOR": "1"]).color)
         XCTAssertFalse(TextStyle.forStandardOutput(.never, localTime: false, environment: [:]).color)
         XCTAssertNil(TextStyle.forStandardOutput(.always, localTime: false, environment: [:]).width, "only a terminal cuts lines")
-        XCTAssertEqual(TextStyle.forStandardOutput(.never, localTime: true, environment: [:]).timeZone, .current)
+        XCTAssertEqual(TextStyle.forStandardOutput(.never, localTime: true, environment: [:]).timeZone, .local)
     }
 }

@@ -47,8 +47,8 @@ final class SigningAllowedSignersTests: XCTestCase {
         XCTAssertEqual(try AllowedSigners.parseTimestamp("202401021030Z"), Date(timeIntervalSince1970: 1_704_191_400))
         XCTAssertEqual(try AllowedSigners.parseTimestamp("20240102103015z"), Date(timeIntervalSince1970: 1_704_191_415))
         let oslo = TimeZone(identifier: "Europe/Oslo")!
-        XCTAssertEqual(try AllowedSigners.parseTimestamp("20240102", timeZone: oslo), Date(timeIntervalSince1970: 1_704_153_600 - 3600))
-        XCTAssertEqual(try AllowedSigners.parseTimestamp("20240102", timeZone: utc), Date(timeIntervalSince1970: 1_704_153_600))
+        XCTAssertEqual(try AllowedSigners.parseTimestamp("20240102", timeZone: .zone(oslo)), Date(timeIntervalSince1970: 1_704_153_600 - 3600))
+        XCTAssertEqual(try AllowedSigners.parseTimestamp("20240102", timeZone: .zone(utc)), Date(timeIntervalSince1970: 1_704_153_600))
         for bad in ["2024010", "20240231", "202401021060", "2024-01-02", "20240102ZZ", ""] {
             XCTAssertThrowsError(try AllowedSigners.parseTimestamp(bad), bad)
         }

@@ -43,6 +43,30 @@ final class SigningProcessAndGPGTests: XCTestCase {
         }
     }
 
+    func testSignalExitAndStubbornChild() throws {
+        // Killed by a signal: 128 + its number, as a shell reports it.
+        XCTAssertEqual(try ProcessRunner.run("/bin/sh", ["-c", "kill -9 $$"]).status, 128 + 9)
+        // A child that ignores SIGTERM is killed after the grace period, and the run still fails.
+        XCTAssertThrowsError(try ProcessRunner.run("/bin/sh", ["-c", "trap '' TERM; exec sleep 30"], timeout: 0.2)) { error in
+            XCTAssertEqual((error as? LedgerError)?.kind, .signing)
+            XCTAssertTrue((error as? LedgerError)?.message.contains("did not finish") ?? false)
+        }
+    }
+
+    func testChildGetsOnlyItsThreeStreams() throws {
+        // A descriptor of ours without close-on-exec must not reach the child (as with Foundation.Process).
+        let leaked = open("/dev/null", O_RDONLY)
+        XCTAssertGreaterThan(leaked, 2)
+        defer { close(leaked) }
+        let result = try ProcessRunner.run("/bin/sh", ["-c", "ls /proc/$$/fd"])
+        XCTAssertEqual(String(decoding: result.stdout, as: UTF8.self), "0\n1\n2\n")
+        // Empty input is an immediate end of input, not a hang.
+        XCTAssertEqual(try ProcessRunner.run("cat", []).stdout, Data())
+        XCTAssertThrowsError(try ProcessRunner.run("/dev/null/nothing", [], failure: .storage)) { error in
+            XCTAssertEqual((error as? LedgerError)?.kind, .storage)
+        }
+    }
+
     func testOpenPGPSignerVerifiesWithGPG() throws {
         guard (try? ProcessRunner.resolve("gpg", environment: nil)) != nil else {
             throw XCTSkip("gpg is not installed")

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A checklist definition: its title and its sections of items, with stable ids.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension Checklist {
     /// The checklist as `checklist.json`: pretty-printed, keys sorted, slashes unescaped,

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension Checklist {
     /// Finds the one item a person means by `query`, trying in order:
@@ -36,7 +36,7 @@ extension Checklist {
     }
 
     private static func resolve(_ query: String, in items: [ChecklistItemRef], suggesting: Bool = true) throws -> ChecklistItemRef {
-        let trimmed = query.trimmingCharacters(in: .whitespaces)
+        let trimmed = query.trimming(.whitespaces)
         guard !trimmed.isEmpty else {
             throw LedgerError(.invalidInput, "an empty item reference matches nothing",
                               hint: "give an item id, number (like 1.1) or id prefix")

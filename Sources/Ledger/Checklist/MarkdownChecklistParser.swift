@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Imports a checklist from a Markdown task list, such as the shipped
 /// `produksjons-sjekkliste.md`.
@@ -187,7 +187,7 @@ private struct Parser {
         if let heading = candidates.first(where: { $0.level == 1 }) ?? candidates.first {
             // A title may carry an id like any heading; the checklist has no use for it.
             let text = heading.text.hasSuffix("}") && heading.text.contains("{#")
-                ? String(MarkdownLine.trimmed(heading.text[..<heading.text.range(of: "{#", options: .backwards)!.lowerBound]))
+                ? String(MarkdownLine.trimmed(heading.text[..<heading.text.ranges(of: "{#").last!.lowerBound]))
                 : heading.text
             if !text.isEmpty {
                 try checkTitle(text, line: heading.line, what: "title")
@@ -313,7 +313,7 @@ private struct Parser {
     /// Splits a trailing `{#id}` off `text`, refusing ids that could not be used safely. An
     /// item's id may be a full id (`section/item`).
     func splitExplicitID(_ text: String, line: Int, what: String) throws -> (String, String?) {
-        guard text.hasSuffix("}"), let open = text.range(of: "{#", options: .backwards) else { return (text, nil) }
+        guard text.hasSuffix("}"), let open = text.ranges(of: "{#").last else { return (text, nil) }
         let id = String(text[open.upperBound..<text.index(before: text.endIndex)])
         guard Slug.isValidID(id) || (what == "item" && Slug.isValidFullID(id)) else {
             throw error(line, "\(what) id '\(TextSafety.escaped(id))' is not allowed",

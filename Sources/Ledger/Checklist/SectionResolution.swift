@@ -3,7 +3,7 @@ extension Checklist {
     /// or a prefix of exactly one id or title (ASCII case ignored). The one resolver for every
     /// `--section` and `--require`. Unknown or ambiguous: `.unknownItem` listing the sections.
     public func resolveSection(_ query: String) throws -> ChecklistSection {
-        let wanted = query.trimmingCharacters(in: .whitespaces).lowercased()
+        let wanted = query.trimming(.whitespaces).lowercased()
         guard !wanted.isEmpty else {
             throw LedgerError(.invalidInput, "the section is empty", hint: "give a section id or number")
         }

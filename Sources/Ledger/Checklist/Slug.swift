@@ -1,4 +1,6 @@
-import Foundation
+// `_nfd` (the standard library's canonical decomposition) is what Foundation's folding did
+// through ICU; it is public to the standard library's own modules as SPI.
+@_spi(_Unicode) import Swift
 
 /// Turns titles into item and section ids, and decides which ids are acceptable.
 ///
@@ -30,7 +32,7 @@ public enum Slug {
             }
         }
         // Folding removes combining accents (é → e) for everything not handled above.
-        let folded = transliterated.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
+        let folded = folded(transliterated)
 
         var slug = ""
         var pendingHyphen = false
@@ -72,6 +74,24 @@ public enum Slug {
         let head = characters[..<limit]
         guard let lastHyphen = head.lastIndex(of: "-") else { return String(head) }
         return String(characters[..<lastHyphen])
+    }
+
+    /// `text` folded as Foundation's `folding(options: [.diacriticInsensitive, .widthInsensitive])`
+    /// folds what a slug keeps: canonically decomposed without its non-spacing and enclosing
+    /// marks (é → e) or the half-width voiced sound marks (which width folding makes combining
+    /// marks), and full-width ASCII forms (Ａ１, U+FF01–FF5E) as ASCII.
+    static func folded(_ text: String) -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in text._nfd {
+            let category = scalar.properties.generalCategory
+            if category == .nonspacingMark || category == .enclosingMark || scalar.value == 0xFF9E || scalar.value == 0xFF9F { continue }
+            if (0xFF01...0xFF5E).contains(scalar.value), let narrow = Unicode.Scalar(scalar.value - 0xFEE0) {
+                result.append(narrow)
+            } else {
+                result.append(scalar)
+            }
+        }
+        return String(result)
     }
 
     private static func isSlugAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// The allowed-signers file of an evidence pack: every SSH key the ledger trusted up to the end
@@ -35,7 +35,7 @@ enum AuditAllowedSigners {
     private static func bounded(_ entry: AllowedSigners.Entry, option: String, time: Int64, keepEarlier: Bool) -> AllowedSigners.Entry {
         var entry = entry
         let date = Date(timeIntervalSince1970: TimeInterval(time))
-        if let existing = entry.options[option].flatMap({ try? AllowedSigners.parseTimestamp($0, timeZone: TimeZone(identifier: "UTC")!) }) {
+        if let existing = entry.options[option].flatMap({ try? AllowedSigners.parseTimestamp($0, timeZone: .utc) }) {
             if keepEarlier ? existing <= date : existing >= date { return entry }
         }
         entry.options[option] = AllowedSigners.formatTimestamp(date)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The two inline SVG charts of an evidence report. Self-contained (no fonts, links or
 /// scripts), well-formed XML, and deterministic: positions are computed from commit times only.
@@ -39,7 +39,7 @@ enum EvidenceCharts {
         return left + min(max(fraction, 0), 1) * width
     }
 
-    private static func format(_ value: Double) -> String { String(format: "%.1f", value) }
+    private static func format(_ value: Double) -> String { NumberText.fixed(value, places: 1) }
 
     /// The time axis. A range of two days or more is labelled with its first and last day. A
     /// shorter one (a ledger whose events all fall within minutes) gets five ticks labelled with

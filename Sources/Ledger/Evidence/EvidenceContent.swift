@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// The facts an evidence pack reports, computed once and shared by events.json and the reports.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// report.html: one self-contained page (no scripts, links, fonts or external styles) that
 /// reads top down as an auditor works: a summary (progress bars per section, what blocks a
@@ -73,7 +73,7 @@ enum EvidenceHTMLReport {
             let done = Double(progress.done) * 100 / Double(total), waived = Double(progress.waived) * 100 / Double(total)
             out += "<tr><td>\(e("\(progress.section.number). \(progress.section.title)"))</td>"
             out += "<td><div class=\"bar\" title=\"\(progress.done) done, \(progress.waived) waived of \(progress.total)\">"
-            out += "<span class=\"d\" style=\"width:\(String(format: "%.1f", done))%\"></span><span class=\"w\" style=\"width:\(String(format: "%.1f", waived))%\"></span></div></td>"
+            out += "<span class=\"d\" style=\"width:\(NumberText.fixed(done, places: 1))%\"></span><span class=\"w\" style=\"width:\(NumberText.fixed(waived, places: 1))%\"></span></div></td>"
             out += "<td>\(progress.done)/\(progress.total)\(progress.waived > 0 ? " (+\(progress.waived) waived)" : "")</td></tr>\n"
         }
         out += "</table>\n</div>\n<div class=\"box expiring\">\n<h3>Expiring within \(EvidenceSummary.horizonDays) days (\(summary.expiring.count))</h3>\n"

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// The identities part of an evidence pack from a pseudonymous ledger (`--with-identities`):

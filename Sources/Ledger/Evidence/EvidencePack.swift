@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+import FoundationEssentials
 import Git
 
 /// Writes an evidence pack: events.json, report.md, report.html, history.bundle (the ledger
@@ -22,9 +22,9 @@ public enum EvidencePack {
     public static func write(store: LedgerStore, request: EvidenceRequest, to directory: String,
                              programs: VerificationPrograms, withIdentities: Bool = false) throws -> [String] {
         let fileManager = FileManager.default
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         if fileManager.fileExists(atPath: directory, isDirectory: &isDirectory) {
-            let contents = isDirectory.boolValue ? try? fileManager.contentsOfDirectory(atPath: directory) : nil
+            let contents = isDirectory ? try? fileManager.contentsOfDirectory(atPath: directory) : nil
             guard let contents, contents.isEmpty else {
                 throw LedgerError(.conflict, "\(directory) already exists and is not an empty directory",
                                   hint: "give --out a new or empty directory; evidence never overwrites")
@@ -50,7 +50,7 @@ public enum EvidencePack {
         ]
         if let identities = content.identities { files["identities.json"] = identities.json }
         let names = (fileNames + (content.identities == nil ? [] : identityFileNames)).sorted()
-        let join = { (name: String) in directory.hasSuffix("/") ? directory + name : directory + "/" + name }
+        let join = { (name: String) in PathText.appending(name, to: directory) }
         try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         do {
             files["history.bundle"] = try bundle(store: store, to: join("history.bundle"))
@@ -59,7 +59,7 @@ public enum EvidencePack {
                 try files[name]!.write(to: URL(fileURLWithPath: join(name)))
             }
             let manifest = names.map { name in
-                SHA256.hash(data: files[name]!).map { String(format: "%02x", $0) }.joined() + "  " + name + "\n"
+                NumberText.hex(SHA256.hash(data: files[name]!)) + "  " + name + "\n"
             }.joined()
             try Data(manifest.utf8).write(to: URL(fileURLWithPath: join("MANIFEST.sha256")))
         } catch {

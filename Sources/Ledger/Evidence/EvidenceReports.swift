@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// report.md: a summary, then per section and item who signed, when, with what evidence, the
 /// state at the end of the range and what is still open, with the two charts. The helpers are

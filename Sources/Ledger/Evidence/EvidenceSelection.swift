@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// What an evidence pack covers: a time range and, optionally, sections, items and tags.

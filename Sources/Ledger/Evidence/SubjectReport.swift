@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// Everything the ledger holds about one person (GDPR Art. 15 subject access), found by
@@ -159,7 +159,7 @@ public struct SubjectReport {
     }
 
     private static func lines(_ data: Data) -> [String] {
-        String(decoding: data, as: UTF8.self).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        String(decoding: data, as: UTF8.self).split(separator: "\n").map { $0.trimming(.whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// An allowed-signers line as principals and fingerprint; other lines as they are.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The one JSON encoding used for every file the ledger stores, so the same content always
 /// produces the same bytes (and therefore the same blob id).

@@ -1,5 +1,10 @@
 import Crypto
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension Evidence {
     /// Evidence from a link a person typed: a single line with a scheme (`https://…`, `ticket:…`).
@@ -22,18 +27,19 @@ extension Evidence {
     /// `progress` is told the bytes read so far and the file's size after every chunk.
     public static func fromFile(_ path: String, progress: ((_ read: Int, _ size: Int) -> Void)? = nil) throws -> Evidence {
         let shown = TerminalText.escape(path)
-        let name = try FreeText.validateLine((path as NSString).lastPathComponent, field: "evidence file name")
+        let name = try FreeText.validateLine(PathText.lastComponent(path), field: "evidence file name")
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw LedgerError(.invalidInput, "cannot read evidence file \(shown): \(String(cString: strerror(errno)))", hint: "check the path and permissions")
         }
         try requireRegular(info, shown)
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
             throw LedgerError(.invalidInput, "cannot read evidence file \(shown)", hint: "check the path and permissions")
         }
-        defer { try? handle.close() }
+        defer { close(descriptor) }
         // Judged again on what was opened, in case the path was swapped after the first look.
-        guard fstat(handle.fileDescriptor, &info) == 0 else {
+        guard fstat(descriptor, &info) == 0 else {
             throw LedgerError(.storage, "cannot read evidence file \(shown): \(String(cString: strerror(errno)))")
         }
         try requireRegular(info, shown)
@@ -41,9 +47,16 @@ extension Evidence {
         var hasher = SHA256()
         var size = 0
         do {
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                hasher.update(data: chunk)
-                size += chunk.count
+            var chunk = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                guard count >= 0 else {
+                    throw LedgerError(.storage, "cannot read evidence file \(shown): \(String(cString: strerror(errno)))")
+                }
+                if count == 0 { break }
+                chunk.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+                size += count
                 // A file that grows while it is read is stopped at the limit too.
                 guard size <= maximumFileSize else { throw tooLarge(shown) }
                 progress?(size, expected)
@@ -53,7 +66,7 @@ extension Evidence {
         } catch {
             throw LedgerError(.storage, "cannot read evidence file \(shown): \(ErrorText.reason(error))")
         }
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let digest = NumberText.hex(hasher.finalize())
         return .file(name: name, sha256: digest, size: size)
     }
 

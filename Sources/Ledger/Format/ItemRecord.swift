@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The state an item can be in.
 public enum ItemState: String, Codable, Sendable, CaseIterable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension JSONWriter.Value {
     /// The JSON form of a plain output value, read from its stored properties: a struct becomes

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The message of a ledger commit: `<action> <id>: <title>`, the note, then `Readiness-*` trailers,
 /// so plain `git log` tells the story. The tree stays the truth; verification checks they agree.
@@ -47,11 +47,11 @@ public struct LedgerCommitMessage: Equatable, Sendable {
 
     /// The body of `message`: what follows the subject, without the trailer paragraph.
     public static func body(of message: String) -> String {
-        var paragraphs = message.components(separatedBy: "\n\n").filter { !$0.trimmingCharacters(in: .newlines).isEmpty }
+        var paragraphs = message.components(separatedBy: "\n\n").filter { !$0.trimming(.newlines).isEmpty }
         guard !paragraphs.isEmpty else { return "" }
         paragraphs.removeFirst()
         if let last = paragraphs.last, last.split(separator: "\n").allSatisfy({ $0.hasPrefix("Readiness-") }) { paragraphs.removeLast() }
-        return paragraphs.joined(separator: "\n\n").trimmingCharacters(in: .newlines)
+        return paragraphs.joined(separator: "\n\n").trimming(.newlines)
     }
 
     /// Strips trailing white space from each line and blank lines at both ends, as git does.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The contents of `ledger.json`: format version, name and settings.
 public struct LedgerSettings: Codable, Equatable, Sendable {

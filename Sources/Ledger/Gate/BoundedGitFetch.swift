@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -31,7 +31,7 @@ enum BoundedGitFetch {
         let logPath = log.path + "/output"
         let (status, timedOut) = try spawnWithDeadline(git, arguments, environment: childEnvironment, output: logPath, timeout: timeout)
         let output = ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")
-            .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "; ")
+            .split(separator: "\n").map { $0.trimming(.whitespaces) }.filter { !$0.isEmpty }.joined(separator: "; ")
         if timedOut {
             throw LedgerError(.storage, "fetching the ledger from \(url) did not finish within \(Int(timeout)) seconds",
                               hint: "check the network, or raise git config readiness.fetchTimeout")

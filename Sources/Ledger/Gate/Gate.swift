@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// The gate's answer for one ledger state: which required items are not done.
@@ -82,7 +82,7 @@ public struct Gate {
 
     /// Reads a maximum age in days (`--max-age`, `readiness.maxAge`): a number above zero.
     public static func maxAge(_ text: String, source: String) throws -> Double {
-        guard let days = Double(text.trimmingCharacters(in: .whitespaces)), days.isFinite, days > 0 else {
+        guard let days = Double(text.trimming(.whitespaces)), days.isFinite, days > 0 else {
             throw LedgerError(.invalidInput, "\(source) '\(text)' is not a number of days above zero", hint: "give days, e.g. 30")
         }
         return days

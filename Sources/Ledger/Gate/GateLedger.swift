@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+import FoundationEssentials
 import Git
 
 /// The ledger state a gate judges: the store to read, where its state came from, and what the
@@ -48,7 +48,7 @@ public struct GateLedger {
     /// any failure to fetch throws `.storage`, so the gate fails closed.
     /// A fetch bound in seconds: finite and above zero, or the gate could never fail closed.
     static func fetchTimeout(_ text: String, source: String) throws -> TimeInterval {
-        guard let seconds = TimeInterval(text.trimmingCharacters(in: .whitespaces)), seconds.isFinite, seconds > 0 else {
+        guard let seconds = TimeInterval(text.trimming(.whitespaces)), seconds.isFinite, seconds > 0 else {
             throw LedgerError(.invalidInput, "\(source) '\(text)' is not a number of seconds above zero", hint: "give seconds, e.g. 20")
         }
         return seconds
@@ -142,7 +142,7 @@ public struct GateLedger {
     private static func mirror(url: String, product: Repository?, timeout: TimeInterval,
                                environment: [String: String]) throws -> GateLedger {
         let base = try mirrorFolder(product: product, environment: environment)
-        let digest = SHA256.hash(data: Data(url.utf8)).map { String(format: "%02x", $0) }.joined().prefix(16)
+        let digest = NumberText.hex(SHA256.hash(data: Data(url.utf8))).prefix(16)
         let path = "\(base)/\(digest).git"
         if !FileManager.default.fileExists(atPath: path + "/HEAD") {
             do {

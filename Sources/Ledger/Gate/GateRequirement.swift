@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Which sections a gate requires: all of them, or the ones named.
 public enum GateRequirement: Equatable, Sendable {
@@ -11,7 +11,7 @@ public enum GateRequirement: Equatable, Sendable {
     /// references separated by commas; `all` anywhere means every section; none means all.
     /// An empty reference (`--require ""`, `a,,b`) is refused rather than read as `all`.
     public static func parse(_ values: [String]) throws -> GateRequirement {
-        let parts = values.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
+        let parts = values.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimming(.whitespaces) } }
         if parts.contains(where: \.isEmpty) {
             throw LedgerError(.invalidInput, "an empty section reference in --require / readiness.require",
                               hint: "give section ids or numbers separated by commas, or `all`")

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// A ledger's identity is its root commit. A product repository (`readiness hook install`) and
@@ -11,7 +11,7 @@ public enum LedgerPin {
     /// Throws `.verificationFailed` (exit 21) unless `roots` is exactly the pinned root;
     /// `pinned` is a full id or an unambiguous prefix of at least 7 hex digits.
     public static func check(roots: [ObjectID], pinned: String?, source: String) throws {
-        guard let pinned = pinned?.trimmingCharacters(in: .whitespaces), !pinned.isEmpty else { return }
+        guard let pinned = pinned?.trimming(.whitespaces), !pinned.isEmpty else { return }
         let prefix = pinned.lowercased()
         guard prefix.count >= 7, prefix.count <= 40, prefix.allSatisfy(\.isHexDigit) else {
             throw LedgerError(.invalidInput, "the pinned ledger root '\(pinned)' is not a commit id",

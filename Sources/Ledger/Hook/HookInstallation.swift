@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 #if canImport(Glibc)
 import Glibc
@@ -208,7 +208,8 @@ public struct HookInstallation {
         }
         var chainedMode: String?
         if let attributes = try? FileManager.default.attributesOfItem(atPath: chainedPath),
-           let mode = attributes[.posixPermissions] as? Int {
+           let mode = attributes[.posixPermissions] as? any BinaryInteger {
+            // FoundationEssentials gives a UInt here, Foundation gave an NSNumber.
             chainedMode = String(mode, radix: 8)
         }
         let protect = try config.strings("readiness.protect")

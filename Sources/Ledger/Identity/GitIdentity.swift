@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// Who is making a change and how they sign, read from git's configuration exactly as
@@ -25,10 +25,10 @@ public struct GitIdentity: Sendable {
     public static func load(from config: Config, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> GitIdentity {
         let name = try environment["GIT_COMMITTER_NAME"] ?? config.string("user.name")
         let email = try environment["GIT_COMMITTER_EMAIL"] ?? config.string("user.email")
-        guard let name, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard let name, !name.trimming(.whitespaces).isEmpty else {
             throw LedgerError(.signing, "no user.name configured", hint: "run `git config --global user.name \"Your Name\"`")
         }
-        guard let email, !email.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard let email, !email.trimming(.whitespaces).isEmpty else {
             throw LedgerError(.signing, "no user.email configured", hint: "run `git config --global user.email you@example.com`")
         }
         _ = try FreeText.validateLine(name, field: "user.name")

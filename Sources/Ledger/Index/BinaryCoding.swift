@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Appends little-endian integers, byte runs and length-prefixed strings to a buffer: the
 /// writing half of the derived index's simple binary form.

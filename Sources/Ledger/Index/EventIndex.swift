@@ -1,5 +1,10 @@
-import Foundation
+import FoundationEssentials
 import Git
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Every event of the ledger's history, derived from its commits and kept under the git
 /// directory (`readiness/events-v2`) so queries need not walk history. Brought up to date from
@@ -195,7 +200,7 @@ extension LedgerStore {
         guard let directory = try? cacheDirectory(),
               let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
         for name in names {
-            guard let marker = name.range(of: ".tmp-", options: .backwards),
+            guard let marker = name.ranges(of: ".tmp-").last,
                   let pid = pid_t(name[marker.upperBound...]), ProcessLiveness.isDead(pid) else { continue }
             try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
         }

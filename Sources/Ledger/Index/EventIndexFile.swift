@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// The on-disk form of the event index, version 2: fixed-size event records, so a query can

@@ -1,5 +1,10 @@
-import Foundation
+import FoundationEssentials
 import Git
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// An event index file held in memory, read field by field without decoding whole events.
 /// Immutable after it is loaded; every offset is checked once, at load.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The contents of `policy.json`: who may do what in the ledger. It lives in the ledger, changes
 /// only by signed commits of admins, and a commit is always judged by the policy of its parent,

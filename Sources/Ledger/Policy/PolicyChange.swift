@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The action word of policy commits, shared by the writer and the verifier.
 public enum PolicyAction {

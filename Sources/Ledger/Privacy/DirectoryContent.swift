@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// One person in the directory: the pseudonym the signed history names, and who it is.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `erasures/<pseudonym>.json` in the signed history: the record that a person's directory
 /// entry and texts were erased. It names only pseudonyms: who was erased, who ordered it

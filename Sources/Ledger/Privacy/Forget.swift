@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// What `forget` did.
@@ -31,7 +31,7 @@ extension LedgerStore {
                               hint: "`readiness subject PERSON` reports what it holds about a person (Art. 15); a ledger made with `readiness init --pseudonymous` can forget")
         }
         _ = try FreeText.validateNote(reason, field: "reason")
-        guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard !reason.trimming(.whitespacesAndNewlines).isEmpty else {
             throw LedgerError(.invalidInput, "the reason is empty", hint: "say why, with --reason \"…\" (it is sealed, like every text)")
         }
         let people = try PeopleDirectory.load(self)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A signer's name in the signed history of a pseudonymous ledger: `p-<10 hex>`, committed as
 /// `p-<hex> <p-<hex>@pseudonym.invalid>`. Random, so it says nothing about the person; the

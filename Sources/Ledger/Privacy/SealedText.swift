@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+import FoundationEssentials
 
 /// Free text (a note, a reason) kept out of the signed history: the item file holds only a
 /// salted SHA-256 commitment, `sealed:sha256:<hex>`, in the field the text would take; the
@@ -51,7 +51,7 @@ public struct SealedText: Equatable, Sendable {
     }
 
     static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
+        NumberText.hex(bytes)
     }
 
     private static func bytes(hex: String) -> [UInt8]? {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The words a shell completes from a ledger: item ids and numbers, section ids and numbers,
 /// tags and actions, read from the definition at the head (and the event index for actions).

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Sign-offs and waivers that stop counting soon (`readiness due`): those whose last valid day
 /// (re-certification or waiver end, `LedgerPolicy.lastValidDay`) falls within a window from

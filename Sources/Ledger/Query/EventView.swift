@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// An event as queries print it: plain values, ready for text, JSON or CSV.
@@ -85,7 +85,7 @@ public struct EventView: Codable, Equatable, Sendable {
         }
         // Scalars, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
         guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return "\"" + text.replacingEvery("\"", with: "\"\"") + "\""
     }
 }
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// A point in the ledger's history a person names: a commit (any revision git understands) or a

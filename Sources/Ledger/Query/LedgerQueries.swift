@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// Who signed what and when, rebuilt from the ledger alone through the event index.
@@ -127,7 +127,7 @@ public struct LedgerQueries {
     }
 
     private func nonEmpty(_ value: String, option: String) throws -> String {
-        guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard !value.trimming(.whitespaces).isEmpty else {
             throw LedgerError(.invalidInput, "\(option) is empty", hint: "give a value, or leave the option out")
         }
         return value

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// Every item's state as one commit's tree has it, with per-section progress.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// The front door of the Ledger module for one command: the ledger found once (one

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// git's / ssh-keygen's allowed_signers file (ssh-keygen(1) "ALLOWED SIGNERS"): one key per
 /// line as `principals [options] key`, `#` comments and blank lines ignored.
@@ -82,7 +82,7 @@ public struct AllowedSigners: Sendable, Equatable {
                 fields.append(ordered.map { name in
                     let value = options[name] ?? ""
                     if name == "cert-authority" && value.isEmpty { return name }
-                    return "\(name)=\"\(value.replacingOccurrences(of: "\"", with: "\\\""))\""
+                    return "\(name)=\"\(value.replacingEvery("\"", with: "\\\""))\""
                 }.joined(separator: ","))
             }
             fields.append(key.description)
@@ -103,7 +103,7 @@ public struct AllowedSigners: Sendable, Equatable {
     public static func parse(_ text: String) throws -> AllowedSigners {
         var entries: [Entry] = []
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+            let line = rawLine.trimming(.whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
             do {
                 entries.append(try parseEntry(line))
@@ -265,47 +265,32 @@ public struct AllowedSigners: Sendable, Equatable {
     /// (and so `git verify-commit`) does; write "Z" timestamps for results that do not depend
     /// on the machine.
     /// - Throws: `.invalidInput` for any other shape or an impossible date.
-    public static func parseTimestamp(_ text: String, timeZone: TimeZone = .current) throws -> Date {
+    public static func parseTimestamp(_ text: String, timeZone: WallClockZone = .local) throws -> Date {
         var digits = Substring(text)
         var zone = timeZone
         if digits.last == "Z" || digits.last == "z" {
             digits = digits.dropLast()
-            zone = TimeZone(identifier: "UTC")!
+            zone = .utc
         }
         guard [8, 12, 14].contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw LedgerError(.invalidInput, "bad timestamp \"\(text)\": expected YYYYMMDD[Z], YYYYMMDDHHMM[Z] or YYYYMMDDHHMMSS[Z]")
         }
         let numbers = Array(digits).map { Int(String($0))! }
         func number(_ from: Int, _ count: Int) -> Int { numbers[from..<from + count].reduce(0) { $0 * 10 + $1 } }
-        var components = DateComponents()
-        components.year = number(0, 4)
-        components.month = number(4, 2)
-        components.day = number(6, 2)
-        components.hour = digits.count >= 12 ? number(8, 2) : 0
-        components.minute = digits.count >= 12 ? number(10, 2) : 0
-        components.second = digits.count == 14 ? number(12, 2) : 0
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        // Round-trip the components so "20230231" or hour 25 is rejected instead of rolled over.
-        guard let date = calendar.date(from: components),
-              calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date) == {
-                  var check = components; check.calendar = nil; return check
-              }() else {
+        // No such day or time (20230231, hour 25) is rejected instead of rolled over.
+        guard let seconds = CommitTime.seconds(year: number(0, 4), month: number(4, 2), day: number(6, 2),
+                                               hour: digits.count >= 12 ? number(8, 2) : 0,
+                                               minute: digits.count >= 12 ? number(10, 2) : 0,
+                                               second: digits.count == 14 ? number(12, 2) : 0, in: zone) else {
             throw LedgerError(.invalidInput, "bad timestamp \"\(text)\": no such date or time")
         }
-        return date
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 
     /// Formats `date` as "YYYYMMDDHHMMSSZ" (UTC), a form every ssh-keygen version reads the same.
     public static func formatTimestamp(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func pad(_ value: Int?, _ width: Int) -> String {
-            let text = String(value ?? 0)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return pad(c.year, 4) + pad(c.month, 2) + pad(c.day, 2) + pad(c.hour, 2) + pad(c.minute, 2) + pad(c.second, 2) + "Z"
+        let utc = CommitTime.iso8601(Int64(date.timeIntervalSince1970.rounded(.down)))
+        return String(utc.filter { $0.isNumber }) + "Z"
     }
 }
 

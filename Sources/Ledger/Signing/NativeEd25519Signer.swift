@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+import FoundationEssentials
 
 /// Signs in-process with an unencrypted OpenSSH Ed25519 key, producing the same SSHSIG
 /// (namespace "git", sha512) that `ssh-keygen -Y sign -n git` would, byte for byte:

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Signs through gpg the way git's `sign_buffer_gpg` does: `<gpg> --status-fd=2 -bsau <key>`,
 /// payload on stdin, armored detached signature on stdout, success judged by a
@@ -31,9 +31,9 @@ public struct OpenPGPSigner: Signer {
         let created = status.split(separator: "\n", omittingEmptySubsequences: false)
             .contains { $0.hasPrefix("[GNUPG:] SIG_CREATED ") }
         guard result.status == 0, created else {
-            let detail = result.stderrText.isEmpty ? "(no gpg output)" : result.stderrText.replacingOccurrences(of: "\n", with: " / ")
+            let detail = result.stderrText.isEmpty ? "(no gpg output)" : result.stderrText.replacingEvery("\n", with: " / ")
             throw LedgerError(.signing, "\(program) failed to sign the data: \(detail)", hint: "check git config user.signingkey and gpg.program")
         }
-        return String(decoding: result.stdout, as: UTF8.self).replacingOccurrences(of: "\r", with: "")
+        return String(decoding: result.stdout, as: UTF8.self).replacingEvery("\r", with: "")
     }
 }

@@ -28,7 +28,7 @@ public struct OpenPGPSigners: Equatable, Sendable {
     public static func parse(_ text: String) throws -> OpenPGPSigners {
         var entries: [Entry] = []
         for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = raw.trimming(.whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard fields.count == 2, fields[1].count >= 40, fields[1].allSatisfy(\.isHexDigit) else {
@@ -50,4 +50,4 @@ public struct OpenPGPSigners: Equatable, Sendable {
     }
 }
 
-import Foundation
+import FoundationEssentials

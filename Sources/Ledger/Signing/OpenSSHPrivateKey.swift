@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A private key file in OpenSSH's "openssh-key-v1" format (PROTOCOL.key), the format
 /// `ssh-keygen` writes by default. The public half is readable even when the file is
@@ -22,7 +22,7 @@ public struct OpenSSHPrivateKey: Sendable, CustomStringConvertible {
     /// Parses the armored text of an OpenSSH private key file.
     /// - Throws: `.invalidInput` when the text is not an openssh-key-v1 key or is corrupt.
     public static func parse(_ text: String) throws -> OpenSSHPrivateKey {
-        guard let begin = text.range(of: beginMarker), let end = text.range(of: endMarker, range: begin.upperBound..<text.endIndex) else {
+        guard let begin = text.firstRange(of: beginMarker), let end = text[begin.upperBound...].firstRange(of: endMarker) else {
             throw LedgerError(.invalidInput, "not an OpenSSH private key: missing \"\(beginMarker)\"")
         }
         let base64 = text[begin.upperBound..<end.lowerBound].filter { !$0.isWhitespace }

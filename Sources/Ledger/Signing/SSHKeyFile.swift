@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Reads the public half of an SSH key from a file a person names on the command line.
 public enum SSHKeyFile {

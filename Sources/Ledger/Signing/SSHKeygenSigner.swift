@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Signs through `ssh-keygen -Y sign -n git`, exactly as git's `sign_buffer_ssh` does, so
 /// everything ssh-keygen supports works: ssh-agent, encrypted keys (it prompts on the
@@ -61,7 +61,7 @@ public struct SSHKeygenSigner: Signer {
         guard result.status == 0 else {
             var message = "\(program) failed to sign (exit \(result.status))"
             let stderr = result.stderrText
-            if !stderr.isEmpty { message += ": " + stderr.replacingOccurrences(of: "\n", with: " / ") }
+            if !stderr.isEmpty { message += ": " + stderr.replacingEvery("\n", with: " / ") }
             let hint = stderr.contains("usage:")
                 ? "ssh-keygen -Y sign is needed for ssh signing (OpenSSH 8.2p1 or later)"
                 : "check git config user.signingkey and gpg.ssh.program, and that ssh-agent holds the key"
@@ -70,6 +70,6 @@ public struct SSHKeygenSigner: Signer {
         guard let signature = FileManager.default.contents(atPath: buffer + ".sig") else {
             throw LedgerError(.signing, "\(program) did not write a signature to \(buffer).sig")
         }
-        return String(decoding: signature, as: UTF8.self).replacingOccurrences(of: "\r", with: "")
+        return String(decoding: signature, as: UTF8.self).replacingEvery("\r", with: "")
     }
 }

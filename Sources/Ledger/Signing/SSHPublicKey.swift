@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+import FoundationEssentials
 
 /// An SSH public key: its wire-format blob plus the optional comment from the text form.
 ///
@@ -16,7 +16,7 @@ public struct SSHPublicKey: Hashable, Sendable, CustomStringConvertible {
     /// Parses an authorized_keys-style line: "ssh-ed25519 AAAA… optional comment".
     /// - Throws: `.invalidInput` when the line is not a key or its type disagrees with the blob.
     public init(authorizedKeysLine: String) throws {
-        let line = authorizedKeysLine.trimmingCharacters(in: .whitespacesAndNewlines)
+        let line = authorizedKeysLine.trimming(.whitespacesAndNewlines)
         let parts = line.split(maxSplits: 2, omittingEmptySubsequences: true, whereSeparator: { $0 == " " || $0 == "\t" })
         guard parts.count >= 2 else {
             throw LedgerError(.invalidInput, "not an SSH public key: expected \"<type> <base64> [comment]\"")
@@ -29,7 +29,7 @@ public struct SSHPublicKey: Hashable, Sendable, CustomStringConvertible {
             throw LedgerError(.invalidInput, "SSH public key says \(parts[0]) but its data is a \(keyType) key")
         }
         if parts.count == 3 {
-            let text = parts[2].trimmingCharacters(in: .whitespaces)
+            let text = parts[2].trimming(.whitespaces)
             comment = text.isEmpty ? nil : text
         }
     }
@@ -57,7 +57,7 @@ public struct SSHPublicKey: Hashable, Sendable, CustomStringConvertible {
     /// "SHA256:<base64 without padding>" of the blob, as `ssh-keygen -l` prints it.
     public var fingerprint: String {
         let digest = Data(SHA256.hash(data: blob)).base64EncodedString()
-        return "SHA256:" + digest.replacingOccurrences(of: "=", with: "")
+        return "SHA256:" + digest.replacingEvery("=", with: "")
     }
 
     /// "type base64", the form used in allowed_signers and in git's `key::` literals (no comment).

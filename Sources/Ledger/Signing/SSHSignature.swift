@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+import FoundationEssentials
 
 /// An SSHSIG signature (OpenSSH PROTOCOL.sshsig), the format `ssh-keygen -Y sign` writes and
 /// git stores in a commit's gpgsig header for `gpg.format = ssh`.
@@ -38,8 +38,8 @@ public struct SSHSignature: Sendable {
     /// Parses an armored "-----BEGIN SSH SIGNATURE-----" block (surrounding whitespace and CRs tolerated).
     /// - Throws: `.invalidInput` when the text is not a well-formed version 1 SSHSIG.
     public static func parse(armored: String) throws -> SSHSignature {
-        guard let beginRange = armored.range(of: begin),
-              let endRange = armored.range(of: end, range: beginRange.upperBound..<armored.endIndex) else {
+        guard let beginRange = armored.firstRange(of: begin),
+              let endRange = armored[beginRange.upperBound...].firstRange(of: end) else {
             throw LedgerError(.invalidInput, "not an SSH signature: missing \"\(begin)\" or \"\(end)\"")
         }
         // Byte-wise: Character.isWhitespace is Unicode-aware and dominated verification time.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Something that can sign a commit payload the way `git commit -S` would.
 public protocol Signer: Sendable {

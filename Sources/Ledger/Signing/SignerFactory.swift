@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Chooses a `Signer` from git's signing configuration.
 public enum SignerFactory {
@@ -91,6 +91,6 @@ public enum SignerFactory {
 
     private static func firstLine(_ text: String) -> String {
         String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+            .trimming(.whitespacesAndNewlines)
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What git's config says about signing (the caller reads git config and fills this in).
 public struct SigningConfiguration: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The key a signer signs with, in the form the ledger's trust files name it.
 public enum SigningKeyIdentity: Equatable, Sendable {

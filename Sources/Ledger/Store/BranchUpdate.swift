@@ -1,5 +1,10 @@
-import Foundation
+import FoundationEssentials
 import Git
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A commit's time as git writes it: seconds since the epoch and the zone offset in minutes.
 typealias CommitStamp = (seconds: Int64, offsetMinutes: Int32?)

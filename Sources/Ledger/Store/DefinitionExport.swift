@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// The head's definition as Markdown, with what it was exported from.

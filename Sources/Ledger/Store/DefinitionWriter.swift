@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// The action word of definition changes, shared by the writer and the verifier.

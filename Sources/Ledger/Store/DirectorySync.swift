@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// How a pseudonymous ledger's directory travels with `pull`, `push`, `sync` and `clone`.

@@ -1,5 +1,10 @@
-import Foundation
+import FoundationEssentials
 import Git
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension LedgerStore {
     /// The signed-write sequence of the directory (`refs/readiness/directory`), the side

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A requested change to one item, validated against its current state before it is written.
 public enum ItemChange: Equatable, Sendable {
@@ -36,7 +36,7 @@ public enum ItemChange: Equatable, Sendable {
 
     private static func validateReason(_ reason: String) throws {
         _ = try FreeText.validateNote(reason, field: "reason")
-        guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard !reason.trimming(.whitespacesAndNewlines).isEmpty else {
             throw LedgerError(.invalidInput, "the reason is empty", hint: "say why, with --reason \"…\"")
         }
     }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// What a new ledger starts from.
@@ -70,9 +70,9 @@ extension LedgerStore {
         let fileManager = FileManager.default
         // What an init killed while moving into this directory left is not a ledger: clear it.
         StagingDirectory.recoverInterrupted(at: path, purpose: "init")
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         if fileManager.fileExists(atPath: path, isDirectory: &isDirectory) {
-            let contents = isDirectory.boolValue ? try? fileManager.contentsOfDirectory(atPath: path) : nil
+            let contents = isDirectory ? try? fileManager.contentsOfDirectory(atPath: path) : nil
             guard let contents, contents.isEmpty else {
                 throw LedgerError(.conflict, "\(path) already exists and is not an empty directory",
                                   hint: "choose a new path; init never touches an existing repository")

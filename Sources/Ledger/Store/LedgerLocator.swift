@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// Finds the ledger a command should use, in git's spirit of "explicit beats ambient":

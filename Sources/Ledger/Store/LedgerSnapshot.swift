@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// The ledger as it stands in one commit: settings, definition, trust and item states,

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// A ledger repository opened for reading and writing. The branch head is the only state;
@@ -22,8 +22,8 @@ public final class LedgerStore {
 
     /// Opens the ledger at `path`, checking that it is one and that its format is readable.
     public static func open(at path: String) throws -> LedgerStore {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        var isDirectory = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory else {
             throw LedgerError(.notALedger, "no ledger at \(path): no such directory",
                               hint: "create one with `readiness init \(path)` or pass --ledger PATH")
         }

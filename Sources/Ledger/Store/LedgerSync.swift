@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// How concurrent histories of a ledger are merged: by tree, one item file at a time.
@@ -65,7 +65,7 @@ public struct LedgerSync {
 
     /// The remote-tracking reference the remote's branch is fetched into.
     var trackingReference: String {
-        "refs/remotes/\(remote)/\(store.branch.replacingOccurrences(of: "refs/heads/", with: ""))"
+        "refs/remotes/\(remote)/\(store.branch.replacingEvery("refs/heads/", with: ""))"
     }
 
     /// The remote's URL, or a `.invalidInput` error naming the missing remote.
@@ -148,9 +148,9 @@ public struct LedgerSync {
     /// The directory a remote address names on this machine (a path or file://), else nil.
     static func localPath(_ url: String) -> String? {
         let path = url.hasPrefix("file://") ? String(url.dropFirst("file://".count)) : url
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         guard !url.contains("://") || url.hasPrefix("file://"),
-              FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
+              FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory else { return nil }
         return path
     }
 

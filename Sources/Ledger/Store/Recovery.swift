@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// Where `readiness recover` keeps the commits it takes off the ledger branch: one reference
@@ -29,7 +29,7 @@ extension LedgerStore {
     /// (compare-and-swap). Returns the reference and how many commits left the branch.
     @discardableResult
     func quarantine(_ head: ObjectID, moving target: ObjectID, reason: String, clock: () -> Date = Date.init) throws -> (reference: String, removed: Int) {
-        let stamp = CommitTime.iso8601(Int64(clock().timeIntervalSince1970)).replacingOccurrences(of: ":", with: "")
+        let stamp = CommitTime.iso8601(Int64(clock().timeIntervalSince1970)).replacingEvery(":", with: "")
         let reference = "\(Quarantine.refPrefix)\(stamp)-\(head.abbreviated())"
         try repository.compareAndSwapReference(reference, to: head, expecting: nil, message: "readiness: \(reason)")
         let removed = try RevisionWalk(repository: repository, from: [head], hiding: [target], order: .time).collect().count

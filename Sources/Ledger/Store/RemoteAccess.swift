@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// How one command reaches a remote ledger through libgit2: the credentials, the time bound on
@@ -44,7 +44,7 @@ public struct RemoteAccess: Sendable {
 
     /// Seconds from `text`: finite and above zero, or no operation could ever be bounded.
     static func seconds(_ text: String, source: String) throws -> TimeInterval {
-        guard let seconds = TimeInterval(text.trimmingCharacters(in: .whitespaces)), seconds.isFinite, seconds > 0 else {
+        guard let seconds = TimeInterval(text.trimming(.whitespaces)), seconds.isFinite, seconds > 0 else {
             throw LedgerError(.invalidInput, "\(source) '\(text)' is not a number of seconds above zero", hint: "give seconds, e.g. 60")
         }
         return seconds
@@ -97,7 +97,7 @@ public struct RemoteAccess: Sendable {
         guard result.status == 0 else {
             throw LedgerError(.storage, "cannot read \(key) from git config: \(result.stderrText)", hint: "fix the git configuration")
         }
-        return nonEmpty(String(decoding: result.stdout, as: UTF8.self).trimmingCharacters(in: .newlines))
+        return nonEmpty(String(decoding: result.stdout, as: UTF8.self).trimming(.newlines))
     }
 
     private func nonEmpty(_ value: String?) -> String? {

@@ -1,5 +1,10 @@
-import Foundation
+import FoundationEssentials
 import Git
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Where a copy of a ledger remembers the newest verified ledger head it has seen, so that an
 /// older (or unrelated) state served later is recognised as a rollback, however well signed.
@@ -176,10 +181,13 @@ public struct RollbackGuard {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let line = try encoder.encode(entry) + Data("\n".utf8)
-        if let handle = try? FileHandle(forWritingTo: url) {
-            defer { try? handle.close() }
-            try handle.seekToEnd()
-            try handle.write(contentsOf: line)
+        let descriptor = open(url.path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        if descriptor >= 0 {
+            defer { close(descriptor) }
+            let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            guard written == line.count else {
+                throw LedgerError(.storage, "cannot write \(url.path): \(String(cString: strerror(errno)))")
+            }
         } else {
             try line.write(to: url)
         }

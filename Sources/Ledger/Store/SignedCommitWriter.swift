@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// Builds a commit for a new tree and signs it as `git commit -S` would; moves no reference

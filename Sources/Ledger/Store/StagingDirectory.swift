@@ -1,4 +1,9 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A repository built where no reader takes it for finished, then published, so a process
 /// killed at any moment leaves either nothing at the final path or the finished result, or, in
@@ -37,16 +42,16 @@ struct StagingDirectory {
 
     private init(creatingFor destination: String, purpose: String) throws {
         let fileManager = FileManager.default
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         let exists = fileManager.fileExists(atPath: destination, isDirectory: &isDirectory)
         let resolved = exists ? Self.realPath(destination) ?? destination : destination
-        inside = exists && isDirectory.boolValue
+        inside = exists && isDirectory
         let prefix = Self.prefix(purpose)
         let parent: String
         if inside {
             parent = resolved
         } else {
-            let enclosing = (resolved as NSString).deletingLastPathComponent
+            let enclosing = PathText.deletingLastComponent(resolved)
             parent = enclosing.isEmpty ? "." : enclosing
             try fileManager.createDirectory(atPath: parent, withIntermediateDirectories: true)
             Self.removeStale(in: parent, prefix: prefix)
@@ -61,8 +66,8 @@ struct StagingDirectory {
         if inside {
             let names = try FileManager.default.contentsOfDirectory(atPath: path)
             for name in names.filter({ $0 != "HEAD" }) + names.filter({ $0 == "HEAD" }) {
-                let target = (destination as NSString).appendingPathComponent(name)
-                guard rename((path as NSString).appendingPathComponent(name), target) == 0 else { throw Self.failure(moving: target) }
+                let target = PathText.appending(name, to: destination)
+                guard rename(PathText.appending(name, to: path), target) == 0 else { throw Self.failure(moving: target) }
             }
             _ = rmdir(path)
             return
@@ -81,8 +86,8 @@ struct StagingDirectory {
         let fileManager = FileManager.default
         if inside, let names = try? fileManager.contentsOfDirectory(atPath: destination) {
             // Names a repository has; the staging directory itself is among the dot-names.
-            for name in names where name == (path as NSString).lastPathComponent || Self.repositoryEntries.contains(name) {
-                try? fileManager.removeItem(atPath: (destination as NSString).appendingPathComponent(name))
+            for name in names where name == PathText.lastComponent(path) || Self.repositoryEntries.contains(name) {
+                try? fileManager.removeItem(atPath: PathText.appending(name, to: destination))
             }
         } else {
             try? fileManager.removeItem(atPath: path)
@@ -101,7 +106,7 @@ struct StagingDirectory {
         guard !staging.isEmpty, staging.allSatisfy({ builder(of: $0, prefix: prefix).map(ProcessLiveness.isDead) ?? false }) else { return }
         let doomed = names.contains("HEAD") ? staging : names.filter { staging.contains($0) || repositoryEntries.contains($0) }
         for name in doomed {
-            try? fileManager.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
+            try? fileManager.removeItem(atPath: PathText.appending(name, to: directory))
         }
     }
 
@@ -110,7 +115,7 @@ struct StagingDirectory {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
         for name in names where name.hasPrefix(prefix) {
             guard let pid = builder(of: name, prefix: prefix), ProcessLiveness.isDead(pid) else { continue }
-            let stale = (directory as NSString).appendingPathComponent(name)
+            let stale = PathText.appending(name, to: directory)
             var status = stat()
             guard lstat(stale, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else { continue }
             try? FileManager.default.removeItem(atPath: stale)
@@ -135,7 +140,7 @@ struct StagingDirectory {
     /// mkdir reserves a name atomically; a clash (same pid and random value) just retries.
     private static func makeUnique(in parent: String, prefix: String) throws -> String {
         while true {
-            let candidate = (parent as NSString).appendingPathComponent("\(prefix)\(getpid())-\(UInt32.random(in: .min ... .max))")
+            let candidate = PathText.appending("\(prefix)\(getpid())-\(UInt32.random(in: .min ... .max))", to: parent)
             if mkdir(candidate, 0o777) == 0 { return candidate }
             guard errno == EEXIST else { throw failure(creating: candidate) }
         }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// A change to who may sign the ledger (`trust/allowed_signers`).

@@ -1,8 +1,13 @@
-import Foundation
+import FoundationEssentials
 import Git
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One line naming a failure from libgit2, Foundation, the system or a decoder, for the
-/// messages people read. `"\(error)"` of an NSError is a multi-line
+/// messages people read. `"\(error)"` of a CocoaError is a multi-line
 /// `Error Domain=… Code=… UserInfo={…}` dump, and of a DecodingError a nested structure;
 /// neither says in plain words what went wrong.
 public enum ErrorText {
@@ -19,15 +24,16 @@ public enum ErrorText {
         case let error as DecodingError: return describe(error)
         default: break
         }
-        let ns = error as NSError
-        // A Cocoa file error carries the system's errno underneath: its strerror text names the
-        // cause ("No such file or directory", "Permission denied", "Is a directory").
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return withPath(posix(underlying.code), ns, namingPath)
+        if let cocoa = error as? CocoaError {
+            // A Cocoa file error carries the system's errno underneath: its strerror text names
+            // the cause ("No such file or directory", "Permission denied", "Is a directory").
+            if let underlying = cocoa.underlying as? POSIXError {
+                return withPath(posix(Int(underlying.code.rawValue)), cocoa, namingPath)
+            }
+            if let text = cocoaText(cocoa.code) { return withPath(text, cocoa, namingPath) }
         }
-        if ns.domain == NSPOSIXErrorDomain { return withPath(posix(ns.code), ns, namingPath) }
-        if let cocoa = error as? CocoaError, let text = cocoaText(cocoa.code) { return withPath(text, ns, namingPath) }
-        return flatten(ns.localizedDescription)
+        if let error = error as? POSIXError { return posix(Int(error.code.rawValue)) }
+        return flatten(String(describing: error))
     }
 
     /// A one-line reason from a decoding error: what is missing or wrong, and where.
@@ -62,8 +68,8 @@ public enum ErrorText {
         }
     }
 
-    private static func withPath(_ text: String, _ error: NSError, _ naming: Bool) -> String {
-        guard naming, let path = error.userInfo[NSFilePathErrorKey] as? String ?? (error.userInfo[NSURLErrorKey] as? URL)?.path else { return text }
+    private static func withPath(_ text: String, _ error: CocoaError, _ naming: Bool) -> String {
+        guard naming, let path = error.filePath ?? error.url?.path else { return text }
         return "\(path): \(text)"
     }
 

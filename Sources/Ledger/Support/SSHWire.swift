@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Reads the SSH wire encoding (RFC 4251 §5: uint32 big-endian, length-prefixed strings)
 /// used inside keys, signatures and SSHSIG blobs. Every read is bounds-checked, because

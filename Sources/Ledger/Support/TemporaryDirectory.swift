@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -13,7 +13,7 @@ struct TemporaryDirectory {
 
     /// Creates a fresh directory under $TMPDIR (or /tmp).
     init(prefix: String) throws {
-        let base = NSTemporaryDirectory()
+        let base = FileManager.default.temporaryDirectory.path
         var template = Array((base.hasSuffix("/") ? base : base + "/").utf8CString.dropLast()) + Array("\(prefix)XXXXXX".utf8CString)
         guard let created = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw LedgerError(.storage, "cannot create a temporary directory in \(base)")

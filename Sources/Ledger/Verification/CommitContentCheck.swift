@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// Checks what a commit changes against the layout and against what its trailers claim:

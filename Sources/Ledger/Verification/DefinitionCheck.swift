@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// The lifecycle rules a definition change (`Readiness-Action: define`) must keep, judged from

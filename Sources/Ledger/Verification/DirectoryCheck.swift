@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// What the verifier found in a pseudonymous ledger's directory.

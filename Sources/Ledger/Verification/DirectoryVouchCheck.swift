@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// The directory's admin rule: only an admin maps a pseudonym to a person. Each entry

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// Ledger files decoded once per distinct blob: definitions and item records recur along

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// Verifies a ledger's history: every commit's signature against the trust files of its

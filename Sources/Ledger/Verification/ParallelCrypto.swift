@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Synchronization
 
 /// Runs signature cryptography on background threads while the caller keeps reading the
 /// repository (libgit2 handles stay on the caller's thread). Work is queued in batches; results
@@ -7,8 +9,7 @@ final class ParallelCrypto: @unchecked Sendable {
     private let crypto: SignatureCrypto
     private let queue = DispatchQueue(label: "readiness.verify.crypto", attributes: .concurrent)
     private let group = DispatchGroup()
-    private let lock = NSLock()
-    private var results: [Int: SignatureEvidence] = [:]
+    private let results = Mutex<[Int: SignatureEvidence]>([:])
     private var batch: [(Int, String, Data)] = []
     private static let batchSize = 64
 
@@ -26,7 +27,7 @@ final class ParallelCrypto: @unchecked Sendable {
     func finish() -> [Int: SignatureEvidence] {
         flush()
         group.wait()
-        return lock.withLock { results }
+        return results.withLock { $0 }
     }
 
     private func flush() {
@@ -35,8 +36,8 @@ final class ParallelCrypto: @unchecked Sendable {
         batch = []
         queue.async(group: group) { [crypto] in
             let computed = work.map { ($0.0, crypto.examine($0.1, payload: $0.2)) }
-            self.lock.withLock {
-                for (position, evidence) in computed { self.results[position] = evidence }
+            self.results.withLock { results in
+                for (position, evidence) in computed { results[position] = evidence }
             }
         }
     }

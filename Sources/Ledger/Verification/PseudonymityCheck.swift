@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// The rules of a pseudonymous ledger's signed history, judged under the settings of a

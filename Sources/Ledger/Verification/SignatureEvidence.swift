@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What a signature proves on its own, before anyone asks whether its key is trusted:
 /// which key made it and whether it verifies over the commit's payload.

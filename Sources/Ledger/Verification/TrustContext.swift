@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// What one commit's tree says about who may sign its children: the two trust files, whether

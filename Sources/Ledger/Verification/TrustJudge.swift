@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Turns a signature's evidence into a verdict, given the trust files that judge it: the key
 /// must be listed for namespace `git`, for the committer's e-mail, and be valid at the commit's

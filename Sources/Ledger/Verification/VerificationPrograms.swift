@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// The external programs verification falls back on: `ssh-keygen` for SSH keys other than

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Git
 
 /// The newest commit known to verify with its whole history, and the root commits below it,
