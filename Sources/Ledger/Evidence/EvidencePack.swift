@@ -24,10 +24,15 @@ public enum EvidencePack {
                                   hint: "give --out a new or empty directory; evidence never overwrites")
             }
         }
+        let progress = ProgressReport("writing the evidence pack, step", total: 5)
+        defer { progress.finish() }
+        progress.update(1, detail: "selecting the events", phase: true)
         let selection = try EvidenceSelection(store: store, request: request)
         // Every commit in range gets its verdict from the verified state of the whole history.
+        progress.update(2, detail: "verifying the history", phase: true)
         let verifier = LedgerVerifier(store: store, programs: programs)
         let verdicts = LedgerVerdicts(verifier: verifier, state: try verifier.verifiedState())
+        progress.update(3, detail: "rendering the reports", phase: true)
         let content = try EvidenceContent(selection: selection, verdicts: verdicts.verdict(for:))
         let signers = try AuditAllowedSigners.build(selection: selection)
         var files: [String: Data] = [
@@ -39,7 +44,9 @@ public enum EvidencePack {
         ]
         try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         do {
+            progress.update(4, detail: "packing the history bundle (git pack-objects)", phase: true)
             files["history.bundle"] = try bundle(store: store, to: (directory as NSString).appendingPathComponent("history.bundle"))
+            progress.update(5, detail: "writing the files and the manifest", phase: true)
             for name in fileNames where name != "history.bundle" {
                 try files[name]!.write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(name)))
             }
