@@ -42,13 +42,23 @@ public enum PushOutcome: Equatable, Sendable {
 /// Per-operation state handed to libgit2's C callbacks through their payload pointer.
 private final class TransferContext {
     let credentials: CredentialProvider?
+    let progress: TransferProgressHandler?
     var attempts = 0
     var rejection: String?
     var providerGaveUp = false
 
-    init(credentials: CredentialProvider?) {
+    init(credentials: CredentialProvider?, progress: TransferProgressHandler? = nil) {
         self.credentials = credentials
+        self.progress = progress
     }
+}
+
+/// libgit2's indexer progress callback (a fetch's or the pack writer's): hands the counts to the
+/// context's handler.
+private func transferProgressCallback(stats: UnsafePointer<git_indexer_progress>?, payload: UnsafeMutableRawPointer?) -> Int32 {
+    guard let stats, let payload else { return 0 }
+    Unmanaged<TransferContext>.fromOpaque(payload).takeUnretainedValue().progress?(TransferProgress(stats.pointee))
+    return 0
 }
 
 private func credentialCallback(out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>?, url: UnsafePointer<CChar>?,
@@ -100,18 +110,19 @@ extension Repository {
     /// libgit2 1.5.1 has no network timeouts of its own; with `timeout` (seconds) the whole
     /// operation is cut at that bound (see `NetworkDeadline`) and throws an error whose
     /// `isTimeout` is true. Without it, a server that stops answering blocks the call until the
-    /// operating system gives up on the connection.
+    /// operating system gives up on the connection. `progress` hears how many objects arrived.
     public func fetch(from url: String, refspecs: [String], credentials: CredentialProvider? = nil,
-                      timeout: TimeInterval? = nil) throws {
+                      timeout: TimeInterval? = nil, progress: TransferProgressHandler? = nil) throws {
         try Library.loadCertificates()
         var remote: OpaquePointer?
         try check(git_remote_create_anonymous(&remote, pointer, url), "cannot use remote \(url)")
         defer { git_remote_free(remote) }
         var options = git_fetch_options()
         try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "cannot prepare fetch options")
-        let context = TransferContext(credentials: credentials)
+        let context = TransferContext(credentials: credentials, progress: progress)
         let payload = Unmanaged.passUnretained(context).toOpaque()
         options.callbacks.credentials = credentialCallback
+        if progress != nil { options.callbacks.transfer_progress = transferProgressCallback }
         options.callbacks.payload = payload
         options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
         do {
@@ -208,9 +219,9 @@ extension Repository {
     /// Relies on this repository being complete (having a commit implies having its history
     /// and trees). The objects land as one pack whose index is renamed into place last, so an
     /// interrupted copy leaves nothing half-written. Moves no reference. Returns how many
-    /// commits were copied.
+    /// commits were copied. `progress` hears how many objects were written into the pack.
     @discardableResult
-    public func copyObjects(reachableFrom tip: ObjectID, in source: Repository) throws -> Int {
+    public func copyObjects(reachableFrom tip: ObjectID, in source: Repository, progress: TransferProgressHandler? = nil) throws -> Int {
         var targetODB: OpaquePointer?
         try check(git_repository_odb(&targetODB, pointer), "cannot open the object database of \(gitDirectory)")
         defer { git_odb_free(targetODB) }
@@ -247,7 +258,11 @@ extension Repository {
             copied += 1
         }
         if let failure = walk.failure { throw failure }
-        try check(git_packbuilder_write(builder, "\(gitDirectory)objects/pack", 0, nil, nil), "cannot write the fetched pack")
+        let context = TransferContext(credentials: nil, progress: progress)
+        try withExtendedLifetime(context) {
+            try check(git_packbuilder_write(builder, "\(gitDirectory)objects/pack", 0, progress == nil ? nil : transferProgressCallback,
+                                            Unmanaged.passUnretained(context).toOpaque()), "cannot write the fetched pack")
+        }
         return copied
     }
 }

@@ -26,6 +26,10 @@ unsigned long readiness_certificates_replayed(void);
 /// because it is variadic. Either argument may be NULL. Returns libgit2's status.
 int readiness_git_set_certificate_locations(const char *file, const char *path);
 
+/// git_libgit2_opts(GIT_OPT_ENABLE_CACHING, enabled): whether libgit2 keeps parsed objects
+/// for reuse, process-wide. Returns libgit2's status.
+int readiness_git_enable_caching(int enabled);
+
 /// Opens Kerberos's GSSAPI library if it is not open yet (see gssapi_on_demand.c) and returns
 /// 1 when it and all eight functions libgit2 calls were found, else 0; for tests.
 int readiness_gssapi_available(void);

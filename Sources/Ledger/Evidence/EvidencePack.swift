@@ -30,10 +30,15 @@ public enum EvidencePack {
                                   hint: "give --out a new or empty directory; evidence never overwrites")
             }
         }
+        let progress = ProgressReport("writing the evidence pack, step", total: 5)
+        defer { progress.finish() }
+        progress.update(1, detail: "selecting the events", phase: true)
         let selection = try EvidenceSelection(store: store, request: request)
         // Every commit in range gets its verdict from the verified state of the whole history.
+        progress.update(2, detail: "verifying the history", phase: true)
         let verifier = LedgerVerifier(store: store, programs: programs)
         let verdicts = LedgerVerdicts(verifier: verifier, state: try verifier.verifiedState())
+        progress.update(3, detail: "rendering the reports", phase: true)
         var content = try EvidenceContent(selection: selection, verdicts: verdicts.verdict(for:))
         // Pseudonymity is a property of the ledger (it cannot be turned off), read at the head.
         if try store.snapshot().settings.isPseudonymous {
@@ -53,8 +58,10 @@ public enum EvidencePack {
         let join = { (name: String) in PathText.appending(name, to: directory) }
         try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         do {
+            progress.update(4, detail: "packing the history bundle (git pack-objects)", phase: true)
             files["history.bundle"] = try bundle(store: store, to: join("history.bundle"))
             if let identities = content.identities { files["directory.pack"] = try objectPack(store: store, objects: identities.objects) }
+            progress.update(5, detail: "writing the files and the manifest", phase: true)
             for name in names where name != "history.bundle" {
                 try files[name]!.write(to: URL(fileURLWithPath: join(name)))
             }

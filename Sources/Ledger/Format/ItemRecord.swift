@@ -129,8 +129,10 @@ public struct ItemRecord: Codable, Equatable, Sendable {
     /// Canonical bytes for the item file.
     public func encoded() -> Data { CanonicalJSON.encode(self) }
 
-    /// Parses an item file read from the ledger (untrusted input).
+    /// Parses an item file read from the ledger (untrusted input): plain files in one pass
+    /// (`ItemRecordScanner`), anything it declines by `JSONDecoder`.
     public static func decode(_ data: Data, path: String) throws -> ItemRecord {
+        if let record = ItemRecordScanner.record(from: data) { return record }
         do {
             return try JSONDecoder().decode(ItemRecord.self, from: data)
         } catch {

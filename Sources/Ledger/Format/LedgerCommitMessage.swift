@@ -35,14 +35,11 @@ public struct LedgerCommitMessage: Equatable, Sendable {
         return parts.joined(separator: "\n\n") + "\n"
     }
 
-    /// The value of every `Readiness-<key>` trailer in the message's last paragraph.
+    /// The value of every `Readiness-<key>` trailer in the message's last paragraph, read as
+    /// the verifier reads trailers (`CommitTrailers`, byte-wise: a Character-wise split of the
+    /// message cost as much as the rest of indexing a commit).
     public static func trailerValues(_ key: String, in message: String) -> [String] {
-        let paragraphs = message.split(separator: "\n\n", omittingEmptySubsequences: true)
-        guard paragraphs.count > 1, let last = paragraphs.last else { return [] }
-        let prefix = "Readiness-\(key): "
-        return last.split(separator: "\n").compactMap { line in
-            line.hasPrefix(prefix) ? String(line.dropFirst(prefix.count)) : nil
-        }
+        CommitTrailers(message)[key]
     }
 
     /// The body of `message`: what follows the subject, without the trailer paragraph.

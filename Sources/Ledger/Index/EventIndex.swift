@@ -172,15 +172,16 @@ extension LedgerStore {
         }
         var builder = EventBuilder(repository: repository, firstSequence: base?.count ?? 0)
         let walk = try RevisionWalk(repository: repository, from: [head], hiding: base.map { [$0.head] } ?? [], order: .topologicalReverse)
-        var added = 0
-        let progress = ProgressReport(base == nil ? "indexing the ledger's history, commits" : "updating the event index, commits")
+        // The sorted walk reads every commit before yielding the first: the ids at once cost
+        // nothing more and give the progress report its total.
+        let ids = try walk.collect()
+        let added = ids.count
+        let progress = ProgressReport(base == nil ? "indexing the ledger's history, commits" : "updating the event index, commits", total: added)
         defer { progress.finish() }
-        while let id = walk.next() {
+        for (done, id) in ids.enumerated() {
+            progress.update(done)
             try builder.add(commit: id)
-            added += 1
-            progress.update(added)
         }
-        if let failure = walk.failure { throw failure }
         if base != nil { origin = .extended(added) }
         let data = EventIndexFile.encode(head: head, base: base, newEvents: builder.events)
         guard let storage = EventIndexStorage.from(data) else {

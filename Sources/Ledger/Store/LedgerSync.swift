@@ -370,17 +370,21 @@ public struct LedgerSync {
             let repository = try Repository.create(at: staging.path, bare: true, initialBranch: LedgerLayout.defaultBranch)
             try repository.addRemote("origin", url: url)
             let branch = "refs/heads/\(LedgerLayout.defaultBranch)"
+            // Not the address in the label: it may carry a token.
+            let transfer = ProgressReport("cloning, objects received")
+            defer { transfer.finish() }
             do {
                 if let local = localPath(url) {
                     let source = try Repository.open(at: local)
                     if let tip = try source.referenceTarget(branch) {
-                        try repository.copyObjects(reachableFrom: tip, in: source)
+                        try repository.copyObjects(reachableFrom: tip, in: source, progress: transfer.transferHandler())
                         try repository.compareAndSwapReference("refs/remotes/origin/\(LedgerLayout.defaultBranch)", to: tip, expecting: nil,
                                                                message: "readiness: clone \(url)")
                     }
                 } else {
-                    try access.fetch(into: repository, from: url, refspecs: ["+\(branch):refs/remotes/origin/\(LedgerLayout.defaultBranch)"])
+                    try access.fetch(into: repository, from: url, refspecs: ["+\(branch):refs/remotes/origin/\(LedgerLayout.defaultBranch)"], progress: transfer)
                 }
+                transfer.finish()
             } catch let error as GitError where error.isTimeout {
                 throw LedgerError(.storage, "cannot fetch from \(url): \(error.message)", hint: "nothing was kept; " + access.timeoutHint)
             } catch let error as GitError {

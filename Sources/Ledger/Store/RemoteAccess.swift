@@ -50,10 +50,11 @@ public struct RemoteAccess: Sendable {
         return seconds
     }
 
-    /// Fetches `refspecs` from `url` into `repository` within the bound.
-    func fetch(into repository: Repository, from url: String, refspecs: [String]) throws {
+    /// Fetches `refspecs` from `url` into `repository` within the bound, reporting the objects
+    /// received through `progress` when given.
+    func fetch(into repository: Repository, from url: String, refspecs: [String], progress: ProgressReport? = nil) throws {
         try trustGitCertificates(for: url, gitDirectory: repository.gitDirectory)
-        try repository.fetch(from: url, refspecs: refspecs, credentials: credentials, timeout: timeout)
+        try repository.fetch(from: url, refspecs: refspecs, credentials: credentials, timeout: timeout, progress: progress?.transferHandler())
     }
 
     /// Pushes `refspecs` from `repository` to `url` within the bound.

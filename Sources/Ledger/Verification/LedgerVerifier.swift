@@ -258,7 +258,13 @@ public final class LedgerVerifier {
         var pending: [(commit: Commit, contexts: [TrustContext])] = []
         var found: [[VerificationProblem]] = []
         var signatureProblems: [Int: VerificationProblem] = [:]
-        while let id = walk.next() {
+        // The sorted walk reads every commit before yielding the first, so taking the ids at
+        // once costs nothing more and gives the progress report its total.
+        let ids = try walk.collect()
+        let progress = ProgressReport("verifying the ledger's history, commits", total: ids.count)
+        defer { progress.finish() }
+        for id in ids {
+            progress.update(pending.count)
             let position = pending.count
             let commit = try commit(id)
             let parents = try commit.parentIDs.map(self.commit)
@@ -289,7 +295,7 @@ public final class LedgerVerifier {
             }
             found.append(local)
         }
-        if let failure = walk.failure { throw failure }
+        progress.update(pending.count, detail: "waiting for the signature checks")
         let evidence = parallel.finish()
         var checked = CheckedCommits()
         for (position, entry) in pending.enumerated() {
