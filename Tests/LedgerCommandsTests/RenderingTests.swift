@@ -245,6 +245,9 @@ final class RenderingTests: XCTestCase {
                        "2026-02-01T10:00:00Z,c2,check,sikkerhet/ssl,open,done,\"Hansen, Ola\",ola@example.no,\"sa \"\"ja\"\"\nså nei\",,\"'=HYPERLINK(\"\"x\"\")\"")
         let ledgerWide = try makeEventView(commit: "c3", path: "checklist.json", item: nil, action: "create", stateBefore: nil, stateAfter: nil, note: "-1")
         XCTAssertEqual(ledgerWide.csvRow, "2026-02-01T10:00:00Z,c3,create,checklist.json,,,Ola Hansen,ola@example.no,'-1,,good")
+        // Spreadsheets skip leading blanks before they look for a formula.
+        let blanks = try makeEventView(commit: "c4", note: " \t=1+1")
+        XCTAssertEqual(blanks.csvRow, "2026-02-01T10:00:00Z,c4,check,sikkerhet/ssl,open,done,Ola Hansen,ola@example.no,' \t=1+1,,good")
     }
 
     func testCommandLinesParseIntoTheOptionsTheRenderersGet() throws {
