@@ -94,6 +94,10 @@ enum HelpExamples {
     static let trustList = section([
         "The keys trusted at the head": "readiness trust list",
     ])
+    static let trustVouch = section([
+        "Repair the entries an older ledger or an admin change left unvouched": "readiness trust vouch --all",
+        "Vouch anew for one person's entry": "readiness trust vouch ola@example.no",
+    ])
     static let policy = section([
         "Require two signers for every sign-off in sikkerhet": "readiness policy approvals sikkerhet 2",
     ])

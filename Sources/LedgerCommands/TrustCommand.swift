@@ -8,7 +8,7 @@ struct TrustCommand: ParsableCommand {
         commandName: "trust",
         abstract: "Show or change who may sign the ledger (trust/allowed_signers), each change one signed commit.",
         discussion: HelpExamples.trust,
-        subcommands: [TrustAddCommand.self, TrustRevokeCommand.self, TrustListCommand.self])
+        subcommands: [TrustAddCommand.self, TrustRevokeCommand.self, TrustListCommand.self, TrustVouchCommand.self])
 }
 
 /// `readiness trust add PRINCIPAL KEYFILE`.
@@ -78,6 +78,48 @@ struct TrustRevokeCommand: ParsableCommand {
         try reportingErrors {
             let session = try ledgerOptions.session()
             try writeTrust(.revoke(try session.people().principal(for: target)), session: session)
+        }
+    }
+}
+
+/// `readiness trust vouch [PERSON...] [--all]`: an admin signs directory entries anew.
+struct TrustVouchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vouch",
+        abstract: "In a pseudonymous ledger: vouch anew, as an admin, for directory entries no admin vouches for any more (admins only).",
+        discussion: HelpExamples.after("""
+            Repairs entries of pseudonymous ledgers made before entries were vouched for, and entries whose admin \
+            lost the role or the key: `verify` reports them and displays show bare pseudonyms. Each chosen entry is \
+            signed by you, all in one directory commit. Erased people cannot be vouched for; a plain ledger has no directory.
+            """, HelpExamples.trustVouch))
+
+    @Argument(help: ArgumentHelp("A person: pseudonym (p-…), e-mail or name.", valueName: "person"))
+    var people: [String] = []
+
+    @Flag(name: .long, help: "Every entry whose vouch is missing or no longer valid under the head's trust and policy.")
+    var all = false
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+
+    func validate() throws {
+        guard all || !people.isEmpty else { throw ValidationError("name a person, or give --all") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let session = try ledgerOptions.session()
+            let author = try session.vouchingWriter()
+            let outcome = try session.store.vouchDirectory(for: people, all: all, by: author)
+            guard let directory = outcome.directory else {
+                print(outcome.people.isEmpty ? "every entry is vouched for by an admin; nothing written"
+                                             : "the chosen entries are vouched for by you already; nothing written")
+                return
+            }
+            for person in outcome.people {
+                print(TerminalText.escape("vouched \(person.pseudonym.name) \(person.name) <\(person.email)>" + (person.problem.map { " (was: \($0))" } ?? "")))
+            }
+            print("\(outcome.people.count) entr\(outcome.people.count == 1 ? "y" : "ies") vouched for by \(author.identity.email)")
+            print("  directory \(directory.abbreviated()), \(author.signer.map { "signed with \($0.description)" } ?? "unsigned")")
         }
     }
 }

@@ -329,9 +329,7 @@ final class PrivacyTests: XCTestCase {
 
     /// Ola's pseudonym, as the directory maps it.
     private func olaPseudonym() throws -> String {
-        let json = try box.readinessOK("subject", "ola@example.no", "--json", "--ledger", ledger).stdout
-        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-        return try XCTUnwrap((object["directory"] as? [String: Any])?["pseudonym"] as? String, json)
+        try pseudonym(of: "ola@example.no")
     }
 
     func testWithIdentitiesChangesNothingOnAPlainLedger() throws {
@@ -435,5 +433,114 @@ final class PrivacyTests: XCTestCase {
         // Nor for a pack with identities: it refuses a directory that does not verify.
         let pack = try box.readiness("evidence", "--out", box.path("pack"), "--with-identities", "--ledger", ledger)
         XCTAssertEqual(pack.status, 21, pack.stderr)
+    }
+
+    /// The pseudonym the directory maps `email` to, from `subject --json` (which shows every entry).
+    private func pseudonym(of email: String) throws -> String {
+        let json = try box.readinessOK("subject", email, "--json", "--ledger", ledger).stdout
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        return try XCTUnwrap((object["directory"] as? [String: Any])?["pseudonym"] as? String, json)
+    }
+
+    /// A ledger made before entries were vouched for, built with stock git: the directory
+    /// without `vouchedBy` and `.sig`, re-committed parentless and signed by Kari's trusted key.
+    /// Verify reports it and displays show bare pseudonyms; a non-admin's `trust vouch --all` is
+    /// refused; the admin's repairs it in one directory commit that stock git and ssh-keygen accept.
+    func testTrustVouchRepairsTheEntriesOfAnOlderLedger() throws {
+        let kari = try kariPseudonym()
+        try box.readinessOK("check", "1.1", "--ledger", ledger)
+        try box.readinessOK("check", "1.2", "--note", olaNote, "--ledger", ledger, environment: ola)
+        let olaName = try pseudonym(of: "ola@example.no"), evaName = try pseudonym(of: "eva@example.no")
+        XCTAssertEqual(try pseudonym(of: box.email), kari.name)
+        let environment = ["GIT_INDEX_FILE": box.path("index"), "GIT_COMMITTER_NAME": kari.name, "GIT_COMMITTER_EMAIL": kari.email,
+                           "GIT_AUTHOR_NAME": kari.name, "GIT_AUTHOR_EMAIL": kari.email]
+        try box.git("--git-dir", ledger, "read-tree", "refs/readiness/directory", environment: environment)
+        let people = try box.git("--git-dir", ledger, "ls-files", "people/", environment: environment).split(separator: "\n").map(String.init)
+        XCTAssertEqual(people.filter { $0.hasSuffix(".sig") }.count, 3, people.joined(separator: " "))
+        for path in people {
+            if path.hasSuffix(".sig") {
+                // Mode 0 removes the path from the index (a bare repository has no work tree for --force-remove).
+                let removed = try box.run("/usr/bin/git", ["--git-dir", ledger, "update-index", "--index-info"], environment: environment,
+                                          stdin: Data("0 \(String(repeating: "0", count: 40))\t\(path)\n".utf8))
+                XCTAssertEqual(removed.status, 0, removed.stderr)
+                continue
+            }
+            let entry = box.path("entry.json")
+            let old = try box.run("/bin/sh", ["-c", "git --git-dir '\(ledger!)' show 'refs/readiness/directory:\(path)' | python3 -c 'import json,sys; d=json.load(sys.stdin); d.pop(\"vouchedBy\"); print(json.dumps(d, sort_keys=True))' > \(entry)"])
+            XCTAssertEqual(old.status, 0, old.stderr)
+            let blob = try box.git("--git-dir", ledger, "hash-object", "-w", entry)
+            try box.git("--git-dir", ledger, "update-index", "--cacheinfo", "100644,\(blob),\(path)", environment: environment)
+        }
+        let tree = try box.git("--git-dir", ledger, "write-tree", environment: environment)
+        let older = try box.git("--git-dir", ledger, "commit-tree", "-S", tree, "-m", "directory", environment: environment)
+        let allowed = try box.allowedSignersFile(from: ledger)
+        XCTAssertEqual(try box.verifyCommit(older, ledger: ledger, allowedSigners: allowed).status, 0)
+        try box.git("--git-dir", ledger, "update-ref", "refs/readiness/directory", older)
+        XCTAssertFalse(try box.git("--git-dir", ledger, "ls-tree", "-r", "--name-only", "refs/readiness/directory").contains(".sig"))
+
+        // Verify reports every entry; displays show bare pseudonyms.
+        let broken = try box.readiness("verify", "--full", "--ledger", ledger)
+        XCTAssertEqual(broken.status, 21, broken.stdout)
+        for name in [kari.name, olaName, evaName] {
+            XCTAssertTrue(broken.stdout.contains("people/\(name).json names no admin who vouches for it"), broken.stdout)
+        }
+        let bare = try box.readinessOK("history", "1.2", "--ledger", ledger).stdout
+        XCTAssertTrue(bare.contains("\(olaName) <\(olaName)@pseudonym.invalid>") && !bare.contains("Ola Hansen"), bare)
+        XCTAssertFalse(try box.readinessOK("status", "--json", "--ledger", ledger).stdout.contains("Kari Nordmann"))
+
+        // Ola is trusted but no admin: refused, the directory unchanged.
+        let denied = try box.readiness("trust", "vouch", "--all", "--ledger", ledger, environment: ola)
+        XCTAssertEqual(denied.status, 7, denied.stderr)
+        XCTAssertTrue(denied.stderr.contains("not an admin"), denied.stderr)
+        XCTAssertEqual(try box.git("--git-dir", ledger, "rev-parse", "refs/readiness/directory"), older)
+
+        // Kari (the admin) repairs all three in one directory commit.
+        let repaired = try box.readinessOK("trust", "vouch", "--all", "--ledger", ledger).stdout
+        XCTAssertTrue(repaired.contains("3 entries vouched for by \(kari.email)"), repaired)
+        XCTAssertTrue(repaired.contains("vouched \(olaName) Ola Hansen <ola@example.no> (was: people/\(olaName).json names no admin"), repaired)
+        let directory = try box.git("--git-dir", ledger, "rev-parse", "refs/readiness/directory")
+        XCTAssertNotEqual(directory, older)
+        XCTAssertEqual(try box.git("--git-dir", ledger, "log", "--format=%P", "-1", directory), "")
+        let verify = try box.readinessOK("verify", "--full", "--ledger", ledger).stdout
+        XCTAssertTrue(verify.contains("clean"), verify)
+        let shown = try box.readinessOK("history", "1.2", "--ledger", ledger).stdout
+        XCTAssertTrue(shown.contains("Ola Hansen <ola@example.no>") && shown.contains(olaNote), shown)
+        XCTAssertTrue(try box.readinessOK("status", "--json", "--ledger", ledger).stdout.contains("Kari Nordmann"))
+        // Stock tools: git accepts the directory commit, ssh-keygen Kari's signature on Ola's entry.
+        let stock = try box.verifyCommit(directory, ledger: ledger, allowedSigners: allowed)
+        XCTAssertEqual(stock.status, 0, stock.stderr)
+        let entry = try box.run("/bin/sh", ["-c", """
+            git --git-dir '\(ledger!)' cat-file blob \(directory):people/\(olaName).json > entry &&
+            git --git-dir '\(ledger!)' cat-file blob \(directory):people/\(olaName).sig > entry.sig &&
+            ssh-keygen -Y verify -f '\(allowed)' -n git -I '\(kari.email)' -s entry.sig < entry
+            """], in: box.path(""))
+        XCTAssertEqual(entry.status, 0, entry.stdout + entry.stderr)
+
+        // A second run has nothing to do and writes nothing.
+        let again = try box.readinessOK("trust", "vouch", "--all", "--ledger", ledger).stdout
+        XCTAssertTrue(again.contains("nothing written"), again)
+        XCTAssertEqual(try box.git("--git-dir", ledger, "rev-parse", "refs/readiness/directory"), directory)
+    }
+
+    func testTrustVouchRefusesErasedPeopleUnknownPeopleAndPlainLedgers() throws {
+        let evaName = try pseudonym(of: "eva@example.no")
+        // Named explicitly (here by name), a validly vouched entry is signed anew: by the same admin, the same bytes.
+        let named = try box.readinessOK("trust", "vouch", "Ola Hansen", "--ledger", ledger).stdout
+        XCTAssertTrue(named.contains("vouched for by you already; nothing written"), named)
+        try box.readinessOK("forget", "eva@example.no", "--reason", reason, "--ledger", ledger)
+        let before = try box.git("--git-dir", ledger, "rev-parse", "refs/readiness/directory")
+        let erased = try box.readiness("trust", "vouch", evaName, "--ledger", ledger)
+        XCTAssertEqual(erased.status, 8, erased.stderr)
+        XCTAssertTrue(erased.stderr.contains("was erased"), erased.stderr)
+        let unknown = try box.readiness("trust", "vouch", "per@example.no", "--ledger", ledger)
+        XCTAssertEqual(unknown.status, 5, unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("nobody called per@example.no"), unknown.stderr)
+        XCTAssertNotEqual(try box.readiness("trust", "vouch", "--ledger", ledger).status, 0)
+        XCTAssertEqual(try box.git("--git-dir", ledger, "rev-parse", "refs/readiness/directory"), before)
+        XCTAssertTrue(try box.readinessOK("verify", "--full", "--ledger", ledger).stdout.contains("clean"))
+        let plain = try box.makeLedger("plain.git")
+        let refused = try box.readiness("trust", "vouch", "--all", "--ledger", plain)
+        XCTAssertEqual(refused.status, 5, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("not pseudonymous"), refused.stderr)
     }
 }

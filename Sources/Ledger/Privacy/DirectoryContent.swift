@@ -137,6 +137,13 @@ public struct DirectoryContent: Equatable, Sendable {
         people.values.sorted { $0.pseudonym < $1.pseudonym }.first { $0.email.lowercased() == email.lowercased() }
     }
 
+    /// The pseudonym `query` names among `people`: `query` itself when it is a pseudonym or its
+    /// address, else the entry's whose e-mail is `query`. Nil when unknown.
+    static func pseudonym(for query: String, in people: [String: DirectoryEntry]) -> Pseudonym? {
+        if let pseudonym = Pseudonym(name: query) ?? Pseudonym(address: query) { return pseudonym }
+        return entry(email: query, in: people).flatMap { Pseudonym(name: $0.pseudonym) }
+    }
+
     /// Reads the directory tree `tree`: what could be read, and a line for everything that
     /// could not. `folders` limits the read (the people alone are small; texts may be many).
     static func read(tree: ObjectID, in repository: Repository,

@@ -78,8 +78,7 @@ public final class PeopleDirectory {
     /// The pseudonym a person is known by: `query` itself when it is a pseudonym or its
     /// address, else the directory entry's whose e-mail is `query`. Nil when unknown.
     public func pseudonym(for query: String) -> Pseudonym? {
-        if let pseudonym = Pseudonym(name: query) ?? Pseudonym(address: query) { return pseudonym }
-        return entries.flatMap { DirectoryContent.entry(email: query, in: $0) }.flatMap { Pseudonym(name: $0.pseudonym) }
+        DirectoryContent.pseudonym(for: query, in: entries ?? [:])
     }
 
     /// The principal the signed history uses for the person `email` names: their pseudonym's
@@ -118,6 +117,11 @@ extension PeopleDirectory {
     /// the directory has no entry for it. `identity` unchanged in any other ledger.
     public func writingIdentity(for identity: GitIdentity) throws -> GitIdentity {
         guard let entries else { return identity }
+        return try Self.writingIdentity(for: identity, in: entries)
+    }
+
+    /// `identity` as the pseudonym whose entry in `entries` has its e-mail; refused when none has.
+    static func writingIdentity(for identity: GitIdentity, in entries: [String: DirectoryEntry]) throws -> GitIdentity {
         guard let entry = DirectoryContent.entry(email: identity.email, in: entries), let pseudonym = Pseudonym(name: entry.pseudonym) else {
             throw LedgerError(.untrustedKey, "\(identity.email) has no pseudonym in this pseudonymous ledger's directory",
                               hint: "ask an admin to run `readiness trust add \(identity.email) KEYFILE --name \"Your Name\"`")

@@ -47,13 +47,19 @@ extension LedgerStore {
     /// `entry` vouched for by `author`, who must be an admin under the head's policy (the rule
     /// the verifier applies to every entry): its bytes, and the author's signature over them.
     func vouch(_ entry: DirectoryEntry, by author: LedgerAuthor) throws -> VouchedEntry {
-        if let violation = PolicyJudge.judgeAdministrative(by: author.identity.email, changing: "the directory's people (who a pseudonym is)",
-                                                           under: try snapshot().policy()) {
-            throw violation.refusal
-        }
+        try requireVouchingAdmin(author)
         var vouched = entry
         vouched.vouchedBy = author.identity.email
         let bytes = CanonicalJSON.encode(vouched)
         return VouchedEntry(entry: vouched, bytes: bytes, signature: try author.signer?.sign(bytes))
+    }
+
+    /// Refuses (exit 7) an author who is not an admin under the head's policy: only an admin
+    /// says who a pseudonym is.
+    func requireVouchingAdmin(_ author: LedgerAuthor) throws {
+        if let violation = PolicyJudge.judgeAdministrative(by: author.identity.email, changing: "the directory's people (who a pseudonym is)",
+                                                           under: try snapshot().policy()) {
+            throw violation.refusal
+        }
     }
 }
