@@ -543,4 +543,24 @@ final class PrivacyTests: XCTestCase {
         XCTAssertEqual(refused.status, 5, refused.stderr)
         XCTAssertTrue(refused.stderr.contains("not pseudonymous"), refused.stderr)
     }
+
+    /// Eva, an admin for a while, adds Per; once she is no admin, Per's entry stops counting
+    /// until an admin vouches for it anew, named by the e-mail no display resolves any more.
+    func testTrustVouchRepairsAnEntryAfterAnAdminChange() throws {
+        try box.readinessOK("policy", "admins", box.email, "eva@example.no", "--ledger", ledger)
+        try box.makeKey(at: box.path("per"), comment: "per@example.no")
+        try box.readinessOK("trust", "add", "per@example.no", box.path("per.pub"), "--name", "Per Ukjent", "--ledger", ledger, environment: eva)
+        try box.readinessOK("policy", "admins", box.email, "--ledger", ledger)
+        let evaAddress = "\(try pseudonym(of: "eva@example.no"))@pseudonym.invalid"
+        let stale = try box.readiness("verify", "--full", "--ledger", ledger)
+        XCTAssertEqual(stale.status, 21, stale.stdout)
+        XCTAssertTrue(stale.stdout.contains("is vouched for by \(evaAddress), who is not an admin"), stale.stdout)
+        // Eva may not repair it herself any more.
+        let denied = try box.readiness("trust", "vouch", "per@example.no", "--ledger", ledger, environment: eva)
+        XCTAssertEqual(denied.status, 7, denied.stderr)
+        let repaired = try box.readinessOK("trust", "vouch", "per@example.no", "--ledger", ledger).stdout
+        XCTAssertTrue(repaired.contains("Per Ukjent <per@example.no> (was: ") && repaired.contains("1 entry vouched"), repaired)
+        XCTAssertTrue(try box.readinessOK("verify", "--full", "--ledger", ledger).stdout.contains("clean"))
+        XCTAssertTrue(try box.readinessOK("trust", "vouch", "--all", "--ledger", ledger).stdout.contains("nothing written"))
+    }
 }
