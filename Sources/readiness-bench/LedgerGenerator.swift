@@ -21,14 +21,28 @@ enum LedgerGenerator {
                                            environment: ["GIT_COMMITTER_DATE": "@\(start) +0000"])
         let repository = try Repository.open(at: ledger)
         let root = try store.head()
-        let items = checklist.allItems
-        let key = signer.publicKey?.fingerprint
+        let records = Dictionary(uniqueKeysWithValues: checklist.allItems.map { ($0.fullID, ItemRecord.created($0.fullID)) })
         let progress = ProgressReport("readiness-bench: generating signed events", total: events)
         defer { progress.finish() }
+        try appendEvents(to: repository, branch: store.branch, root: root, items: checklist.allItems, records: records, start: start,
+                         events: events, signer: signer, name: "Bench", email: email, progress: progress) { n, state in
+            state == .done ? "Sjekket runde \(n)" : "Må gjøres på nytt"
+        }
+    }
+
+    /// Appends `events` signed sign-offs to `branch` at `root`, checking and unchecking `items`
+    /// in turn one second apart from `start`, each with its back-link, written into one pack;
+    /// `note` is the text event `n` stores on its way to `state` (a plain note, or a sealed
+    /// text's commitment).
+    static func appendEvents(to repository: Repository, branch: String, root: ObjectID, items: [ChecklistItemRef],
+                             records initial: [String: ItemRecord], start: Int64, events: Int, signer: NativeEd25519Signer,
+                             name: String, email: String, progress: ProgressReport? = nil,
+                             note: (Int, ItemState) -> String) throws {
+        let key = signer.publicKey?.fingerprint
         let head = try repository.writingOnePack { scratch in
             var head = root
             var tree = try scratch.commit(head).treeID
-            var records = Dictionary(uniqueKeysWithValues: items.map { ($0.fullID, ItemRecord.created($0.fullID)) })
+            var records = initial
             var lastChange = Dictionary(uniqueKeysWithValues: items.map { ($0.fullID, head) })
             for n in 0..<events {
                 let item = items[n % items.count]
@@ -37,9 +51,9 @@ enum LedgerGenerator {
                 var after = before
                 after.state = before.state == .done ? .open : .done
                 after.action = after.state == .done ? .check : .uncheck
-                after.by = Person(name: "Bench", email: email, key: key)
+                after.by = Person(name: name, email: email, key: key)
                 after.at = CommitTime.iso8601(time)
-                after.note = after.state == .done ? "Sjekket runde \(n)" : "Må gjøres på nytt"
+                after.note = note(n, after.state)
                 after.evidence = after.state == .done ? [.link("https://ci.example.no/run/\(n)")] : []
                 after.previous = [lastChange[item.fullID]!.hex]
                 var trailers = [("Item", item.fullID), ("Action", after.action.rawValue), ("State", "\(before.state.rawValue) -> \(after.state.rawValue)")]
@@ -47,16 +61,15 @@ enum LedgerGenerator {
                 let message = LedgerCommitMessage(action: after.action.rawValue, subjectID: item.fullID, title: item.item.title,
                                                   body: after.note ?? "", trailers: trailers)
                 tree = try scratch.updatedTree(tree, applying: [.write(path: item.path, contents: after.encoded())])
-                let person = GitSignature(name: "Bench", email: email, time: time, offsetMinutes: 0)
+                let person = GitSignature(name: name, email: email, time: time, offsetMinutes: 0)
                 let buffer = try scratch.commitBuffer(tree: tree, parents: [head], author: person, committer: person, message: message.text)
-                let commit = try scratch.writeCommit(buffer: buffer, signature: signer.sign(buffer))
+                head = try scratch.writeCommit(buffer: buffer, signature: signer.sign(buffer))
                 records[item.fullID] = after
-                lastChange[item.fullID] = commit
-                head = commit
-                progress.update(n + 1)
+                lastChange[item.fullID] = head
+                progress?.update(n + 1)
             }
             return head
         }
-        try repository.compareAndSwapReference(store.branch, to: head, expecting: root, message: "readiness-bench: generated")
+        try repository.compareAndSwapReference(branch, to: head, expecting: root, message: "readiness-bench: generated")
     }
 }

@@ -79,44 +79,17 @@ enum PrivacyBenchmark {
         let name = snapshot.commit.committer.name, email = snapshot.commit.committer.email
         let start = snapshot.commit.committer.time + 60
         let signer = try NativeEd25519Signer(privateKeyFile: world.keyPath)
-        let key = signer.publicKey?.fingerprint
         let repository = try Repository.open(at: ledger)
         let root = snapshot.commit.id
         let directory = try repository.referenceTarget(LedgerLayout.directoryReference)!
         var texts: [TreeChange] = []
-        let head = try repository.writingOnePack { scratch in
-            var head = root
-            var tree = try scratch.commit(head).treeID
-            var records = Dictionary(uniqueKeysWithValues: try items.map { ($0.fullID, try snapshot.record(of: $0)) })
-            var lastChange = Dictionary(uniqueKeysWithValues: items.map { ($0.fullID, head) })
-            for event in 0..<events {
-                let item = items[event % items.count]
-                let time = start + Int64(event) + 1
-                let before = records[item.fullID]!
-                var after = before
-                after.state = before.state == .done ? .open : .done
-                after.action = after.state == .done ? .check : .uncheck
-                after.by = Person(name: name, email: email, key: key)
-                after.at = CommitTime.iso8601(time)
-                let sealed = SealedText(sealing: after.state == .done ? "Sjekket runde \(event)" : "Må gjøres på nytt")
-                after.note = sealed.stored
-                after.evidence = after.state == .done ? [.link("https://ci.example.no/run/\(event)")] : []
-                after.previous = [lastChange[item.fullID]!.hex]
-                var trailers = [("Item", item.fullID), ("Action", after.action.rawValue), ("State", "\(before.state.rawValue) -> \(after.state.rawValue)")]
-                trailers += after.evidence.map { ("Evidence", $0.summary) }
-                let message = LedgerCommitMessage(action: after.action.rawValue, subjectID: item.fullID, title: item.item.title,
-                                                  body: sealed.stored, trailers: trailers)
-                tree = try scratch.updatedTree(tree, applying: [.write(path: item.path, contents: after.encoded())])
-                let person = GitSignature(name: name, email: email, time: time, offsetMinutes: 0)
-                let buffer = try scratch.commitBuffer(tree: tree, parents: [head], author: person, committer: person, message: message.text)
-                head = try scratch.writeCommit(buffer: buffer, signature: signer.sign(buffer))
-                records[item.fullID] = after
-                lastChange[item.fullID] = head
-                texts.append(.write(path: "texts/\(sealed.commitment)", contents: Data("\(name) \(sealed.salt)\n\(sealed.text)".utf8)))
-            }
-            return head
+        let records = Dictionary(uniqueKeysWithValues: try items.map { ($0.fullID, try snapshot.record(of: $0)) })
+        try LedgerGenerator.appendEvents(to: repository, branch: store.branch, root: root, items: items, records: records, start: start,
+                                         events: events, signer: signer, name: name, email: email) { event, state in
+            let sealed = SealedText(sealing: state == .done ? "Sjekket runde \(event)" : "Må gjøres på nytt")
+            texts.append(.write(path: "texts/\(sealed.commitment)", contents: Data("\(name) \(sealed.salt)\n\(sealed.text)".utf8)))
+            return sealed.stored
         }
-        try repository.compareAndSwapReference(store.branch, to: head, expecting: root, message: "readiness-bench: generated")
         // The directory as the writer leaves it: one parentless commit, signed, holding every text.
         let rewritten = try repository.writingOnePack { scratch in
             let tree = try scratch.updatedTree(try scratch.commit(directory).treeID, applying: texts)
