@@ -216,6 +216,74 @@ final class PrivacyTests: XCTestCase {
         XCTAssertTrue(verify.stdout.contains("holds its note as plain text"), verify.stdout)
     }
 
+    /// Evidence labels (a link, a file name) can name a person: sealed like notes, shown through
+    /// the directory, erased by `forget`.
+    func testEvidenceLinksAndFileNamesAreSealedShownAndForgotten() throws {
+        let link = "https://jira.example.no/browse/OPS-7/ola-nordmann-review"
+        let fileName = "ola-nordmann-pentest.pdf"
+        try Data("rapport".utf8).write(to: URL(fileURLWithPath: box.path(fileName)))
+        try box.readinessOK("check", "1.1", "--evidence", link, "--evidence-file", box.path(fileName), "--ledger", ledger, environment: ola)
+        let path = try box.git("--git-dir", ledger, "show", "--name-only", "--format=", "main")
+        let signed = try box.git("--git-dir", ledger, "log", "-p", "--format=%an %ae %B", "main")
+            + box.git("--git-dir", ledger, "cat-file", "-p", "main:\(path)") + box.git("--git-dir", ledger, "cat-file", "-p", "main")
+        for secret in [link, fileName, "ola-nordmann"] {
+            XCTAssertFalse(signed.contains(secret), "\(secret) is in the signed history: \(signed)")
+        }
+        XCTAssertTrue(signed.contains("Readiness-Evidence: sealed:sha256:"), signed)
+        // Its digest is no personal data and stays in the clear.
+        XCTAssertTrue(signed.contains("sha256:862f957bff971a511b2a804c86639d819d6c5a78cc82800440a14316ce692fd0 sealed:sha256:"), signed)
+        for command in ["show", "history"] {
+            let shown = try box.readinessOK(command, "1.1", "--ledger", ledger).stdout
+            XCTAssertTrue(shown.contains(link) && shown.contains(fileName), shown)
+        }
+        let json = try box.readinessOK("history", "1.1", "--json", "--ledger", ledger).stdout
+        XCTAssertTrue(json.contains(link), json)
+        let sealedPack = box.path("pack-sealed"), openedPack = box.path("pack-opened")
+        try box.readinessOK("evidence", "--out", sealedPack, "--ledger", ledger)
+        try box.readinessOK("evidence", "--out", openedPack, "--with-identities", "--ledger", ledger)
+        XCTAssertNil(try packBytes(sealedPack).range(of: Data("ola-nordmann".utf8)))
+        let report = try String(contentsOfFile: "\(openedPack)/report.md", encoding: .utf8)
+        XCTAssertTrue(report.contains(link) && report.contains(fileName), report)
+        let subject = try box.readinessOK("subject", "ola@example.no", "--ledger", ledger).stdout
+        XCTAssertTrue(subject.contains("would erase the entry above and these 2 text(s)"), subject)
+
+        try box.readinessOK("forget", "ola@example.no", "--reason", reason, "--ledger", ledger)
+        try box.git("--git-dir", ledger, "gc", "-q", "--prune=now")
+        let bytes = try everything(in: ledger)
+        for secret in [link, fileName, "ola-nordmann"] {
+            XCTAssertNil(bytes.range(of: Data(secret.utf8)), "\(secret) is still in the ledger")
+        }
+        let verify = try box.readinessOK("verify", "--full", "--ledger", ledger)
+        XCTAssertTrue(verify.stdout.contains("2 sealed texts erased") && verify.stdout.contains("clean"), verify.stdout)
+        let after = try box.readinessOK("show", "1.1", "--ledger", ledger).stdout
+        XCTAssertTrue(after.contains("evidence [erased]") && after.contains(" [erased]"), after)
+    }
+
+    func testPlainEvidenceLinkByStockGitIsCaught() throws {
+        try box.readinessOK("check", "1.1", "--evidence", "https://ci.example.no/7", "--ledger", ledger)
+        let kari = try kariPseudonym()
+        let work = box.path("work")
+        try box.git("clone", "-q", ledger, work)
+        let path = try box.git("show", "--name-only", "--format=", "HEAD", in: work)
+        let record = try String(contentsOfFile: "\(work)/\(path)", encoding: .utf8)
+        let commitment = #"sealed:sha256:[0-9a-f]{64}"#
+        let plain = record.replacingOccurrences(of: commitment, with: "https://jira.example.no/kari-nordmann", options: .regularExpression)
+        XCTAssertNotEqual(plain, record)
+        try plain.write(toFile: "\(work)/\(path)", atomically: true, encoding: .utf8)
+        // The trailer agrees with the record, so only the plain link is wrong.
+        let message = try box.git("log", "-1", "--format=%B", in: work)
+            .replacingOccurrences(of: commitment, with: "https://jira.example.no/kari-nordmann", options: .regularExpression)
+        try message.write(toFile: box.path("message"), atomically: true, encoding: .utf8)
+        let date = try box.git("log", "-1", "--format=%cd", "--date=raw", in: work)
+        try box.git("commit", "-q", "-a", "-S", "--amend", "-F", box.path("message"), "--cleanup=verbatim", in: work,
+                    environment: ["GIT_COMMITTER_NAME": kari.name, "GIT_COMMITTER_EMAIL": kari.email, "GIT_COMMITTER_DATE": date])
+        try box.git("push", "-q", "-f", "origin", "HEAD:main", in: work)
+        let verify = try box.readiness("verify", "--full", "--accept-rewrite", "--ledger", ledger)
+        XCTAssertEqual(verify.status, 21, verify.stdout)
+        XCTAssertTrue(verify.stdout.contains("holds an evidence link or file name as plain text"), verify.stdout)
+        XCTAssertTrue(verify.stdout.contains("1 problem"), verify.stdout)
+    }
+
     /// Every file of the pack at `pack` as one blob of bytes, for a byte search.
     private func packBytes(_ pack: String) throws -> Data {
         var data = Data()

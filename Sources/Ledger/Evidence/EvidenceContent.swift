@@ -158,6 +158,12 @@ struct EvidenceContent {
     /// identities, else as stored (a sealed field stays sealed).
     func text(_ field: String?) -> String? { identities?.opened(field) ?? field }
 
+    /// Evidence as the reports show it, one summary per piece: sealed links and file names
+    /// opened like every text (`text`).
+    func evidence(_ evidence: [Evidence]) -> String {
+        evidence.map { $0.replacingLabels { text($0) ?? $0 }.summary }.joined(separator: "; ")
+    }
+
     /// Items still open (or pending under the policy) at the end of the range.
     var openLines: [ItemLine] { lines.filter { $0.record.state == .open || $0.record.state == .pending } }
 }

@@ -44,7 +44,7 @@ enum EvidenceHTMLReport {
             for line in content.lines where line.item.section.id == section.id {
                 out += "<tr><td>\(e(line.item.item.number))</td><td>\(title(line.item))</td>"
                 out += "<td class=\"\(line.record.state.rawValue)\">\(e(EvidencePolicy.state(line, content)))</td>"
-                out += "<td>\(e(EvidenceReports.who(line, content)))</td><td>\(e(line.record.at ?? "—"))</td><td>\(e(EvidenceReports.evidence(line)))</td><td>\(e(content.text(line.record.note) ?? "—"))</td>"
+                out += "<td>\(e(EvidenceReports.who(line, content)))</td><td>\(e(line.record.at ?? "—"))</td><td>\(e(EvidenceReports.evidence(line, content)))</td><td>\(e(content.text(line.record.note) ?? "—"))</td>"
                 out += "<td class=\"mono\">\(e(line.event.map { String($0.commit.prefix(12)) } ?? "—"))</td><td>\(e(line.event?.signature ?? "—"))</td></tr>\n"
             }
             out += "</table>\n"
@@ -56,10 +56,10 @@ enum EvidenceHTMLReport {
             out += "<ul>\n" + content.openLines.map { "<li>\(e($0.item.item.number)) \(title($0.item)) (\(e($0.item.fullID)))</li>\n" }.joined() + "</ul>\n"
         }
         out += "<h2>Events in range</h2>\n<table>\n<tr><th>Time</th><th>Action</th><th>Item</th><th>Before → after</th><th>Signer</th><th>Note</th><th>Evidence</th><th>Commit</th><th>Signature</th></tr>\n"
-        for view in content.events {
+        for (event, view) in zip(content.rawEvents, content.events) {
             out += "<tr><td>\(e(view.time))</td><td>\(e(view.action))</td><td>\(e(view.item ?? view.path))</td>"
             out += "<td>\(e("\(view.stateBefore ?? "—") → \(view.stateAfter ?? "—")"))</td><td>\(e(content.signer(view)))</td>"
-            out += "<td>\(e(content.text(view.note) ?? ""))</td><td>\(e(view.evidence.joined(separator: "; ")))</td><td class=\"mono\">\(e(view.commit))</td><td>\(e(view.signature))</td></tr>\n"
+            out += "<td>\(e(content.text(view.note) ?? ""))</td><td>\(e(content.evidence(event.evidence)))</td><td class=\"mono\">\(e(view.commit))</td><td>\(e(view.signature))</td></tr>\n"
         }
         out += "</table>\n</body>\n</html>\n"
         return Data(out.utf8)

@@ -41,11 +41,15 @@ struct EvidenceIdentities {
         }
         for event in content.rawEvents {
             note(event.person)
-            if let commitment = SealedText.commitment(in: event.note) { commitments.insert(commitment) }
+            for field in [event.note].compactMap({ $0 }) + event.evidence.flatMap(\.labels) {
+                if let commitment = SealedText.commitment(in: field) { commitments.insert(commitment) }
+            }
         }
         for line in content.lines {
             ([line.record.by, line.record.requestedBy] + (line.record.signoffs ?? [])).forEach(note)
-            if let commitment = SealedText.commitment(in: line.record.note) { commitments.insert(commitment) }
+            for field in [line.record.note].compactMap({ $0 }) + line.record.evidence.flatMap(\.labels) {
+                if let commitment = SealedText.commitment(in: field) { commitments.insert(commitment) }
+            }
         }
         var objects = [tip.commit, tip.tree]
         for folder in [DirectoryFile.peopleFolder, DirectoryFile.textsFolder] {

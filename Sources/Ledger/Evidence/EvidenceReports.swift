@@ -8,8 +8,8 @@ enum EvidenceReports {
         line.record.by.map(content.show) ?? "—"
     }
 
-    static func evidence(_ line: EvidenceContent.ItemLine) -> String {
-        line.record.evidence.isEmpty ? "—" : line.record.evidence.map(\.summary).joined(separator: "; ")
+    static func evidence(_ line: EvidenceContent.ItemLine, _ content: EvidenceContent) -> String {
+        line.record.evidence.isEmpty ? "—" : content.evidence(line.record.evidence)
     }
 
     private static func markdownCell(_ text: String) -> String { MarkdownText.escape(text) }
@@ -44,7 +44,7 @@ enum EvidenceReports {
             for line in content.lines where line.item.section.id == section.id {
                 let cells = [line.item.item.number, line.item.item.title + (line.item.item.tags.isEmpty ? "" : " " + line.item.item.tags.map { "#\($0)" }.joined(separator: " ")),
                              EvidencePolicy.state(line, content),
-                             who(line, content), line.record.at ?? "—", evidence(line), content.text(line.record.note) ?? "—",
+                             who(line, content), line.record.at ?? "—", evidence(line, content), content.text(line.record.note) ?? "—",
                              line.event.map { String($0.commit.prefix(12)) } ?? "—", line.event?.signature ?? "—"]
                 out += "| " + cells.map(markdownCell).joined(separator: " | ") + " |\n"
             }
@@ -53,9 +53,9 @@ enum EvidenceReports {
         out += content.openLines.isEmpty ? "Nothing: every selected item is done or waived.\n"
             : content.openLines.map { "- \($0.item.item.number) \(markdownCell($0.item.item.title)) (`\($0.item.fullID)`)\n" }.joined()
         out += "\n## Events in range\n\n| Time | Action | Item | Before → after | Signer | Note | Evidence | Commit | Signature |\n|---|---|---|---|---|---|---|---|---|\n"
-        for view in content.events {
+        for (event, view) in zip(content.rawEvents, content.events) {
             let cells = [view.time, view.action, view.item ?? view.path, "\(view.stateBefore ?? "—") → \(view.stateAfter ?? "—")",
-                         content.signer(view), content.text(view.note) ?? "", view.evidence.joined(separator: "; "),
+                         content.signer(view), content.text(view.note) ?? "", content.evidence(event.evidence),
                          view.commit, view.signature]
             out += "| " + cells.map(markdownCell).joined(separator: " | ") + " |\n"
         }

@@ -64,6 +64,15 @@ public struct Evidence: Codable, Equatable, Sendable {
         Evidence(url: nil, file: name, sha256: sha256, size: size)
     }
 
+    /// The person-readable labels (link and file name), which a pseudonymous ledger seals.
+    var labels: [String] { [url, file].compactMap { $0 } }
+
+    /// The same evidence with its link and file name passed through `transform` (sealing or
+    /// opening them); the file's digest and size are no personal data and stay.
+    public func replacingLabels(_ transform: (String) -> String) -> Evidence {
+        Evidence(url: url.map(transform), file: file.map(transform), sha256: sha256, size: size)
+    }
+
     /// The one-line form used in commit trailers and text output.
     public var summary: String {
         if let url { return url }

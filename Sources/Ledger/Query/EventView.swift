@@ -38,7 +38,7 @@ public struct EventView: Codable, Equatable, Sendable {
         signerEmail = person.email
         signerKey = person.key
         note = people.text(event.note)
-        evidence = event.evidence.map(\.summary)
+        evidence = event.evidence.map { $0.replacingLabels { people.text($0) ?? $0 }.summary }
         waivedUntil = event.waivedUntil
         previous = event.previous
         self.signature = signature

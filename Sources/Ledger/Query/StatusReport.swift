@@ -166,7 +166,7 @@ extension StatusReport.Item {
         let by = record.by.map(people.display)
         self.init(item: ref.fullID, number: ref.item.number, title: ref.item.title, section: ref.section.id,
                   sectionTitle: ref.section.title, state: record.state, signerName: by?.name, signerEmail: by?.email, time: record.at,
-                  note: people.text(record.note), evidence: record.evidence.map(\.summary), waivedUntil: record.waivedUntil,
+                  note: people.text(record.note), evidence: record.evidence.map { $0.replacingLabels { people.text($0) ?? $0 }.summary }, waivedUntil: record.waivedUntil,
                   commit: record.action == .create ? nil : lookup?.introduction(of: blob, at: ref.path)?.commit.hex)
         let required = policy.requiredSignoffs(ofItem: ref.fullID)
         if required > 1 { requiredSignoffs = required }

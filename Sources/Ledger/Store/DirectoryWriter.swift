@@ -73,12 +73,25 @@ extension LedgerStore {
     /// commit that stores its commitment is written: a text is never missing for a commitment
     /// in history. Returns the sealed text, whose `stored` form goes into the item file.
     func sealText(_ text: String, by author: LedgerAuthor) throws -> SealedText {
+        guard let sealed = try sealTexts([text], by: author)[text] else {
+            throw LedgerError(.storage, "the text was not sealed")
+        }
+        return sealed
+    }
+
+    /// Seals each of `texts` as `sealText` does, all in one directory commit; returns each
+    /// text's seal (a text given twice is sealed once).
+    func sealTexts(_ texts: [String], by author: LedgerAuthor) throws -> [String: SealedText] {
         guard let pseudonym = Pseudonym(address: author.identity.email) else {
             throw LedgerError(.signing, "\(author.identity.email) is not a pseudonym, so it cannot write to this pseudonymous ledger",
                               hint: "write through `readiness`, which maps your user.email to your pseudonym")
         }
-        let sealed = SealedText(sealing: text)
-        try writeDirectory(by: author, action: "seal a text by \(pseudonym.name)") { edit, _ in edit.add(sealed, by: pseudonym) }
+        var sealed: [String: SealedText] = [:]
+        for text in texts where sealed[text] == nil { sealed[text] = SealedText(sealing: text) }
+        let action = sealed.count == 1 ? "seal a text by \(pseudonym.name)" : "seal \(sealed.count) texts by \(pseudonym.name)"
+        try writeDirectory(by: author, action: action) { edit, _ in
+            sealed.values.sorted { $0.commitment < $1.commitment }.forEach { edit.add($0, by: pseudonym) }
+        }
         return sealed
     }
 }

@@ -41,21 +41,22 @@ public enum ItemChange: Equatable, Sendable {
         }
     }
 
-    /// The free text the change carries (a note or reason), which a pseudonymous ledger seals.
-    var text: String? {
+    /// The free texts the change carries (a note or reason, evidence links and file names),
+    /// which a pseudonymous ledger seals.
+    var texts: [String] {
         switch self {
-        case let .check(note, _): return note
-        case let .uncheck(reason), let .waive(reason, _): return reason
-        case .approve: return nil
+        case let .check(note, evidence): return (note.map { [$0] } ?? []) + evidence.flatMap(\.labels)
+        case let .uncheck(reason), let .waive(reason, _): return [reason]
+        case .approve: return []
         }
     }
 
-    /// The same change carrying `stored` (a sealed commitment) in place of its text.
-    func replacingText(with stored: String) -> ItemChange {
+    /// The same change with each of its texts replaced by `stored(text)` (its sealed commitment).
+    func replacingTexts(_ stored: (String) -> String) -> ItemChange {
         switch self {
-        case let .check(_, evidence): return .check(note: stored, evidence: evidence)
-        case .uncheck: return .uncheck(reason: stored)
-        case let .waive(_, until): return .waive(reason: stored, until: until)
+        case let .check(note, evidence): return .check(note: note.map(stored), evidence: evidence.map { $0.replacingLabels(stored) })
+        case let .uncheck(reason): return .uncheck(reason: stored(reason))
+        case let .waive(reason, until): return .waive(reason: stored(reason), until: until)
         case .approve: return self
         }
     }

@@ -25,19 +25,23 @@ extension LedgerStore {
     /// Records `change` to the item `query` names through the one signed-write sequence
     /// (`writeSigned`): nothing is built on a head that does not verify, and nothing lands that
     /// `verify` would reject.
-    /// In a pseudonymous ledger the note or reason is sealed into the directory first, and the
-    /// item file stores only its commitment; a refused write takes the text out again.
+    /// In a pseudonymous ledger the note or reason and the evidence links and file names are
+    /// sealed into the directory first, and the item file (and the commit message) stores only
+    /// their commitments; a refused write takes the texts out again.
     public func record(_ change: ItemChange, item query: String, by author: LedgerAuthor) throws -> RecordedChange {
         // Head settings this tool cannot read are refused by the write itself, with the verifier's verdict.
-        guard let text = change.text, (try? snapshot())?.settings.isPseudonymous == true else {
+        let texts = change.texts
+        guard !texts.isEmpty, (try? snapshot())?.settings.isPseudonymous == true else {
             return try recordPlain(change, item: query, by: author)
         }
         try change.validate()
-        let sealed = try sealText(text, by: author)
+        let sealed = try sealTexts(texts, by: author)
         do {
-            return try recordPlain(change.replacingText(with: sealed.stored), item: query, by: author)
+            return try recordPlain(change.replacingTexts { sealed[$0]?.stored ?? $0 }, item: query, by: author)
         } catch {
-            _ = try? writeDirectory(by: author, action: "withdraw a text of a refused write") { edit, _ in edit.removeText(sealed.commitment) }
+            _ = try? writeDirectory(by: author, action: "withdraw the texts of a refused write") { edit, _ in
+                sealed.values.forEach { edit.removeText($0.commitment) }
+            }
             throw error
         }
     }

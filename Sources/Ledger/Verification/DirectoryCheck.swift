@@ -48,6 +48,9 @@ extension LedgerVerifier {
         }
         for event in try store.eventIndex().index.events where event.itemID != nil {
             account(event.note, by: event.person.email, commit: event.commit.hex, what: event.itemID ?? event.path)
+            for label in event.evidence.flatMap(\.labels) {
+                account(label, by: event.person.email, commit: event.commit.hex, what: "the evidence of \(event.itemID ?? event.path)")
+            }
         }
         for record in records.values.sorted(by: { $0.pseudonym < $1.pseudonym }) {
             account(record.reason, by: record.by.email, commit: head.hex, what: "the erasure record of \(record.pseudonym)")

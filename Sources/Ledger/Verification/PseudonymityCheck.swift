@@ -4,7 +4,7 @@ import Git
 /// The rules of a pseudonymous ledger's signed history, judged under the settings of a
 /// commit's parent (the root: its own): no direct identifier and no free text in it.
 /// - author and committer are a pseudonym (`p-<hex> <p-<hex>@pseudonym.invalid>`);
-/// - item records hold notes and reasons only as sealed commitments;
+/// - item records hold notes, reasons and evidence links and file names only as sealed commitments;
 /// - trust entries name only pseudonyms; `pseudonymous` never changes once set;
 /// - an erasure record (`erasures/<pseudonym>.json`) is written once, alone, by an `erase`
 ///   commit (admins only, as every administrative path), agrees with its commit, and seals its reason.
@@ -48,6 +48,10 @@ struct PseudonymityCheck {
                   case let .success(record) = try data.record(blob, path: change.path) else { continue }
             if record.note != nil, SealedText.commitment(in: record.note) == nil {
                 report(.trailerMismatch, "the record of \(record.item) holds its note as plain text; a pseudonymous ledger stores only sealed commitments")
+            }
+            // A link or file name can name a person as well as a note can.
+            if record.evidence.flatMap(\.labels).contains(where: { SealedText.commitment(in: $0) == nil }) {
+                report(.trailerMismatch, "the record of \(record.item) holds an evidence link or file name as plain text; a pseudonymous ledger stores only sealed commitments")
             }
         }
         if action == ErasureRecord.action || !erasures.isEmpty {
