@@ -169,8 +169,9 @@ public enum EvidencePack {
         case .pseudonymsOnly:
             return """
             Identities: NOT INCLUDED. This ledger is pseudonymous: its signed history names signers
-            by pseudonym (p-<hex>@pseudonym.invalid) and stores notes and reasons as salted SHA-256
-            commitments (sealed:sha256:<hex>). This pack holds no name, e-mail or note text; it
+            by pseudonym (p-<hex>@pseudonym.invalid) and stores notes, reasons, evidence links and
+            evidence file names as salted SHA-256 commitments (sealed:sha256:<hex>). This pack
+            holds no name, e-mail, note text, evidence link or evidence file name; it
             shows pseudonyms and sealed commitments as the history stores them. A pack with the
             identities of its range is made with `readiness evidence --with-identities`.
 
