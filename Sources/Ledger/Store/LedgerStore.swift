@@ -13,6 +13,10 @@ public final class LedgerStore {
     /// Set when the head's settings name a format newer than this tool: whether that is a real
     /// upgrade or a forgery is for the verifier to say (`LedgerSession` asks it).
     public internal(set) var headFormatError: LedgerError?
+    /// The last snapshot read, kept by its commit: a command's parts (the report, the people
+    /// directory, the policy) then decode one commit's definition once, not once each. A
+    /// snapshot reads one immutable commit, so handing the same one out again is safe.
+    private var lastSnapshot: LedgerSnapshot?
 
     init(repository: Repository, branch: String, path: String) {
         self.repository = repository
@@ -76,9 +80,13 @@ public final class LedgerStore {
         return head
     }
 
-    /// The ledger as of `commit`, or as of the head.
+    /// The ledger as of `commit`, or as of the head (the last one read is reused).
     public func snapshot(at commit: ObjectID? = nil) throws -> LedgerSnapshot {
-        try LedgerSnapshot(repository: repository, commitID: commit ?? head())
+        let id = try commit ?? head()
+        if let last = lastSnapshot, last.commit.id == id { return last }
+        let snapshot = try LedgerSnapshot(repository: repository, commitID: id)
+        lastSnapshot = snapshot
+        return snapshot
     }
 
     /// The commit a revision names (an id, a prefix, `HEAD~2`, a branch), as git resolves it.
