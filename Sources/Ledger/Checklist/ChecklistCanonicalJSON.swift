@@ -58,20 +58,21 @@ extension Checklist {
             }
             var itemIDs = Set<String>()
             for item in section.items {
-                let shownItem = "\(shownID)/\(TextSafety.escaped(item.id))"
+                // Built only for a message: escaping every id of a large checklist on each read cost more than the checks.
+                func shownItem() -> String { "\(shownID)/\(TextSafety.escaped(item.id))" }
                 guard Slug.isValidID(item.id) else {
-                    throw invalid("item id '\(shownItem)' is not allowed (\(Slug.validIDDescription))")
+                    throw invalid("item id '\(shownItem())' is not allowed (\(Slug.validIDDescription))")
                 }
                 guard itemIDs.insert(item.id).inserted else {
-                    throw invalid("item id '\(shownItem)' is used twice")
+                    throw invalid("item id '\(shownItem())' is used twice")
                 }
-                try checkText(item.title, "the title of item '\(shownItem)'", invalid)
-                try checkText(item.number, "the number of item '\(shownItem)'", invalid)
+                try checkText(item.title, "the title of item '\(shownItem())'", invalid)
+                try checkText(item.number, "the number of item '\(shownItem())'", invalid)
                 guard itemNumbers.insert(item.number).inserted else {
                     throw invalid("item number '\(item.number)' is used twice")
                 }
                 for tag in item.tags {
-                    try checkText(tag, "a tag of item '\(shownItem)'", invalid)
+                    try checkText(tag, "a tag of item '\(shownItem())'", invalid)
                 }
             }
         }
@@ -96,11 +97,11 @@ extension Checklist {
         var fullIDs = Set<String>()
         var files = Set<String>()
         for ref in everyItem {
-            let shown = TextSafety.escaped(ref.fullID)
-            guard fullIDs.insert(ref.fullID).inserted else { throw invalid("item id '\(shown)' is used twice") }
+            func shown() -> String { TextSafety.escaped(ref.fullID) }
+            guard fullIDs.insert(ref.fullID).inserted else { throw invalid("item id '\(shown())' is used twice") }
             if let file = ref.item.file {
                 guard Slug.isValidFullID(file), file != ref.fullID else {
-                    throw invalid("the file key '\(TextSafety.escaped(file))' of item '\(shown)' is not allowed (section/item, differing from its id)")
+                    throw invalid("the file key '\(TextSafety.escaped(file))' of item '\(shown())' is not allowed (section/item, differing from its id)")
                 }
             }
             guard files.insert(ref.fileKey).inserted else {
@@ -109,14 +110,14 @@ extension Checklist {
         }
     }
 
-    private func checkText(_ text: String, _ what: String, _ invalid: (String) -> LedgerError) throws {
+    private func checkText(_ text: String, _ what: @autoclosure () -> String, _ invalid: (String) -> LedgerError) throws {
         // Blank means only tabs and space separators (CharacterSet.whitespaces), checked without
         // bridging every title through NSString.
         guard text.unicodeScalars.contains(where: { $0 != "\t" && $0.properties.generalCategory != .spaceSeparator }) else {
-            throw invalid("\(what) is empty")
+            throw invalid("\(what()) is empty")
         }
         if let scalar = TextSafety.firstControlCharacter(in: text) {
-            throw invalid("\(what) contains the control character \(TextSafety.describe(scalar))")
+            throw invalid("\(what()) contains the control character \(TextSafety.describe(scalar))")
         }
     }
 
