@@ -110,16 +110,25 @@ extension LedgerStore {
 
     /// Tries to move the branch; false when another writer got there first (the caller rebuilds).
     func moveBranch(to commit: ObjectID, from head: ObjectID, attempt: Int) throws -> Bool {
+        try moveReference(branch, to: commit, expecting: head, message: "readiness: \(commit.abbreviated())", attempt: attempt)
+    }
+
+    /// Moves `reference` from `expected` (nil: it must not exist yet) to `commit` with a
+    /// compare-and-swap, the last step of every write (the branch, the directory); false when
+    /// another writer got there first, after a short back-off, so the caller rebuilds on the new
+    /// state. A lock still held on the last attempt is an error that names the lock file.
+    func moveReference(_ reference: String, to commit: ObjectID, expecting expected: ObjectID?, message: String,
+                       attempt: Int) throws -> Bool {
         do {
-            try repository.compareAndSwapReference(branch, to: commit, expecting: head, message: "readiness: \(commit.abbreviated())")
+            try repository.compareAndSwapReference(reference, to: commit, expecting: expected, message: message)
             return true
         } catch let error as GitError where error.isModified || error.isLocked || error.isExisting {
             // Back off a little, growing and jittered, so racing writers do not collide in step.
             let ceiling = min(50_000, 1_000 << min(attempt, 6))
             usleep(UInt32.random(in: 500...UInt32(ceiling)))
             if error.isLocked && attempt == Self.maximumAttempts - 1 {
-                throw LedgerError(.storage, "the ledger branch is locked: \(error.message)",
-                                  hint: "if no readiness or git process is running, remove \(repository.gitDirectory)\(branch).lock")
+                throw LedgerError(.storage, "\(reference) is locked: \(error.message)",
+                                  hint: "if no readiness or git process is running, remove \(repository.gitDirectory)\(reference).lock")
             }
             return false
         }

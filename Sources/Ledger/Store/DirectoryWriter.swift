@@ -57,12 +57,9 @@ extension LedgerStore {
                 throw LedgerError(.verificationFailed, "refusing to \(action): the directory would fail verification (\(problem.kind.rawValue): \(problem.reason)); it did not change",
                                   hint: "run `readiness verify` to see the ledger's state")
             }
-            do {
-                try repository.compareAndSwapReference(LedgerLayout.directoryReference, to: commit, expecting: current?.commit,
-                                                       message: "readiness: \(action)")
+            if try moveReference(LedgerLayout.directoryReference, to: commit, expecting: current?.commit,
+                                 message: "readiness: \(action)", attempt: attempt) {
                 return commit
-            } catch let error as GitError where error.isModified || error.isLocked || error.isExisting {
-                usleep(UInt32.random(in: 500...UInt32(min(50_000, 1_000 << min(attempt, 6)))))
             }
         }
         throw LedgerError(.storage, "the directory kept moving; gave up after \(Self.maximumAttempts) attempts",
