@@ -22,7 +22,7 @@ private func recordChange(item: String, options: LedgerOptions, makeChange: () t
 /// `readiness check`: sign an item off as done.
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "check", abstract: "Sign an item off as done, as one signed commit.",
+        commandName: "check", _superCommandName: ReadinessCommand.name, abstract: "Sign an item off as done, as one signed commit.",
         discussion: HelpExamples.check)
 
     @Argument(help: "The item: its id, its number (1.1) or an unambiguous prefix of its id.", completion: LedgerCompletion.item)
@@ -49,7 +49,7 @@ struct CheckCommand: ParsableCommand {
 /// `readiness uncheck`: withdraw a sign-off or a waiver.
 struct UncheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "uncheck", abstract: "Withdraw a sign-off or waiver, with a reason, as one signed commit.",
+        commandName: "uncheck", _superCommandName: ReadinessCommand.name, abstract: "Withdraw a sign-off or waiver, with a reason, as one signed commit.",
         discussion: HelpExamples.uncheck)
 
     @Argument(help: "The item: its id, its number (1.1) or an unambiguous prefix of its id.", completion: LedgerCompletion.item)
@@ -68,7 +68,7 @@ struct UncheckCommand: ParsableCommand {
 /// `readiness waive`: accept an item as not done, until a date.
 struct WaiveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "waive", abstract: "Waive an item until a date, with a reason, as one signed commit.",
+        commandName: "waive", _superCommandName: ReadinessCommand.name, abstract: "Waive an item until a date, with a reason, as one signed commit.",
         discussion: HelpExamples.waive)
 
     @Argument(help: "The item: its id, its number (1.1) or an unambiguous prefix of its id.", completion: LedgerCompletion.item)
@@ -96,7 +96,7 @@ struct WaiveCommand: ParsableCommand {
 /// `readiness approve`: make another owner's waiver request effective.
 struct ApproveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "approve", abstract: "Approve another owner's waiver request (where the policy requires approval), as one signed commit.",
+        commandName: "approve", _superCommandName: ReadinessCommand.name, abstract: "Approve another owner's waiver request (where the policy requires approval), as one signed commit.",
         discussion: HelpExamples.approve)
 
     @Argument(help: "The item: its id, its number (1.1) or an unambiguous prefix of its id.", completion: LedgerCompletion.item)

@@ -5,7 +5,7 @@ import Ledger
 /// `readiness due`: what must be re-certified or re-waived soon.
 struct DueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "due", abstract: "List sign-offs and waivers that expire within DAYS days (default 14), and those already expired.",
+        commandName: "due", _superCommandName: ReadinessCommand.name, abstract: "List sign-offs and waivers that expire within DAYS days (default 14), and those already expired.",
         discussion: HelpExamples.due)
 
     @Option(name: .long, help: ArgumentHelp("The window in days.", valueName: "days"))

@@ -5,7 +5,7 @@ import Ledger
 /// `readiness evidence`: an evidence pack an auditor can check with stock tools.
 struct EvidenceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "evidence",
+        commandName: "evidence", _superCommandName: ReadinessCommand.name,
         abstract: "Write an evidence pack: events with signature verdicts, reports with charts, the history as a git bundle, the allowed signers and a SHA-256 manifest.",
         discussion: HelpExamples.evidence)
 

@@ -5,7 +5,7 @@ import Ledger
 /// `readiness forget PERSON`: erase a person from a pseudonymous ledger (GDPR Art. 17).
 struct ForgetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "forget",
+        commandName: "forget", _superCommandName: ReadinessCommand.name,
         abstract: "Erase a person's directory entry and texts from a pseudonymous ledger, leaving a signed erasure record (admins only).",
         discussion: HelpExamples.after("""
             The signed history names the person only by pseudonym, so every signature still verifies. \

@@ -5,7 +5,7 @@ import Ledger
 /// `readiness gate`: exit 0 when every required item is done or validly waived, 20 otherwise.
 struct GateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "gate",
+        commandName: "gate", _superCommandName: ReadinessCommand.name,
         abstract: "Pass (exit 0) when every required item is done or validly waived; otherwise list what is missing and exit 20.",
         discussion: HelpExamples.after("""
             Exit codes: 0 passed, 20 blocked, 21 the ledger's history fails verification or it is not the pinned \

@@ -5,7 +5,7 @@ import Ledger
 /// `readiness init`: create a ledger repository from a Markdown checklist.
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "init",
+        commandName: "init", _superCommandName: ReadinessCommand.name,
         abstract: "Create a ledger repository (bare) from a Markdown checklist, in one signed commit.",
         discussion: HelpExamples.initLedger)
 

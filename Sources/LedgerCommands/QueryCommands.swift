@@ -5,7 +5,7 @@ import Ledger
 /// `readiness history`: every event of one item, newest first.
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "history", abstract: "Show every event of one item, newest first.",
+        commandName: "history", _superCommandName: ReadinessCommand.name, abstract: "Show every event of one item, newest first.",
         discussion: HelpExamples.history)
 
     @Argument(help: "The item: id, number (1.1) or unambiguous prefix; a retired item by its full id.", completion: LedgerCompletion.item)
@@ -37,7 +37,7 @@ struct HistoryCommand: ParsableCommand {
 /// `readiness blame`: the commit, signer and time behind every item's current state.
 struct BlameCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "blame", abstract: "For every item, the commit, signer and time that made its current state.",
+        commandName: "blame", _superCommandName: ReadinessCommand.name, abstract: "For every item, the commit, signer and time that made its current state.",
         discussion: HelpExamples.blame)
 
     @Option(name: .long, help: "Only this section (id, number or prefix).", completion: LedgerCompletion.section)
@@ -83,7 +83,7 @@ struct BlameCommand: ParsableCommand {
 /// `readiness timeline`: every event across the ledger in time order.
 struct TimelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "timeline", abstract: "Show every event in time order, definition and trust changes included.",
+        commandName: "timeline", _superCommandName: ReadinessCommand.name, abstract: "Show every event in time order, definition and trust changes included.",
         discussion: HelpExamples.timeline)
 
     @Option(name: .long, help: "From this date, date-time or commit.") var since: String?
@@ -135,7 +135,7 @@ struct TimelineCommand: ParsableCommand {
 /// `readiness diff`: what changed between two points.
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "diff", abstract: "Show what changed between two points (dates or commits), item by item.",
+        commandName: "diff", _superCommandName: ReadinessCommand.name, abstract: "Show what changed between two points (dates or commits), item by item.",
         discussion: HelpExamples.diff)
 
     @Argument(help: "The earlier point: a date, date-time or commit.") var from: String

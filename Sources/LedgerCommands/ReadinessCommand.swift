@@ -4,10 +4,13 @@ import ArgumentParser
 public struct ReadinessCommand: ParsableCommand {
     /// What `readiness --version` prints.
     public static let version = "0.1.0"
+    /// The command's name, which every top-level leaf command names as its super-command (see
+    /// `ReadinessMain.parseLeaf`).
+    static let name = "readiness"
 
     /// The command tree.
     public static let configuration = CommandConfiguration(
-        commandName: "readiness",
+        commandName: name,
         abstract: "Keep a production-readiness checklist as signed commits in its own git repository.",
         discussion: """
             Every sign-off is one signed commit; identity and key come from the same git config that \

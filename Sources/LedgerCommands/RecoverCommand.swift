@@ -5,7 +5,7 @@ import Ledger
 /// `readiness recover`: move the branch back to the newest verified commit.
 struct RecoverCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "recover",
+        commandName: "recover", _superCommandName: ReadinessCommand.name,
         abstract: "Move the ledger branch back to its newest verified commit, keeping the refused commits under refs/readiness/quarantine/.",
         discussion: HelpExamples.after("""
             The way out when writers refuse a ledger whose history does not verify (exit 21), for example \

@@ -5,7 +5,7 @@ import Ledger
 /// `readiness show ITEM`: everything about one item in one place.
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show",
+        commandName: "show", _superCommandName: ReadinessCommand.name,
         abstract: "Everything about one item: number, id, title, section, tags, state and who made it so, note, evidence, signature, last events.",
         discussion: HelpExamples.show)
 

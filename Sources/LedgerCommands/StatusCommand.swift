@@ -5,7 +5,7 @@ import Ledger
 /// `readiness status`: progress per section and every item's state.
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "Show progress per section and each item's state (reads one tree).",
+        commandName: "status", _superCommandName: ReadinessCommand.name, abstract: "Show progress per section and each item's state (reads one tree).",
         discussion: HelpExamples.status)
 
     @OptionGroup var ledgerOptions: LedgerOptions

@@ -5,7 +5,7 @@ import Ledger
 /// `readiness subject`: everything the ledger holds about one person (GDPR Art. 15).
 struct SubjectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "subject",
+        commandName: "subject", _superCommandName: ReadinessCommand.name,
         abstract: "Everything the ledger holds about one person (GDPR Art. 15): events, keys, trust changes, every place they are named.",
         discussion: HelpExamples.subject)
 

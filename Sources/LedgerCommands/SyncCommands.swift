@@ -47,7 +47,7 @@ private func describe(_ outcome: PullOutcome) -> String {
 /// `readiness clone`: a verified bare copy of a shared ledger.
 struct CloneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "clone", abstract: "Clone a shared ledger (bare) and verify its whole history.",
+        commandName: "clone", _superCommandName: ReadinessCommand.name, abstract: "Clone a shared ledger (bare) and verify its whole history.",
         discussion: HelpExamples.clone)
 
     @Argument(help: "The ledger's address: a path, file://, ssh://, user@host:path, https:// or git://.")
@@ -82,7 +82,7 @@ struct CloneCommand: ParsableCommand {
 /// `readiness pull`: fetch, verify, merge.
 struct PullCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pull", abstract: "Fetch the remote's ledger, verify it, and merge it in (never rewriting).",
+        commandName: "pull", _superCommandName: ReadinessCommand.name, abstract: "Fetch the remote's ledger, verify it, and merge it in (never rewriting).",
         discussion: HelpExamples.pull)
 
     @OptionGroup var remoteOptions: RemoteOptions
@@ -98,7 +98,7 @@ struct PullCommand: ParsableCommand {
 /// `readiness push`: fast-forward only; a lost race fetches, merges and retries.
 struct PushCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "push", abstract: "Push the ledger (fast-forward only; when the remote moved, fetch, merge and retry).",
+        commandName: "push", _superCommandName: ReadinessCommand.name, abstract: "Push the ledger (fast-forward only; when the remote moved, fetch, merge and retry).",
         discussion: HelpExamples.push)
 
     @OptionGroup var remoteOptions: RemoteOptions
@@ -121,7 +121,7 @@ struct PushCommand: ParsableCommand {
 /// `readiness sync`: pull, then push.
 struct SyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sync", abstract: "Pull, then push: share sign-offs with the remote.",
+        commandName: "sync", _superCommandName: ReadinessCommand.name, abstract: "Pull, then push: share sign-offs with the remote.",
         discussion: HelpExamples.sync)
 
     @OptionGroup var remoteOptions: RemoteOptions

@@ -5,7 +5,7 @@ import Ledger
 /// `readiness verify`: check the whole history for forged, untrusted or rewritten records.
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "verify",
+        commandName: "verify", _superCommandName: ReadinessCommand.name,
         abstract: "Verify the ledger's history: signatures, trust, times, trailers, back-links, rewrites.",
         discussion: HelpExamples.after("""
             Each commit's signature is judged by the trust files of its parent(s); the root commit by \
