@@ -3,8 +3,8 @@
 // Debian's libgit2 1.5 is built with mbedTLS, and git_libgit2_init() parses the whole system
 // CA bundle (/etc/ssl/certs/ca-certificates.crt) up front: about 10 ms, more than half of
 // every `readiness` process, for certificates that only an HTTPS remote ever needs. On Linux
-// the executables export these two mbedTLS entry points (see Package.swift), so libgit2's
-// calls reach them first.
+// mbedTLS is linked statically and the link wraps its two entry points (GNU ld's `--wrap`, see
+// Package.swift): libgit2's calls reach __wrap_… here, and __real_… is mbedTLS itself.
 //
 // The rules, and why each one holds:
 // 1. Deferral is per thread. Only the thread between readiness_certificates_defer_begin and
@@ -14,9 +14,9 @@
 //    and a directory on the same chain, and both must land.
 // 3. No lock is held while mbedTLS runs. state_lock guards only the queue and the `loading`
 //    flag; its critical sections call nothing that can re-enter this file, so they always end.
-//    mbedTLS's parse_path calls parse_file through the PLT, which re-enters intercept(): the
-//    thread-local `forwarding` depth sends such nested calls straight through without touching
-//    any state. (The first version held state_lock across the forward, and that nested call
+//    Should mbedTLS's parse_path ever reach parse_file through the wrapper (it did through the
+//    PLT when mbedTLS was a shared library), that call re-enters intercept(): the thread-local
+//    `forwarding` depth sends such nested calls straight through without touching any state. (The first version held state_lock across the forward, and that nested call
 //    then waited on a lock its own thread held: a deadlock.)
 // 4. One replay at a time, and nobody proceeds on a half-filled chain: a thread that finds a
 //    replay under way waits on a condition variable (which holds no lock while waiting) until
@@ -30,8 +30,6 @@
 //    parsing; a recorded call for the very chain an ordinary call now fills is therefore
 //    dropped, because libgit2 has replaced that request. The only other place libgit2 frees
 //    the chain is git_libgit2_shutdown, which Sources/Git never calls.
-#define _GNU_SOURCE
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,10 +41,9 @@ typedef int (*parse_function)(void *chain, const char *path);
 /// Which mbedTLS function a call was for.
 typedef enum { parse_file = 0, parse_path = 1 } parse_kind;
 
-static const char *const function_names[] = {
-    "mbedtls_x509_crt_parse_file",
-    "mbedtls_x509_crt_parse_path",
-};
+// mbedTLS's own functions, as the link's `--wrap` names them.
+int __real_mbedtls_x509_crt_parse_file(void *chain, const char *path);
+int __real_mbedtls_x509_crt_parse_path(void *chain, const char *path);
 
 /// One recorded call, in a singly linked queue (oldest first).
 typedef struct deferred_call {
@@ -69,8 +66,7 @@ static __thread int deferring = 0;
 static __thread int forwarding = 0;
 
 static int forward(parse_kind kind, void *chain, const char *path) {
-    parse_function real = (parse_function)dlsym(RTLD_NEXT, function_names[kind]);
-    if (real == NULL) return -1;
+    parse_function real = kind == parse_file ? __real_mbedtls_x509_crt_parse_file : __real_mbedtls_x509_crt_parse_path;
     forwarding += 1;
     int result = real(chain, path);
     forwarding -= 1;
@@ -166,11 +162,11 @@ static int intercept(parse_kind kind, void *chain, const char *path) {
     return forward(kind, chain, path);
 }
 
-int mbedtls_x509_crt_parse_file(void *chain, const char *path) {
+int __wrap_mbedtls_x509_crt_parse_file(void *chain, const char *path) {
     return intercept(parse_file, chain, path);
 }
 
-int mbedtls_x509_crt_parse_path(void *chain, const char *path) {
+int __wrap_mbedtls_x509_crt_parse_path(void *chain, const char *path) {
     return intercept(parse_path, chain, path);
 }
 

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// What the dynamic loader maps before `main`: libgit2 and its dependencies are linked from
+/// What the dynamic loader maps before `main`: libgit2 and its dependencies (mbedTLS too) are linked from
 /// static archives, and Kerberos is opened only when libgit2's Negotiate authentication needs
 /// it, so neither costs an everyday command its start-up (see Package.swift, linkLibGit2).
 final class StartupLinkageTests: XCTestCase {
@@ -10,7 +10,7 @@ final class StartupLinkageTests: XCTestCase {
         let result = try box.readiness("--version", environment: ["LD_DEBUG": "files"])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stderr.contains("libc.so.6"), "the loader reported what it mapped: \(result.stderr.prefix(500))")
-        for library in ["libgit2.so", "libgssapi_krb5", "libkrb5", "libssh2", "libcrypto.so"] {
+        for library in ["libgit2.so", "libgssapi_krb5", "libkrb5", "libssh2", "libcrypto.so", "libmbed"] {
             XCTAssertFalse(result.stderr.contains(library), "\(library) is mapped at start-up")
         }
     }
