@@ -13,9 +13,15 @@ final class EventIndexStorage: @unchecked Sendable {
     let head: ObjectID
     let count: Int
     private let commitCount: Int
+    /// Commits whose parents are recorded: all of them (the full index) or none (the tips).
+    private let graphCount: Int
+    private let parentLinkCount: Int
     private let stringCount: Int
     private let eventsOffset: Int
     private let commitsOffset: Int
+    private let parentStartsOffset: Int
+    private let parentNumbersOffset: Int
+    private let commitOrderOffset: Int
     private let stringOffsetsOffset: Int
     private let stringBytesOffset: Int
     private let stringBytesCount: Int
@@ -64,19 +70,29 @@ final class EventIndexStorage: @unchecked Sendable {
         guard reader.bytes(4) == EventIndexFile.magic, reader.integer(UInt32.self) == EventIndexFile.version,
               let headBytes = reader.bytes(20), let head = ObjectID(bytes: headBytes),
               let events = reader.integer(UInt32.self), let commits = reader.integer(UInt32.self),
-              let strings = reader.integer(UInt32.self), let stringBytes = reader.integer(UInt32.self) else { return nil }
+              let graphCommits = reader.integer(UInt32.self), let parentLinks = reader.integer(UInt32.self),
+              let strings = reader.integer(UInt32.self), let stringBytes = reader.integer(UInt32.self),
+              graphCommits == 0 || graphCommits == commits, graphCommits > 0 || parentLinks == 0 else { return nil }
         let eventsOffset = reader.offset
         let commitsOffset = eventsOffset + Int(events) * EventRecordLayout.size
-        let stringOffsetsOffset = commitsOffset + Int(commits) * 20
+        let parentStartsOffset = commitsOffset + Int(commits) * 20
+        let parentNumbersOffset = parentStartsOffset + (graphCommits == 0 ? 0 : (Int(graphCommits) + 1) * 4)
+        let commitOrderOffset = parentNumbersOffset + Int(parentLinks) * 4
+        let stringOffsetsOffset = commitOrderOffset + Int(graphCommits) * 4
         let stringBytesOffset = stringOffsetsOffset + (Int(strings) + 1) * 4
         guard stringBytesOffset + Int(stringBytes) == body.count else { return nil }
         self.buffer = buffer
         self.head = head
         count = Int(events)
         commitCount = Int(commits)
+        graphCount = Int(graphCommits)
+        parentLinkCount = Int(parentLinks)
         stringCount = Int(strings)
         self.eventsOffset = eventsOffset
         self.commitsOffset = commitsOffset
+        self.parentStartsOffset = parentStartsOffset
+        self.parentNumbersOffset = parentNumbersOffset
+        self.commitOrderOffset = commitOrderOffset
         self.stringOffsetsOffset = stringOffsetsOffset
         self.stringBytesOffset = stringBytesOffset
         stringBytesCount = Int(stringBytes)
@@ -109,7 +125,40 @@ final class EventIndexStorage: @unchecked Sendable {
                 if id != EventIndexFile.none && Int(id) >= stringCount { return false }
             }
         }
+        return validateGraph()
+    }
+
+    /// Parents point at earlier commits (the order of a topological walk, so following them
+    /// always ends), and the sorted order is a strictly increasing run of ids, so a binary
+    /// search in it finds each commit.
+    private func validateGraph() -> Bool {
+        guard graphCount > 0 else { return true }
+        var previousStart: UInt32 = 0
+        for number in 0...graphCount {
+            let start = u32(parentStartsOffset + number * 4)
+            if start < previousStart || Int(start) > parentLinkCount || (number == 0 && start != 0) { return false }
+            previousStart = start
+            guard number < graphCount else { break }
+            let end = u32(parentStartsOffset + number * 4 + 4)
+            guard start <= end, Int(end) <= parentLinkCount else { return false }
+            for link in Int(start)..<Int(end) {
+                let parent = u32(parentNumbersOffset + link * 4)
+                if parent != EventIndexFile.none && Int(parent) >= number { return false }
+            }
+        }
+        if Int(previousStart) != parentLinkCount { return false }
+        var previous: Int?
+        for position in 0..<graphCount {
+            let number = Int(u32(commitOrderOffset + position * 4))
+            guard number < graphCount else { return false }
+            if let previous, memcmp(commitPointer(previous), commitPointer(number), 20) >= 0 { return false }
+            previous = number
+        }
         return true
+    }
+
+    private func commitPointer(_ number: Int) -> UnsafeRawPointer {
+        UnsafeRawPointer(buffer.baseAddress! + commitsOffset + number * 20)
     }
 
     private func u32(_ offset: Int) -> UInt32 { UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
@@ -137,7 +186,7 @@ final class EventIndexStorage: @unchecked Sendable {
     func wrote(_ blob: ObjectID, at index: Int) -> Bool {
         let offset = record(index)
         guard buffer[offset + EventRecordLayout.hasBlob] == 1 else { return false }
-        return blob.bytes.withUnsafeBytes { memcmp($0.baseAddress!, buffer.baseAddress! + offset + EventRecordLayout.blob, 20) == 0 }
+        return blob.withUnsafeBytes { memcmp($0.baseAddress!, buffer.baseAddress! + offset + EventRecordLayout.blob, 20) == 0 }
     }
 
     /// Decodes event `index` whole.
@@ -158,9 +207,9 @@ final class EventIndexStorage: @unchecked Sendable {
         }
         let offset = record(index)
         let commitIndex = Int(u32(offset + EventRecordLayout.commit))
-        let commit = ObjectID(bytes: Array(buffer[(commitsOffset + commitIndex * 20)..<(commitsOffset + commitIndex * 20 + 20)]))!
+        let commit = commitID(commitIndex)
         let blob = buffer[offset + EventRecordLayout.hasBlob] == 1
-            ? ObjectID(bytes: Array(buffer[(offset + EventRecordLayout.blob)..<(offset + EventRecordLayout.blob + 20)])) : nil
+            ? ObjectID(copying: UnsafeRawPointer(buffer.baseAddress! + offset + EventRecordLayout.blob)) : nil
         return LedgerEvent(
             commit: commit, sequence: index, time: time(index), path: cached(pathID(index)) ?? "",
             blob: blob, action: cached(actionID(index)) ?? "",
@@ -173,13 +222,48 @@ final class EventIndexStorage: @unchecked Sendable {
             previous: string(u32(offset + EventRecordLayout.previous)).map { $0.split(separator: ",").map(String.init) } ?? [])
     }
 
+    /// True when the file records every commit's parents (the full index, not the tips).
+    var hasGraph: Bool { graphCount > 0 }
+
+    /// The id of commit number `number`.
+    func commitID(_ number: Int) -> ObjectID {
+        ObjectID(copying: commitPointer(number))
+    }
+
+    /// The number of commit `id`, by binary search in the sorted order; nil when the file has
+    /// no graph or does not hold `id`.
+    func commitNumber(of id: ObjectID) -> Int? {
+        var low = 0
+        var high = graphCount
+        return id.withUnsafeBytes { wanted in
+            while low < high {
+                let middle = (low + high) / 2
+                let number = Int(u32(commitOrderOffset + middle * 4))
+                let order = memcmp(commitPointer(number), wanted.baseAddress!, 20)
+                if order == 0 { return number }
+                if order < 0 { low = middle + 1 } else { high = middle }
+            }
+            return nil
+        }
+    }
+
+    /// The parents of commit number `number` in header order, as commit numbers (`none` for a
+    /// parent the index does not hold); nil when the file has no graph.
+    func parentNumbers(of number: Int) -> [UInt32]? {
+        guard number < graphCount else { return nil }
+        let start = Int(u32(parentStartsOffset + number * 4))
+        let end = Int(u32(parentStartsOffset + number * 4 + 4))
+        return (start..<end).map { u32(parentNumbersOffset + $0 * 4) }
+    }
+
     // Raw sections, copied when an index is extended.
     func rawEventRecords() -> [UInt8] { Array(buffer[eventsOffset..<commitsOffset]) }
     func rawStringOffsets() -> [UInt32] { (0...stringCount).map { u32(stringOffsetsOffset + $0 * 4) } }
     func rawStringBytes() -> [UInt8] { Array(buffer[stringBytesOffset..<(stringBytesOffset + stringBytesCount)]) }
-    func commitIDs() -> [ObjectID] {
-        (0..<commitCount).map { ObjectID(bytes: Array(buffer[(commitsOffset + $0 * 20)..<(commitsOffset + $0 * 20 + 20)]))! }
-    }
+    func rawCommitBytes() -> [UInt8] { Array(buffer[commitsOffset..<(commitsOffset + commitCount * 20)]) }
+    func rawParentStarts() -> [UInt32] { graphCount == 0 ? [0] : (0...graphCount).map { u32(parentStartsOffset + $0 * 4) } }
+    func rawParentNumbers() -> [UInt32] { (0..<parentLinkCount).map { u32(parentNumbersOffset + $0 * 4) } }
+    func rawCommitOrder() -> [UInt32] { (0..<graphCount).map { u32(commitOrderOffset + $0 * 4) } }
 
     /// Ids of the short strings that recur across events (paths, actions, people), worth
     /// reusing when the index is extended.
