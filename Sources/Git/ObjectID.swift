@@ -4,12 +4,13 @@ internal import CLibGit2
 public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible {
     // The 20 bytes in memory order, held inline rather than in an array: a walk of history
     // makes, hashes and compares ids millions of times, and an array is an allocation each.
-    private var words: (UInt64, UInt64, UInt32) = (0, 0, 0)
+    @usableFromInline var words: (UInt64, UInt64, UInt32) = (0, 0, 0)
 
     /// The 20 raw bytes.
     public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
 
     /// Calls `body` with the 20 raw bytes, without copying them into an array.
+    @inlinable
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try Swift.withUnsafeBytes(of: words, body)
     }
@@ -49,6 +50,11 @@ public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible 
         }
         self.init(bytes: out)
     }
+
+    /// The first 8 bytes as one number (in memory order): a cheap key for tables of ids, which
+    /// are already uniformly distributed.
+    @inlinable
+    public var prefixWord: UInt64 { words.0 }
 
     /// The 40 lowercase hexadecimal digits.
     public var hex: String {

@@ -32,6 +32,23 @@ final class RevisionTests: XCTestCase {
         }
     }
 
+    /// Each signed item's event in `status --as-of` is the commit `git log -1 <point> -- <file>`
+    /// names (the ledger's item records are unique, so the newest writer of the blob is it):
+    /// at an older point most items miss the small tips file and come from the full index.
+    private func assertEventsAsGitLogs(_ box: Sandbox, _ ledger: String, _ points: [String],
+                                       file: StaticString = #filePath, line: UInt = #line) throws {
+        for point in points {
+            let items = try Sandbox.jsonList(box.readinessOK("status", "--json", "--as-of", point, "--ledger", ledger).stdout)
+            let signed = items.filter { $0["commit"] as? String != nil }
+            XCTAssertFalse(signed.isEmpty, point, file: file, line: line)
+            for item in signed {
+                let id = try XCTUnwrap(item["item"] as? String)
+                let last = try box.git("--git-dir", ledger, "log", "-1", "--format=%H", point, "--", "items/\(id).json")
+                XCTAssertEqual(item["commit"] as? String, last, "\(point): \(id)", file: file, line: line)
+            }
+        }
+    }
+
     /// main: init, 1.1, a merge of two sides (3.1 / 4.1), then an octopus merge of three (5.1, 6.1, 7.1).
     private func ledgerWithMerges(_ box: Sandbox) throws -> String {
         let ledger = try box.makeLedger()
@@ -72,6 +89,7 @@ final class RevisionTests: XCTestCase {
         ]
         try box.readinessOK("timeline", "--ledger", ledger)
         try assertSameAsGit(box, ledger, expressions, "index current")
+        try assertEventsAsGitLogs(box, ledger, ["main", "main~1", "main~1^2", "main~1^3", "main^2", "main^4", "main~2"])
         try FileManager.default.removeItem(atPath: "\(ledger)/readiness/events-v2")
         try assertSameAsGit(box, ledger, expressions, "index missing")
 

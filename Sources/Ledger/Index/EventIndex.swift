@@ -69,6 +69,28 @@ public struct EventIndex: Sendable {
         return nil
     }
 
+    /// The newest event of each blob, by the blob's first 8 bytes: one pass over the index
+    /// for callers that look up many blobs (a status of an old commit asks for every item's).
+    func blobDirectory() -> [UInt64: Int] {
+        var newest: [UInt64: Int] = [:]
+        newest.reserveCapacity(count)
+        for index in 0..<count {
+            if let prefix = storage.blobPrefix(index) { newest[prefix] = index }
+        }
+        return newest
+    }
+
+    /// `introduction(of:at:)` answered from `directory` (from `blobDirectory()`) when the newest
+    /// event with the blob's first 8 bytes wrote that blob at that path: no newer event can
+    /// have, so it is the one the scan would find. Otherwise (another blob with those bytes, or
+    /// the blob written at another path since) the scan decides.
+    func introduction(of blob: ObjectID, at path: String, directory: [UInt64: Int]) -> LedgerEvent? {
+        if let index = directory[blob.prefixWord], storage.wrote(blob, at: index), storage.string(storage.pathID(index)) == path {
+            return storage.event(index)
+        }
+        return introduction(of: blob, at: path)
+    }
+
     /// Every action word that occurs.
     public var actions: Set<String> {
         Set(Set((0..<count).map(storage.actionID)).compactMap(storage.string))
@@ -91,6 +113,7 @@ public final class EventLookup {
     private let store: LedgerStore
     private let tips: EventIndex?
     private var fullIndex: EventIndex?
+    private var fullDirectory: [UInt64: Int] = [:]
 
     /// Loads the tips of `store` (catching the index up if they are stale).
     public init(store: LedgerStore) {
@@ -101,8 +124,13 @@ public final class EventLookup {
     /// The event that introduced `blob` at `path`, or nil when no index could be read.
     public func introduction(of blob: ObjectID, at path: String) -> LedgerEvent? {
         if let event = tips?.introduction(of: blob, at: path) { return event }
-        if fullIndex == nil { fullIndex = try? store.eventIndex().index }
-        return fullIndex?.introduction(of: blob, at: path)
+        if fullIndex == nil {
+            // A miss in the tips is a status of an older commit, which misses for most items:
+            // scanning the whole index newest-first for each was half of `status --as-of`.
+            fullIndex = try? store.eventIndex().index
+            fullDirectory = fullIndex?.blobDirectory() ?? [:]
+        }
+        return fullIndex?.introduction(of: blob, at: path, directory: fullDirectory)
     }
 }
 

@@ -98,13 +98,16 @@ struct StringTable {
     var count: Int { offsets.count - 1 }
     var byteCount: Int { bytes.count }
 
-    mutating func id(for value: String?) -> UInt32 {
+    /// The number of `value`, added at first use. A string that is `unique` to its event (a
+    /// note, evidence, back-links) is added without looking for an equal one: hashing each of
+    /// them into the table made most of its 5 % of a cold build, for strings that never recur.
+    mutating func id(for value: String?, unique: Bool = false) -> UInt32 {
         guard let value else { return EventIndexFile.none }
-        if let id = known[value] { return id }
+        if !unique, let id = known[value] { return id }
         let id = UInt32(count)
         bytes.append(contentsOf: value.utf8)
         offsets.append(UInt32(bytes.count))
-        known[value] = id
+        if !unique { known[value] = id }
         return id
     }
 

@@ -60,10 +60,10 @@ struct EventIndexWriter {
         records.append(strings.id(for: event.person.name))
         records.append(strings.id(for: event.person.email))
         records.append(strings.id(for: event.person.key))
-        records.append(strings.id(for: event.note))
-        records.append(strings.id(for: event.evidence.isEmpty ? nil : EvidenceText.encode(event.evidence)))
+        records.append(strings.id(for: event.note, unique: true))
+        records.append(strings.id(for: event.evidence.isEmpty ? nil : EvidenceText.encode(event.evidence), unique: true))
         records.append(strings.id(for: event.waivedUntil))
-        records.append(strings.id(for: event.previous.isEmpty ? nil : event.previous.joined(separator: ",")))
+        records.append(strings.id(for: event.previous.isEmpty ? nil : event.previous.joined(separator: ","), unique: true))
         if let blob = event.blob {
             blob.withUnsafeBytes { records.append(bytes: $0) }
         } else {
