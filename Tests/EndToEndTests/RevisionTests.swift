@@ -105,4 +105,22 @@ final class RevisionTests: XCTestCase {
         try box.git("--git-dir", ledger, "update-ref", "refs/heads/main", "main~1^2")
         try assertSameAsGit(box, ledger, ["main", "main~1", "\(old)~1", "\(old)~1^3", "\(old)^2", "\(old)~9"], "branch rewritten")
     }
+
+    func testAnItemRecordCopiedToAnotherPathKeepsItsOwnEvent() throws {
+        let box = try Sandbox()
+        let ledger = try box.makeLedger()
+        try box.readinessOK("check", "1.1", "--ledger", ledger)
+        try box.readinessOK("uncheck", "1.1", "--reason", "igjen", "--ledger", ledger)
+        // By hand, as an attacker or a careless merge would: 1.1's signed record from the
+        // check, copied over another item's file. The same blob now has a newer event elsewhere.
+        let work = box.path("work")
+        try box.git("clone", "-q", ledger, work)
+        let checked = try box.git("show", "HEAD~1:items/sikkerhet/ssl-sertifikater-installert-og-konfigurert.json", in: work)
+        try (checked + "\n").write(toFile: "\(work)/items/sikkerhet/brannmurregler-konfigurert.json", atomically: true, encoding: .utf8)
+        try box.git("commit", "-q", "-S", "-am", "kopi", in: work)
+        try box.git("push", "-q", ledger, "HEAD:main", in: work)
+        XCTAssertEqual(try box.git("--git-dir", ledger, "rev-parse", "main~2:items/sikkerhet/ssl-sertifikater-installert-og-konfigurert.json"),
+                       try box.git("--git-dir", ledger, "rev-parse", "main:items/sikkerhet/brannmurregler-konfigurert.json"))
+        try assertEventsAsGitLogs(box, ledger, ["main~2", "main"])
+    }
 }
