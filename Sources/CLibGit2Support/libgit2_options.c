@@ -10,3 +10,7 @@ int readiness_git_set_certificate_locations(const char *file, const char *path) 
 int readiness_git_enable_caching(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_CACHING, enabled);
 }
+
+int readiness_git_enable_strict_hash_verification(int enabled) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
+}

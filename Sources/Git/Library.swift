@@ -20,6 +20,22 @@ public enum Library {
         return true
     }()
 
+    /// Runs `body` with libgit2's strict hash verification off (GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION:
+    /// every object read is hashed again with SHA-1DC and compared with its id), and turns it
+    /// back on before returning or throwing. git itself hashes objects on read only in `fsck`.
+    /// For derived caches only (the event index), never for verification: the option is
+    /// process-wide, and this tool reads repositories on one thread, so nothing else reads
+    /// objects meanwhile.
+    public static func withoutObjectHashChecks<T>(_ body: () throws -> T) throws -> T {
+        ensureInitialised()
+        try check(readiness_git_enable_strict_hash_verification(0), "cannot turn off libgit2's object hash verification")
+        defer {
+            // Only an unknown option fails, and it was just accepted; never leave it off silently.
+            precondition(readiness_git_enable_strict_hash_verification(1) == 0, "libgit2 refused to turn hash verification back on")
+        }
+        return try body()
+    }
+
     /// Runs `body` with this thread's certificate loads deferred (see
     /// Sources/CLibGit2Support/certificate_deferral.c): what libgit2 asks mbedTLS to parse
     /// meanwhile is recorded and parsed by the next `loadCertificates`.

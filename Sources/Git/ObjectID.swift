@@ -2,13 +2,38 @@ internal import CLibGit2
 
 /// A SHA-1 object id, held by value.
 public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    // The 20 bytes in memory order, held inline rather than in an array: a walk of history
+    // makes, hashes and compares ids millions of times, and an array is an allocation each.
+    @usableFromInline var words: (UInt64, UInt64, UInt32) = (0, 0, 0)
+
     /// The 20 raw bytes.
-    public let bytes: [UInt8]
+    public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+
+    /// Calls `body` with the 20 raw bytes, without copying them into an array.
+    @inlinable
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try Swift.withUnsafeBytes(of: words, body)
+    }
 
     /// Creates an id from 20 raw bytes; nil for any other length.
     public init?(bytes: [UInt8]) {
         guard bytes.count == 20 else { return nil }
-        self.bytes = bytes
+        Swift.withUnsafeMutableBytes(of: &words) { $0.copyBytes(from: bytes) }
+    }
+
+    /// Creates an id from the first 20 bytes at `pointer`.
+    public init(copying pointer: UnsafeRawPointer) {
+        Swift.withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(start: pointer, count: 20)) }
+    }
+
+    public static func == (lhs: ObjectID, rhs: ObjectID) -> Bool {
+        lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1 && lhs.words.2 == rhs.words.2
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(words.0)
+        hasher.combine(words.1)
+        hasher.combine(words.2)
     }
 
     /// Parses 40 hexadecimal digits (either case); nil for anything else.
@@ -23,8 +48,13 @@ public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible 
             out.append(high << 4 | low)
             index += 2
         }
-        bytes = out
+        self.init(bytes: out)
     }
+
+    /// The first 8 bytes as one number (in memory order): a cheap key for tables of ids, which
+    /// are already uniformly distributed.
+    @inlinable
+    public var prefixWord: UInt64 { words.0 }
 
     /// The 40 lowercase hexadecimal digits.
     public var hex: String {
@@ -44,9 +74,11 @@ public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible 
     /// The full hex form.
     public var description: String { hex }
 
-    /// Orders ids bytewise, the same order as their hex strings.
+    /// Orders ids bytewise, the same order as their hex strings (the words hold the bytes in
+    /// memory order, so they compare as big-endian numbers).
     public static func < (lhs: ObjectID, rhs: ObjectID) -> Bool {
-        lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
+        (lhs.words.0.bigEndian, lhs.words.1.bigEndian, lhs.words.2.bigEndian)
+            < (rhs.words.0.bigEndian, rhs.words.1.bigEndian, rhs.words.2.bigEndian)
     }
 
     private static func nibble(_ char: UInt8) -> UInt8? {
@@ -59,8 +91,9 @@ public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible 
     }
 
     init(_ oid: git_oid) {
-        var copy = oid
-        bytes = withUnsafeBytes(of: &copy.id) { Array($0) }
+        Swift.withUnsafeBytes(of: oid.id) { source in
+            Swift.withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: source) }
+        }
     }
 
     init(_ pointer: UnsafePointer<git_oid>) {
@@ -69,8 +102,8 @@ public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     var raw: git_oid {
         var oid = git_oid()
-        withUnsafeMutableBytes(of: &oid.id) { buffer in
-            for (index, byte) in bytes.enumerated() { buffer[index] = byte }
+        Swift.withUnsafeMutableBytes(of: &oid.id) { buffer in
+            Swift.withUnsafeBytes(of: words) { buffer.copyMemory(from: $0) }
         }
         return oid
     }

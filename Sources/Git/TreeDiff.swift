@@ -21,16 +21,19 @@ extension Repository {
     /// Files of `tree` that differ from the same path in every one of `parentTrees` (for a merge:
     /// what the merge itself introduced). Only subtrees whose ids differ are read, so a commit
     /// that changes one file costs one tree read per level.
-    public func changedFiles(tree: ObjectID, parentTrees: [ObjectID]) throws -> [ChangedFile] {
+    /// With `window`, trees come from it and stay open for the next commit of a walk.
+    public func changedFiles(tree: ObjectID, parentTrees: [ObjectID], window: TreeWindow? = nil) throws -> [ChangedFile] {
         var out: [ChangedFile] = []
-        try collectChanges(tree: tree, parents: parentTrees.map { Optional($0) }, prefix: "", into: &out)
+        let read: (ObjectID) throws -> Tree = { id in try window?.tree(id) ?? self.tree(id) }
+        try collectChanges(tree: tree, parents: parentTrees.map { Optional($0) }, prefix: "", read: read, into: &out)
         return out
     }
 
-    private func collectChanges(tree: ObjectID?, parents: [ObjectID?], prefix: String, into out: inout [ChangedFile]) throws {
+    private func collectChanges(tree: ObjectID?, parents: [ObjectID?], prefix: String, read: (ObjectID) throws -> Tree,
+                                into out: inout [ChangedFile]) throws {
         if parents.contains(where: { $0 == tree }) { return }
-        let mine = try tree.map(self.tree)
-        let theirs = try parents.map { try $0.map(self.tree) }
+        let mine = try tree.map(read)
+        let theirs = try parents.map { try $0.map(read) }
         // A name is a change when its entry differs from every parent's: walked in step over the
         // sorted entries, so a directory of thousands in which one file changed costs a compare
         // per entry, not a copy of every name into dictionaries (once per commit, that made index
@@ -46,7 +49,7 @@ extension Repository {
             let mineTree = current?.kind == .tree ? current?.id : nil
             let theirTrees = previous.map { $0?.kind == .tree ? $0?.id : nil }
             if mineTree != nil || theirTrees.contains(where: { $0 != nil }) {
-                try collectChanges(tree: mineTree, parents: theirTrees, prefix: path, into: &out)
+                try collectChanges(tree: mineTree, parents: theirTrees, prefix: path, read: read, into: &out)
             }
             let firstParentBlob = previous.first.flatMap { $0?.kind == .tree ? nil : $0?.id }
             if let current, current.kind != .tree {
@@ -85,5 +88,37 @@ extension Repository {
             }
         }
         return names
+    }
+}
+
+/// Trees held open from one commit of a walk to the next. A commit's parent was usually the
+/// commit before it in the walk, so the parent's root, folder and section trees that the diff
+/// needs were read one step earlier: kept here, they are not inflated and parsed a second time
+/// (libgit2's own object cache is off, see `Library`). Holds two commits' trees at most.
+public final class TreeWindow {
+    private let repository: Repository
+    private var previous: [ObjectID: Tree] = [:]
+    private var current: [ObjectID: Tree] = [:]
+
+    /// An empty window over `repository`.
+    public init(repository: Repository) {
+        self.repository = repository
+    }
+
+    /// Tree `id`, from this commit's or the previous commit's reads, else read now.
+    func tree(_ id: ObjectID) throws -> Tree {
+        if let tree = current[id] ?? previous[id] {
+            current[id] = tree
+            return tree
+        }
+        let tree = try repository.tree(id)
+        current[id] = tree
+        return tree
+    }
+
+    /// Moves on to the next commit: what this one read becomes the previous commit's trees.
+    public func advance() {
+        previous = current
+        current = [:]
     }
 }

@@ -150,6 +150,52 @@ final class RepositoryTests: XCTestCase {
         XCTAssertEqual(reverse, Array(ids.dropFirst()))
     }
 
+    func testATreeWindowDiffsAWalkAsFreshReadsDo() throws {
+        let (repository, _) = try makeRepository()
+        var tree = try repository.updatedTree(repository.emptyTree(), applying: [
+            .write(path: "items/a/one.json", contents: Data("1".utf8)),
+            .write(path: "items/b/two.json", contents: Data("2".utf8)),
+            .write(path: "settings.json", contents: Data("{}".utf8)),
+        ])
+        var trees = [tree]
+        for step in 1...6 {
+            let path = ["items/a/one.json", "items/b/two.json", "settings.json", "items/c/new.json"][step % 4]
+            tree = try repository.updatedTree(tree, applying: step == 5 ? [.remove(path: "items/b/two.json")]
+                                                : [.write(path: path, contents: Data("v\(step)".utf8))])
+            trees.append(tree)
+        }
+        let window = TreeWindow(repository: repository)
+        for (parent, child) in zip(trees, trees.dropFirst()) {
+            let fresh = try repository.changedFiles(tree: child, parentTrees: [parent])
+            XCTAssertEqual(try repository.changedFiles(tree: child, parentTrees: [parent], window: window), fresh)
+            XCTAssertFalse(fresh.isEmpty)
+            window.advance()
+        }
+        // A merge whose second parent the window never saw, and a root commit.
+        XCTAssertEqual(try repository.changedFiles(tree: trees[6], parentTrees: [trees[5], trees[1]], window: window),
+                       try repository.changedFiles(tree: trees[6], parentTrees: [trees[5], trees[1]]))
+        XCTAssertEqual(try repository.changedFiles(tree: trees[3], parentTrees: [], window: window).map(\.path),
+                       ["items/a/one.json", "items/b/two.json", "items/c/new.json", "settings.json"])
+    }
+
+    func testObjectHashChecksAreOffOnlyInsideTheirScope() throws {
+        let (repository, path) = try makeRepository()
+        let first = try repository.writeBlob(Data("first\n".utf8))
+        let second = try repository.writeBlob(Data("second\n".utf8))
+        // A loose object whose content is not what its name says: another object's file.
+        let looseFirst = "\(path)/objects/\(first.hex.prefix(2))/\(first.hex.dropFirst(2))"
+        try FileManager.default.removeItem(atPath: looseFirst)
+        try FileManager.default.copyItem(atPath: "\(path)/objects/\(second.hex.prefix(2))/\(second.hex.dropFirst(2))", toPath: looseFirst)
+        XCTAssertThrowsError(try repository.blob(first), "libgit2 hashes what it reads by default") { error in
+            XCTAssertTrue((error as? GitError)?.message.contains("hash") == true, "\(error)")
+        }
+        XCTAssertEqual(try Library.withoutObjectHashChecks { try repository.blob(first) }, Data("second\n".utf8))
+        XCTAssertThrowsError(try repository.blob(first), "the check is back on after the scope")
+        struct Stop: Error {}
+        XCTAssertThrowsError(try Library.withoutObjectHashChecks { () throws -> Data in throw Stop() })
+        XCTAssertThrowsError(try repository.blob(first), "and after a scope that threw")
+    }
+
     func testATreeHeldOpenFindsWhatLookupByPathFinds() throws {
         let (repository, path) = try makeRepository()
         let names = (0..<300).map { "item-\($0).json" }

@@ -30,6 +30,10 @@ int readiness_git_set_certificate_locations(const char *file, const char *path);
 /// for reuse, process-wide. Returns libgit2's status.
 int readiness_git_enable_caching(int enabled);
 
+/// git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled): whether every object
+/// read is hashed again and compared with its id, process-wide. Returns libgit2's status.
+int readiness_git_enable_strict_hash_verification(int enabled);
+
 /// Opens Kerberos's GSSAPI library if it is not open yet (see gssapi_on_demand.c) and returns
 /// 1 when it and all eight functions libgit2 calls were found, else 0; for tests.
 int readiness_gssapi_available(void);

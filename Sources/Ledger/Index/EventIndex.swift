@@ -69,6 +69,28 @@ public struct EventIndex: Sendable {
         return nil
     }
 
+    /// The newest event of each blob, by the blob's first 8 bytes: one pass over the index
+    /// for callers that look up many blobs (a status of an old commit asks for every item's).
+    func blobDirectory() -> [UInt64: Int] {
+        var newest: [UInt64: Int] = [:]
+        newest.reserveCapacity(count)
+        for index in 0..<count {
+            if let prefix = storage.blobPrefix(index) { newest[prefix] = index }
+        }
+        return newest
+    }
+
+    /// `introduction(of:at:)` answered from `directory` (from `blobDirectory()`) when the newest
+    /// event with the blob's first 8 bytes wrote that blob at that path: no newer event can
+    /// have, so it is the one the scan would find. Otherwise (another blob with those bytes, or
+    /// the blob written at another path since) the scan decides.
+    func introduction(of blob: ObjectID, at path: String, directory: [UInt64: Int]) -> LedgerEvent? {
+        if let index = directory[blob.prefixWord], storage.wrote(blob, at: index), storage.string(storage.pathID(index)) == path {
+            return storage.event(index)
+        }
+        return introduction(of: blob, at: path)
+    }
+
     /// Every action word that occurs.
     public var actions: Set<String> {
         Set(Set((0..<count).map(storage.actionID)).compactMap(storage.string))
@@ -91,6 +113,7 @@ public final class EventLookup {
     private let store: LedgerStore
     private let tips: EventIndex?
     private var fullIndex: EventIndex?
+    private var fullDirectory: [UInt64: Int] = [:]
 
     /// Loads the tips of `store` (catching the index up if they are stale).
     public init(store: LedgerStore) {
@@ -101,8 +124,13 @@ public final class EventLookup {
     /// The event that introduced `blob` at `path`, or nil when no index could be read.
     public func introduction(of blob: ObjectID, at path: String) -> LedgerEvent? {
         if let event = tips?.introduction(of: blob, at: path) { return event }
-        if fullIndex == nil { fullIndex = try? store.eventIndex().index }
-        return fullIndex?.introduction(of: blob, at: path)
+        if fullIndex == nil {
+            // A miss in the tips is a status of an older commit, which misses for most items:
+            // scanning the whole index newest-first for each was half of `status --as-of`.
+            fullIndex = try? store.eventIndex().index
+            fullDirectory = fullIndex?.blobDirectory() ?? [:]
+        }
+        return fullIndex?.introduction(of: blob, at: path, directory: fullDirectory)
     }
 }
 
@@ -158,38 +186,48 @@ extension LedgerStore {
     public func eventIndex() throws -> (index: EventIndex, origin: EventIndex.Origin) {
         removeStaleTemporaryFiles()
         let head = try head()
+        if let loaded = loadedEventIndex, loaded.head == head { return (loaded, .current) }
         let directory = try cacheDirectory()
         let file = directory.appendingPathComponent(Self.eventIndexName)
         var origin = EventIndex.Origin.rebuilt(FileManager.default.fileExists(atPath: file.path) ? "damaged" : "missing")
         var base: EventIndexStorage?
-        if let stored = EventIndexStorage.load(path: file.path) {
-            if stored.head == head { return (EventIndex(storage: stored), .current) }
+        if let stored = EventIndexStorage.load(path: file.path), stored.hasGraph {
+            if stored.head == head {
+                loadedEventIndex = EventIndex(storage: stored)
+                return (EventIndex(storage: stored), .current)
+            }
             if try repository.contains(stored.head), try repository.isDescendant(head, of: stored.head) {
                 base = stored
             } else {
                 origin = .rebuilt("branch rewritten")
             }
         }
-        var builder = EventBuilder(repository: repository, firstSequence: base?.count ?? 0)
-        let walk = try RevisionWalk(repository: repository, from: [head], hiding: base.map { [$0.head] } ?? [], order: .topologicalReverse)
-        // The sorted walk reads every commit before yielding the first: the ids at once cost
-        // nothing more and give the progress report its total.
-        let ids = try walk.collect()
-        let added = ids.count
-        let progress = ProgressReport(base == nil ? "indexing the ledger's history, commits" : "updating the event index, commits", total: added)
-        defer { progress.finish() }
-        for (done, id) in ids.enumerated() {
-            progress.update(done)
-            try builder.add(commit: id)
+        // The index is derived data in the git directory, as writable as the objects it is
+        // read from, and never trusted beyond them: the verifier reads every object it judges
+        // with libgit2's hash check on. Re-hashing each object here (SHA-1DC) was a sixth of a
+        // cold build, work git itself does only in fsck.
+        let (data, added) = try Library.withoutObjectHashChecks {
+            let walk = try RevisionWalk(repository: repository, from: [head], hiding: base.map { [$0.head] } ?? [], order: .topologicalReverse)
+            // The sorted walk reads every commit before yielding the first: the ids at once cost
+            // nothing more and give the progress report its total.
+            let ids = try walk.collect()
+            let progress = ProgressReport(base == nil ? "indexing the ledger's history, commits" : "updating the event index, commits", total: ids.count)
+            defer { progress.finish() }
+            var builder = EventBuilder(repository: repository, writer: EventIndexWriter(base: base, recordingGraph: true))
+            for (done, id) in ids.enumerated() {
+                progress.update(done)
+                try builder.add(commit: id)
+            }
+            return (builder.writer.finish(head: head), ids.count)
         }
         if base != nil { origin = .extended(added) }
-        let data = EventIndexFile.encode(head: head, base: base, newEvents: builder.events)
         guard let storage = EventIndexStorage.from(data) else {
             throw LedgerError(.storage, "the event index could not be encoded", hint: "report this as a bug")
         }
         let index = EventIndex(storage: storage)
         try save(data, to: file)
         try saveTips(of: index)
+        loadedEventIndex = index
         return (index, origin)
     }
 
@@ -220,26 +258,29 @@ extension LedgerStore {
     }
 }
 
-/// Turns commits into events, in topological order.
+/// Turns commits into events, in topological order, written into an index file as they come.
 struct EventBuilder {
     let repository: Repository
-    private(set) var events: [LedgerEvent] = []
-    private let firstSequence: Int
+    private(set) var writer: EventIndexWriter
+    private let trees: TreeWindow
     private var stateOfBlob: [ObjectID: ItemState] = [:]
     private var treeOfCommit: [ObjectID: ObjectID] = [:]
 
-    init(repository: Repository, firstSequence: Int) {
+    init(repository: Repository, writer: EventIndexWriter) {
         self.repository = repository
-        self.firstSequence = firstSequence
+        self.writer = writer
+        trees = TreeWindow(repository: repository)
     }
 
     mutating func add(commit id: ObjectID) throws {
         let commit = try repository.commit(id)
+        let number = writer.add(commit: id, parents: commit.parentIDs)
         treeOfCommit[id] = commit.treeID
         let parentTrees = try commit.parentIDs.map { parent in try treeOfCommit[parent] ?? repository.commit(parent).treeID }
         let trailerAction = LedgerCommitMessage.trailerValues("Action", in: commit.message).first
         let committer = Person(name: commit.committer.name, email: commit.committer.email, key: nil)
-        for change in try repository.changedFiles(tree: commit.treeID, parentTrees: parentTrees) {
+        defer { trees.advance() }
+        for change in try repository.changedFiles(tree: commit.treeID, parentTrees: parentTrees, window: trees) {
             var before: ItemState?
             if let previous = change.previousBlob, change.path.hasPrefix("\(LedgerLayout.itemsFolder)/") {
                 before = try state(of: previous)
@@ -253,14 +294,14 @@ struct EventBuilder {
             // A merge's resolution of an item changed on both sides is recorded as a merge event.
             let action = trailerAction == LedgerMerge.action && record != nil ? LedgerMerge.action
                 : record?.action.rawValue ?? (change.blob == nil ? "remove" : trailerAction ?? "edit")
-            events.append(LedgerEvent(
-                commit: id, sequence: firstSequence + events.count, time: commit.committer.time, path: change.path, blob: change.blob,
+            writer.append(LedgerEvent(
+                commit: id, sequence: writer.nextSequence, time: commit.committer.time, path: change.path, blob: change.blob,
                 action: action,
                 stateBefore: isItem ? before : nil,
                 stateAfter: record?.state,
                 person: record?.by ?? committer, note: record?.note ?? definitionNote(change.path, action: trailerAction, message: commit.message),
                 evidence: record?.evidence ?? [],
-                waivedUntil: record?.waivedUntil, previous: record?.previous ?? []))
+                waivedUntil: record?.waivedUntil, previous: record?.previous ?? []), commit: number)
         }
     }
 

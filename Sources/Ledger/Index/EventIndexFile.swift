@@ -1,64 +1,37 @@
 import FoundationEssentials
 import Git
 
-/// The on-disk form of the event index, version 2: fixed-size event records, so a query can
-/// look at one field of every event (its path, its time) without decoding the rest.
+/// The on-disk form of the event index, version 3: fixed-size event records, so a query can
+/// look at one field of every event (its path, its time) without decoding the rest, and the
+/// parents of every commit of history, so a revision such as `main~50000` is walked in memory.
 ///
-///     "RLEV" u32:version head[20] u32:events u32:commits u32:strings u32:stringBytes
+///     "RLEV" u32:version head[20] u32:events u32:commits u32:graphCommits u32:parentLinks
+///            u32:strings u32:stringBytes
 ///     events  × 72 bytes   (see `EventRecordLayout`)
 ///     commits × 20 bytes
+///     parent starts × u32 (graphCommits + 1), parent numbers × u32 (parentLinks),
+///     commit numbers sorted by id × u32 (graphCommits)
 ///     string offsets × u32 (strings + 1), then the string bytes (UTF-8)
 ///     u64 checksum of everything before it
 ///
 /// Strings (paths, people, notes, evidence) are stored once per batch and referred to by
-/// number. A file failing any check is treated as absent and rebuilt.
+/// number. The full index lists every commit of history in topological order (parents first)
+/// with its parents (`graphCommits` = `commits`); the small tips file lists only its events'
+/// commits and no graph (`graphCommits` = 0). A parent the index does not hold (a shallow
+/// history) is `none`. The file names (`events-v2`, `tips-v2`) are older than version 3; a
+/// file of another version fails the check below like a damaged one and is rebuilt.
 enum EventIndexFile {
     static let magic = Array("RLEV".utf8)
-    static let version: UInt32 = 2
-    static let headerSize = 4 + 4 + 20 + 16
+    static let version: UInt32 = 3
+    static let headerSize = 4 + 4 + 20 + 24
     static let none = UInt32.max
 
-    /// Encodes `base`'s events (copied record by record) followed by `newEvents`.
+    /// Encodes `base`'s events (copied record by record) followed by `newEvents`, without a
+    /// commit graph: the form of the small tips file.
     static func encode(head: ObjectID, base: EventIndexStorage?, newEvents: [LedgerEvent]) -> Data {
-        var strings = StringTable(base: base)
-        var commits = CommitTable(base: base)
-        var records = BinaryWriter()
-        if let base {
-            records.append(bytes: base.rawEventRecords())
-        }
-        for event in newEvents {
-            records.append(commits.id(for: event.commit))
-            records.append(event.time)
-            records.append(strings.id(for: event.path))
-            records.append(strings.id(for: event.action))
-            records.append(strings.id(for: event.person.name))
-            records.append(strings.id(for: event.person.email))
-            records.append(strings.id(for: event.person.key))
-            records.append(strings.id(for: event.note))
-            records.append(strings.id(for: event.evidence.isEmpty ? nil : EvidenceText.encode(event.evidence)))
-            records.append(strings.id(for: event.waivedUntil))
-            records.append(strings.id(for: event.previous.isEmpty ? nil : event.previous.joined(separator: ",")))
-            records.append(bytes: event.blob?.bytes ?? [UInt8](repeating: 0, count: 20))
-            records.append(UInt8(event.blob == nil ? 0 : 1))
-            records.append(stateCode(event.stateBefore))
-            records.append(stateCode(event.stateAfter))
-            records.append(UInt8(0))
-        }
-        var out = BinaryWriter()
-        out.append(bytes: magic)
-        out.append(version)
-        out.append(bytes: head.bytes)
-        out.append(UInt32((base?.count ?? 0) + newEvents.count))
-        out.append(UInt32(commits.count))
-        out.append(UInt32(strings.count))
-        out.append(UInt32(strings.byteCount))
-        out.append(bytes: Array(records.data))
-        commits.write(to: &out)
-        strings.write(to: &out)
-        var data = out.data
-        let checksum = data.withUnsafeBytes(indexChecksum)
-        withUnsafeBytes(of: checksum.littleEndian) { data.append(contentsOf: $0) }
-        return data
+        var writer = EventIndexWriter(base: base, recordingGraph: false)
+        for event in newEvents { writer.append(event) }
+        return writer.finish(head: head)
     }
 
     static func stateCode(_ state: ItemState?) -> UInt8 {
@@ -108,7 +81,7 @@ enum EvidenceText {
 
 /// Strings of a new index file: the base's, then new ones, deduplicated within what is added
 /// (and against the base's short, repeated strings: paths, actions, people).
-private struct StringTable {
+struct StringTable {
     private var offsets: [UInt32] = [0]
     private var bytes: [UInt8] = []
     private var known: [String: UInt32] = [:]
@@ -125,44 +98,21 @@ private struct StringTable {
     var count: Int { offsets.count - 1 }
     var byteCount: Int { bytes.count }
 
-    mutating func id(for value: String?) -> UInt32 {
+    /// The number of `value`, added at first use. A string that is `unique` to its event (a
+    /// note, evidence, back-links) is added without looking for an equal one: hashing each of
+    /// them into the table made most of its 5 % of a cold build, for strings that never recur.
+    mutating func id(for value: String?, unique: Bool = false) -> UInt32 {
         guard let value else { return EventIndexFile.none }
-        if let id = known[value] { return id }
+        if !unique, let id = known[value] { return id }
         let id = UInt32(count)
         bytes.append(contentsOf: value.utf8)
         offsets.append(UInt32(bytes.count))
-        known[value] = id
+        if !unique { known[value] = id }
         return id
     }
 
     func write(to out: inout BinaryWriter) {
-        offsets.forEach { out.append($0) }
+        out.append(integers: offsets)
         out.append(bytes: bytes)
-    }
-}
-
-/// Commit ids of a new index file, numbered in order of first use.
-private struct CommitTable {
-    private var ids: [ObjectID] = []
-    private var known: [ObjectID: UInt32] = [:]
-
-    init(base: EventIndexStorage?) {
-        guard let base else { return }
-        ids = base.commitIDs()
-        // New events are always newer than the base's; only the base's last commit can recur.
-        if let last = ids.last { known[last] = UInt32(ids.count - 1) }
-    }
-
-    var count: Int { ids.count }
-
-    mutating func id(for commit: ObjectID) -> UInt32 {
-        if let id = known[commit] { return id }
-        ids.append(commit)
-        known[commit] = UInt32(ids.count - 1)
-        return UInt32(ids.count - 1)
-    }
-
-    func write(to out: inout BinaryWriter) {
-        ids.forEach { out.append(bytes: $0.bytes) }
     }
 }

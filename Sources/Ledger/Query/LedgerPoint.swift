@@ -11,7 +11,7 @@ public enum LedgerPoint {
         }
         // Any commit of the ledger repository is a state the ledger was in; it need not be an
         // ancestor of the head (a rewritten branch's old commits stay readable for audits).
-        if let commit = try store.repository.resolveCommit(text) {
+        if let commit = try store.commit(named: text) {
             _ = try store.snapshot(at: commit)
             return commit
         }

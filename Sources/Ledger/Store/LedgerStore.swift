@@ -17,6 +17,10 @@ public final class LedgerStore {
     /// directory, the policy) then decode one commit's definition once, not once each. A
     /// snapshot reads one immutable commit, so handing the same one out again is safe.
     private var lastSnapshot: LedgerSnapshot?
+    /// The event index last loaded or built, by its head: a command that resolves a revision
+    /// through it and then looks events up (`status --as-of`) reads the file once. The head is
+    /// compared on every use, so a moved branch is never answered from it.
+    var loadedEventIndex: EventIndex?
 
     init(repository: Repository, branch: String, path: String) {
         self.repository = repository
