@@ -12,6 +12,8 @@ public struct JSONWriter {
         case null
         case array([Value])
         case object([(String, Value)])
+        /// A value that writes itself (`JSONWritable`), in this writer's form.
+        case written(any JSONWritable)
 
         /// A string, or null when nil.
         public static func optional(_ text: String?) -> Value { text.map { .string($0) } ?? .null }
@@ -56,7 +58,48 @@ public struct JSONWriter {
             }
             indent(level)
             append("}")
+        case let .written(value):
+            value.write(to: &self, level: level)
         }
+    }
+
+    /// Appends `string`, quoted and escaped.
+    public mutating func write(string: String) { writeString(string) }
+
+    /// Appends `string`, or `null` when nil.
+    public mutating func write(optional string: String?) {
+        if let string { writeString(string) } else { append("null") }
+    }
+
+    /// Appends an array of strings whose brackets are indented by `level` steps (as
+    /// `write(.array(strings.map { .string($0) }), level:)`, without building it).
+    public mutating func write(strings: [String], level: Int) {
+        guard !strings.isEmpty else { append("[]"); return }
+        append("[\n")
+        for (index, string) in strings.enumerated() {
+            indent(level + 1)
+            writeString(string)
+            append(index == strings.count - 1 ? "\n" : ",\n")
+        }
+        indent(level)
+        append("]")
+    }
+
+    /// Starts field `key` of an object whose braces are indented by `level` steps, written
+    /// field by field: the opening brace before the first field, a separator before each
+    /// other one. The field's value follows, written at `level + 1`; `endObject` closes it.
+    public mutating func field(_ key: String, first: Bool = false, level: Int) {
+        append(first ? "{\n" : ",\n")
+        indent(level + 1)
+        writeString(key)
+        append(": ")
+    }
+
+    /// Closes an object written field by field (at least one field) at `level`.
+    public mutating func endObject(level: Int) {
+        append("\n")
+        indent(level)
+        append("}")
     }
 
     /// Appends raw text (separators between streamed values).
@@ -68,12 +111,22 @@ public struct JSONWriter {
         return bytes
     }
 
+    /// Hands the bytes written so far to `body`, then empties the writer and keeps its buffer
+    /// (for streaming without a copy).
+    public mutating func drain(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        bytes.withUnsafeBufferPointer(body)
+        bytes.removeAll(keepingCapacity: true)
+    }
+
     private mutating func append(_ fragment: String) {
-        bytes.append(contentsOf: fragment.utf8)
+        // A native string's bytes are copied at once, not one by one through its UTF8View.
+        if fragment.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+            bytes.append(contentsOf: fragment.utf8)
+        }
     }
 
     private mutating func indent(_ level: Int) {
-        for _ in 0..<level { bytes.append(0x20); bytes.append(0x20) }
+        bytes.append(contentsOf: repeatElement(0x20, count: 2 * level))
     }
 
     private mutating func writeString(_ string: String) {
@@ -103,4 +156,12 @@ public struct JSONWriter {
         }
         bytes.append(0x22)
     }
+}
+
+/// A value that writes its own JSON straight into a writer, for the shapes that recur
+/// thousands of times in one output (events): no tree of values is built per element. Its
+/// output must equal the `JSONWriter.Value` tree it stands for; a test compares the two.
+public protocol JSONWritable {
+    /// Appends the value's JSON, its brackets indented by `level` steps.
+    func write(to writer: inout JSONWriter, level: Int)
 }
