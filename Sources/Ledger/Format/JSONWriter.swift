@@ -136,11 +136,20 @@ public struct JSONWriter {
         // above 0x80 is copied as it is (valid UTF-8 in, valid UTF-8 out).
         string.withUTF8 { utf8 in
             var runStart = 0
-            for index in 0..<utf8.count {
+            var index = 0
+            while index < utf8.count {
+                // Eight bytes at a time while none of them can need escaping.
+                if index + 8 <= utf8.count, let base = utf8.baseAddress,
+                   !Self.mayNeedEscaping(UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                    index += 8
+                    continue
+                }
                 let byte = utf8[index]
+                index += 1
                 guard byte < 0x20 || byte == 0x22 || byte == 0x5c || byte == 0x7f else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                runStart = index + 1
+                let escaped = index - 1
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<escaped]))
+                runStart = index
                 switch byte {
                 case 0x22: bytes.append(contentsOf: [0x5c, 0x22])
                 case 0x5c: bytes.append(contentsOf: [0x5c, 0x5c])
@@ -155,6 +164,16 @@ public struct JSONWriter {
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
         }
         bytes.append(0x22)
+    }
+
+    /// False only when none of the eight bytes in `word` is below 0x20, a quote, a backslash or
+    /// DEL (the bytes `writeString` escapes); true may be a false alarm, which the byte-by-byte
+    /// test then clears. The classic word tests for a zero byte and for a byte below n.
+    private static func mayNeedEscaping(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
+        let control = (word &- ones &* 0x20) & ~word & highs
+        return control | hasZeroByte(word ^ (ones &* 0x22)) | hasZeroByte(word ^ (ones &* 0x5c)) | hasZeroByte(word ^ (ones &* 0x7f)) != 0
     }
 }
 

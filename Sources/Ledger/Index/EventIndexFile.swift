@@ -115,6 +115,8 @@ enum BackLinkText {
         // Commit ids are ASCII, where splitting the bytes equals splitting the characters and
         // costs no grapheme breaking; anything else keeps the character split.
         guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.split(separator: ",").map(String.init) }
+        // Most events have one back-link: the string itself, not a copy.
+        guard text.utf8.contains(UInt8(ascii: ",")) else { return text.isEmpty ? [] : [text] }
         return text.utf8.split(separator: UInt8(ascii: ",")).map { String(decoding: $0, as: UTF8.self) }
     }
 }
