@@ -55,7 +55,7 @@ final class EventJSONTests: XCTestCase {
 
     func testAnEventWritesWhatItsValueTreeWrote() throws {
         for view in try views() {
-            for level in 0...3 {
+            for level in [0, 1, 2, 3, 9, 17] {
                 var direct = JSONWriter(), tree = JSONWriter()
                 view.write(to: &direct, level: level)
                 tree.write(valueTree(view), level: level)

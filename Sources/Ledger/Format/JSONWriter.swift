@@ -126,8 +126,16 @@ public struct JSONWriter {
     }
 
     private mutating func indent(_ level: Int) {
-        bytes.append(contentsOf: repeatElement(0x20, count: 2 * level))
+        // A slice of a run of spaces is copied at once; deeper levels (never written) go by runs.
+        var remaining = 2 * level
+        while remaining > 0 {
+            let step = min(remaining, Self.spaces.count)
+            bytes.append(contentsOf: Self.spaces[0..<step])
+            remaining -= step
+        }
     }
+
+    private static let spaces = [UInt8](repeating: 0x20, count: 16)
 
     private mutating func writeString(_ string: String) {
         bytes.append(0x22)
