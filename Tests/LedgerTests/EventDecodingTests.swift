@@ -67,3 +67,34 @@ final class EventDecodingTests: XCTestCase {
         }
     }
 }
+
+/// Pseudonyms and sealed commitments are judged on their bytes when they are ASCII: the same
+/// answers as the character rule, fullwidth digits, uppercase and combining marks included.
+final class LowercaseHexTests: XCTestCase {
+    func testTheByteRuleAnswersAsTheCharacterRule() {
+        func characterRule(_ text: Substring, count: Int) -> Bool {
+            text.count == count && text.allSatisfy { $0.isHexDigit && !$0.isUppercase }
+        }
+        let pieces = ["0", "9", "a", "f", "g", "A", "F", "０", "９", "ａ", "ｆ", "Ａ", "٣", "a\u{301}", "\u{301}", " ", "-", "\r\n", "é"]
+        var samples: [String] = []
+        for count in [9, 10, 11, 63, 64, 65] {
+            let plain = String((0..<count).map { "0123456789abcdef"[String.Index(utf16Offset: $0 % 16, in: "0123456789abcdef")] })
+            samples.append(plain)
+            for piece in pieces {
+                samples.append(piece + plain.dropFirst())
+                samples.append(plain.dropLast() + piece)
+                samples.append(String(plain.prefix(count / 2)) + piece + String(plain.dropFirst(count / 2 + 1)))
+            }
+        }
+        for text in samples + pieces + [""] {
+            for count in [10, 64] {
+                XCTAssertEqual(LowercaseHex.matches(text[...], count: count), characterRule(text[...], count: count), "\(text.debugDescription) \(count)")
+            }
+        }
+        XCTAssertNotNil(Pseudonym(name: "p-0123456789"))
+        XCTAssertNil(Pseudonym(name: "p-012345678A"))
+        XCTAssertNotNil(Pseudonym(name: "p-012345678ａ"), "the character rule takes fullwidth digits, and so does this")
+        XCTAssertEqual(SealedText.commitment(in: "sealed:sha256:" + String(repeating: "ab", count: 32)), String(repeating: "ab", count: 32))
+        XCTAssertNil(SealedText.commitment(in: "sealed:sha256:" + String(repeating: "AB", count: 32)))
+    }
+}
