@@ -3,7 +3,9 @@
 /// table (equal numbers, equal strings; `EventIndexFile.none` for an absent one), so a filter
 /// judges each distinct path, action or person once.
 extension EventIndex {
-    /// The number of event `index`'s commit: events of one commit share it.
+    /// The number of event `index`'s commit: events of one commit share it, and no two commits
+    /// have one (the build numbers each commit once; the timeline's one-event-per-definition-
+    /// change rule compares these numbers instead of decoding every event's commit id).
     func commitNumber(at index: Int) -> UInt32 { storage.commitNumber(index) }
     /// The string number of event `index`'s path.
     func pathNumber(at index: Int) -> UInt32 { storage.pathID(index) }
