@@ -41,20 +41,28 @@ func printData(_ data: Data) {
     writeAll(data, to: STDOUT_FILENO)
 }
 
+/// Writes raw bytes to standard output (streamed JSON).
+func printBytes(_ bytes: UnsafeRawBufferPointer) {
+    writeAll(bytes, to: STDOUT_FILENO)
+}
+
 /// Writes all of `data` to descriptor `fd` at once, unbuffered (as `FileHandle.write` did).
 func writeAll(_ data: Data, to fd: Int32) {
-    data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-        guard var pointer = buffer.baseAddress else { return }
-        var remaining = buffer.count
-        while remaining > 0 {
-            let written = write(fd, pointer, remaining)
-            if written < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            pointer += written
-            remaining -= written
+    data.withUnsafeBytes { writeAll($0, to: fd) }
+}
+
+/// Writes all of `buffer` to descriptor `fd` at once, unbuffered.
+func writeAll(_ buffer: UnsafeRawBufferPointer, to fd: Int32) {
+    guard var pointer = buffer.baseAddress else { return }
+    var remaining = buffer.count
+    while remaining > 0 {
+        let written = write(fd, pointer, remaining)
+        if written < 0 {
+            if errno == EINTR { continue }
+            return
         }
+        pointer += written
+        remaining -= written
     }
 }
 

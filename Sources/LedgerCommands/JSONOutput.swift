@@ -32,30 +32,39 @@ enum JSONOutput {
         .object((fields.filter { $0.0 != "schema" } + [("schema", .string(schema(command)))]).sorted { $0.0 < $1.0 })
     }
 
-    /// Prints the output of `command` whose field `listKey` is a long list, streamed a chunk at
-    /// a time so a long timeline needs no second copy of itself in memory.
-    static func print(_ command: String, fields: [(String, JSONWriter.Value)], streaming listKey: String, count: Int,
-                      element: (Int) -> JSONWriter.Value) {
+    /// Prints the output of `command` whose field `listKey` is a long list, streamed an element
+    /// at a time: a long timeline is never held whole, neither as values nor as text.
+    static func print(_ command: String, fields: [(String, JSONWriter.Value)], streaming listKey: String,
+                      elements: some Sequence<some JSONWritable>) {
+        stream(command, fields: fields, streaming: listKey, elements: elements, to: printBytes)
+    }
+
+    /// Writes the output of `command` (as `text` gives it, `listKey` holding `elements`) to
+    /// `sink` in pieces of about 64 KiB, writing each element as it is read.
+    static func stream(_ command: String, fields: [(String, JSONWriter.Value)], streaming listKey: String,
+                       elements: some Sequence<some JSONWritable>, to sink: (UnsafeRawBufferPointer) -> Void) {
         guard case let .object(all) = object(command, fields + [(listKey, .array([]))]) else { return }
         var writer = JSONWriter()
+        func flush() { writer.drain { sink(UnsafeRawBufferPointer($0)) } }
         writer.raw("{\n")
         for (position, field) in all.enumerated() {
             writer.raw("  ")
             writer.write(.string(field.0), level: 1)
             writer.raw(": ")
             if field.0 == listKey {
-                writer.raw(count == 0 ? "[]" : "[\n")
-                for index in 0..<count {
-                    writer.raw("    ")
-                    writer.write(element(index), level: 2)
-                    writer.raw(index == count - 1 ? "\n  ]" : ",\n")
-                    if writer.bytes.count > 1 << 16 { printData(Data(writer.drain())) }
+                var first = true
+                for element in elements {
+                    writer.raw(first ? "[\n    " : ",\n    ")
+                    first = false
+                    element.write(to: &writer, level: 2)
+                    if writer.bytes.count > 1 << 16 { flush() }
                 }
+                writer.raw(first ? "[]" : "\n  ]")
             } else {
                 writer.write(field.1, level: 1)
             }
             writer.raw(position == all.count - 1 ? "\n}\n" : ",\n")
         }
-        printData(Data(writer.drain()))
+        flush()
     }
 }

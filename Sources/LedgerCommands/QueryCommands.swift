@@ -111,22 +111,22 @@ struct TimelineCommand: ParsableCommand {
             let filter = try queries.filter(since: since, until: until, person: by.map(people.principal(for:)), section: section, item: item,
                                             action: action, tag: tag)
             let verdicts = try signatures.verdicts(for: session)
-            let events = try queries.timeline(filter)
-            func view(_ index: Int) -> EventView {
-                EventView(events[index], signature: verdicts.verdict(for: events[index].commit), naming: queries.naming, people: people)
+            // Each event is decoded, viewed and written in turn: the whole timeline is never held.
+            let views = try queries.timeline(filter).lazy.map { event in
+                EventView(event, signature: verdicts.verdict(for: event.commit), naming: queries.naming, people: people)
             }
             if output.json {
-                JSONOutput.print("timeline", fields: [("head", .string(queries.index.head.hex))], streaming: "events", count: events.count) { view($0).json }
+                JSONOutput.print("timeline", fields: [("head", .string(queries.index.head.hex))], streaming: "events", elements: views)
             } else if csv {
                 var text = EventView.csvHeader + "\r\n"
-                for index in events.indices {
-                    text += view(index).csvRow + "\r\n"
+                for view in views {
+                    text += view.csvRow + "\r\n"
                     if text.utf8.count > 1 << 16 { printData(Data(text.utf8)); text = "" }
                 }
                 printData(Data(text.utf8))
             } else {
                 let style = output.style(session)
-                events.indices.forEach { print(EventText.line(view($0), style: style)) }
+                views.forEach { print(EventText.line($0, style: style)) }
             }
         }
     }

@@ -180,4 +180,71 @@ final class QueryTests: XCTestCase {
         let skipped = try json(box.readinessOK("history", "1.1", "--json", "--skip-signatures", "--ledger", ledger).stdout)
         XCTAssertTrue(skipped.allSatisfy { $0["signature"] as? String == "not checked" })
     }
+
+    /// Each filter of the timeline keeps exactly the events of the whole timeline that match
+    /// it, in the same order and written the same: the filters judge the index's fields without
+    /// decoding events, and the events are written as they are read.
+    func testFilteredTimelinesAreTheWholeTimelineNarrowed() throws {
+        let box = try Sandbox()
+        let ledger = box.path("ledger.git")
+        func at(_ day: String) -> [String: String] { ["GIT_COMMITTER_DATE": "\(day)T10:00:00Z"] }
+        try box.readinessOK("init", ledger, environment: at("2026-01-10"))
+        for (round, day) in ["2026-02-01", "2026-02-15", "2026-03-01"].enumerated() {
+            try box.readinessOK("check", "1.\(round + 1)", "--note", "runde \"\(round)\" – blåbær\\", "--evidence", "https://e.no/\(round)",
+                                "--ledger", ledger, environment: at(day))
+            try box.readinessOK("check", "3.\(round + 1)", "--ledger", ledger, environment: at(day))
+            try box.readinessOK("uncheck", "1.\(round + 1)", "--reason", "ny runde", "--ledger", ledger, environment: at(day))
+        }
+        try box.readinessOK("waive", "7.1", "--reason", "senere", "--until", "2099-01-01", "--ledger", ledger, environment: at("2026-03-02"))
+        // A definition change that moves an item and adds one: one event, not one per item file it writes.
+        let moved = try box.readinessOK("checklist", "export", "--ledger", ledger).stdout
+            .replacingOccurrences(of: "- [ ] Brannmurregler konfigurert {#sikkerhet/brannmurregler-konfigurert}\n", with: "")
+            .replacingOccurrences(of: "## 3. Database {#database}\n", with: "## 3. Database {#database}\n"
+                + "- [ ] Brannmurregler konfigurert {#sikkerhet/brannmurregler-konfigurert}\n- [ ] Nytt punkt {#database/nytt-punkt}\n")
+        let file = box.path("moved.md")
+        try moved.write(toFile: file, atomically: true, encoding: .utf8)
+        try box.readinessOK("checklist", "update", file, "--ledger", ledger, environment: at("2026-03-03"))
+        try box.readinessOK("check", "database/brannmurregler-konfigurert", "--ledger", ledger, environment: at("2026-03-04"))
+
+        func timeline(_ arguments: [String]) throws -> [[String: Any]] {
+            let result = try box.run(Sandbox.binary, ["timeline", "--json"] + arguments + ["--ledger", ledger])
+            XCTAssertEqual(result.status, 0, "\(arguments): \(result.stderr)")
+            return try json(result.stdout)
+        }
+        let whole = try timeline([])
+        let define = try XCTUnwrap(whole.first { $0["action"] as? String == "define" })
+        XCTAssertEqual(whole.filter { $0["commit"] as? String == define["commit"] as? String }.count, 1, "the definition change is one event")
+        XCTAssertFalse(whole.contains { $0["item"] as? String == "database/nytt-punkt" }, "the added item's file is part of that event")
+        let added = try timeline(["--item", "database/nytt-punkt"])
+        XCTAssertEqual(added.map { $0["commit"] as? String }, [define["commit"] as? String], "one item's timeline shows its own file's event")
+        let actions = Dictionary(whole.map { ($0["action"] as? String ?? "", 1) }, uniquingKeysWith: +)
+        XCTAssertEqual(actions["check"], 7)
+        XCTAssertEqual(actions["uncheck"], 3)
+        XCTAssertEqual(actions["waive"], 1)
+        XCTAssertEqual(actions["define"], 1)
+        XCTAssertEqual(actions["create"], 56, "the items init created, each one event")
+        let secondDay = try XCTUnwrap(whole.first { ($0["time"] as? String ?? "") >= "2026-02-15" })
+        func field(_ key: String, _ event: [String: Any]) -> String { event[key] as? String ?? "" }
+        let cases: [([String], ([String: Any]) -> Bool)] = [
+            (["--action", "check"], { field("action", $0) == "check" }),
+            (["--action", "define"], { field("action", $0) == "define" }),
+            (["--section", "sikkerhet"], { field("section", $0) == "sikkerhet" }),
+            (["--section", "database"], { field("section", $0) == "database" }),
+            (["--by", "KARI"], { _ in true }),
+            (["--by", "nobody"], { _ in false }),
+            (["--by", "EXAMPLE.no", "--action", "uncheck"], { field("action", $0) == "uncheck" }),
+            (["--since", "2026-02-15"], { field("time", $0) >= "2026-02-15T00:00:00Z" }),
+            (["--until", "2026-02-15"], { field("time", $0) <= "2026-02-15T23:59:59Z" }),
+            (["--since", field("commit", secondDay)], { field("time", $0) >= field("time", secondDay) }),
+            (["--since", "2026-02-02", "--until", "2026-03-03", "--action", "check", "--section", "sikkerhet"], {
+                field("time", $0) >= "2026-02-02T00:00:00Z" && field("time", $0) <= "2026-03-03T23:59:59Z"
+                    && field("action", $0) == "check" && field("section", $0) == "sikkerhet"
+            }),
+        ]
+        for (arguments, keep) in cases {
+            let narrowed = whole.filter(keep)
+            XCTAssertFalse(narrowed.isEmpty && arguments != ["--by", "nobody"], "\(arguments) keeps something")
+            XCTAssertEqual(try timeline(arguments) as NSArray, narrowed as NSArray, "\(arguments)")
+        }
+    }
 }

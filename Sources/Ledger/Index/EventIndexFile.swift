@@ -71,11 +71,26 @@ enum EvidenceText {
     }
 
     static func decode(_ text: String) -> [Evidence] {
-        text.split(separator: "\u{1E}", omittingEmptySubsequences: false).map { entry in
-            let fields = entry.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+        // Split on the UTF-8 bytes, not the characters: U+001E and U+001F are one byte never
+        // found inside another character's bytes, and as controls always a character of their
+        // own, so the pieces are the same, found without the cost of grapheme breaking.
+        text.utf8.split(separator: 0x1E, omittingEmptySubsequences: false).map { entry in
+            let fields = entry.split(separator: 0x1F, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
             func field(_ index: Int) -> String? { index < fields.count && !fields[index].isEmpty ? fields[index] : nil }
             return Evidence(url: field(0), file: field(1), sha256: field(2), size: field(3).flatMap { Int($0) })
         }
+    }
+}
+
+/// Back-links as one string: commit ids separated by commas.
+enum BackLinkText {
+    static func decode(_ text: String) -> [String] {
+        // Commit ids are ASCII, where splitting the bytes equals splitting the characters and
+        // costs no grapheme breaking; anything else keeps the character split.
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.split(separator: ",").map(String.init) }
+        // Most events have one back-link: the string itself, not a copy.
+        guard text.utf8.contains(UInt8(ascii: ",")) else { return text.isEmpty ? [] : [text] }
+        return text.utf8.split(separator: UInt8(ascii: ",")).map { String(decoding: $0, as: UTF8.self) }
     }
 }
 

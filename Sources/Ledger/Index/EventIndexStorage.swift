@@ -193,6 +193,8 @@ final class EventIndexStorage: @unchecked Sendable {
     func nameID(_ index: Int) -> UInt32 { u32(record(index) + EventRecordLayout.name) }
     func emailID(_ index: Int) -> UInt32 { u32(record(index) + EventRecordLayout.email) }
     func keyID(_ index: Int) -> UInt32 { u32(record(index) + EventRecordLayout.key) }
+    /// The number of event `index`'s commit in the commit table: equal numbers, equal commits.
+    func commitNumber(_ index: Int) -> UInt32 { u32(record(index) + EventRecordLayout.commit) }
 
     func time(_ index: Int) -> Int64 {
         Int64(littleEndian: buffer.loadUnaligned(fromByteOffset: record(index) + EventRecordLayout.time, as: Int64.self))
@@ -243,7 +245,7 @@ final class EventIndexStorage: @unchecked Sendable {
             note: string(u32(offset + EventRecordLayout.note)),
             evidence: string(u32(offset + EventRecordLayout.evidence)).map(EvidenceText.decode) ?? [],
             waivedUntil: string(u32(offset + EventRecordLayout.waivedUntil)),
-            previous: string(u32(offset + EventRecordLayout.previous)).map { $0.split(separator: ",").map(String.init) } ?? [])
+            previous: string(u32(offset + EventRecordLayout.previous)).map(BackLinkText.decode) ?? [])
     }
 
     /// True when the file records every commit's parents (the full index, not the tips).

@@ -33,14 +33,20 @@ public struct LedgerEvent: Equatable, Sendable {
     public let previous: [String]
 
     /// The item's full id (`section/item`) when the path is an item file.
-    public var itemID: String? {
+    public var itemID: String? { Self.itemID(ofPath: path) }
+
+    /// The section id of an item event.
+    public var sectionID: String? { Self.sectionID(ofPath: path) }
+
+    /// The full id (`section/item`) of the item file at `path`; nil for other files.
+    static func itemID(ofPath path: String) -> String? {
         guard path.hasPrefix("\(LedgerLayout.itemsFolder)/"), path.hasSuffix(".json") else { return nil }
         return String(path.dropFirst(LedgerLayout.itemsFolder.count + 1).dropLast(5))
     }
 
-    /// The section id of an item event.
-    public var sectionID: String? {
-        guard let item = itemID, let slash = item.firstIndex(of: "/") else { return nil }
+    /// The section id of the item file at `path`; nil for other files.
+    static func sectionID(ofPath path: String) -> String? {
+        guard let item = itemID(ofPath: path), let slash = item.firstIndex(of: "/") else { return nil }
         return String(item[..<slash])
     }
 }

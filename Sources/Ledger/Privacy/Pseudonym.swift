@@ -12,8 +12,7 @@ public struct Pseudonym: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// A pseudonym from its name, or nil when `name` is not of the form `p-` and 10 lowercase hex digits.
     public init?(name: String) {
-        let digits = name.dropFirst(2)
-        guard name.hasPrefix("p-"), digits.count == 10, digits.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return nil }
+        guard name.hasPrefix("p-"), LowercaseHex.matches(name.dropFirst(2), count: 10) else { return nil }
         self.name = name
     }
 

@@ -40,7 +40,7 @@ public struct SealedText: Equatable, Sendable {
     public static func commitment(in field: String?) -> String? {
         guard let field, field.hasPrefix(prefix) else { return nil }
         let hex = field.dropFirst(prefix.count)
-        return hex.count == 64 && hex.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) ? String(hex) : nil
+        return LowercaseHex.matches(hex, count: 64) ? String(hex) : nil
     }
 
     private static func commitment(salt: [UInt8], text: String) -> String {

@@ -2,7 +2,7 @@ import FoundationEssentials
 import Git
 
 /// An event as queries print it: plain values, ready for text, JSON or CSV.
-public struct EventView: Codable, Equatable, Sendable {
+public struct EventView: Codable, Equatable, Sendable, JSONWritable {
     public var commit: String
     public var time: String
     public var path: String
@@ -45,26 +45,45 @@ public struct EventView: Codable, Equatable, Sendable {
     }
 
     /// The JSON object, keys sorted; absent optional values are written as null so every
-    /// event has the same keys.
-    public var json: JSONWriter.Value {
-        .object([
-            ("action", .string(action)),
-            ("commit", .string(commit)),
-            ("evidence", .array(evidence.map { .string($0) })),
-            ("item", .optional(item)),
-            ("note", .optional(note)),
-            ("path", .string(path)),
-            ("previous", .array(previous.map { .string($0) })),
-            ("section", .optional(section)),
-            ("signature", .string(signature)),
-            ("signerEmail", .string(signerEmail)),
-            ("signerKey", .optional(signerKey)),
-            ("signerName", .string(signerName)),
-            ("stateAfter", .optional(stateAfter)),
-            ("stateBefore", .optional(stateBefore)),
-            ("time", .string(time)),
-            ("waivedUntil", .optional(waivedUntil)),
-        ])
+    /// event has the same keys. Written straight into the writer (`write(to:level:)`).
+    public var json: JSONWriter.Value { .written(self) }
+
+    /// Appends the JSON object of `json` (keys sorted, every key present, null when absent),
+    /// field by field: a timeline writes thousands of them.
+    public func write(to writer: inout JSONWriter, level: Int) {
+        writer.field("action", first: true, level: level)
+        writer.write(string: action)
+        writer.field("commit", level: level)
+        writer.write(string: commit)
+        writer.field("evidence", level: level)
+        writer.write(strings: evidence, level: level + 1)
+        writer.field("item", level: level)
+        writer.write(optional: item)
+        writer.field("note", level: level)
+        writer.write(optional: note)
+        writer.field("path", level: level)
+        writer.write(string: path)
+        writer.field("previous", level: level)
+        writer.write(strings: previous, level: level + 1)
+        writer.field("section", level: level)
+        writer.write(optional: section)
+        writer.field("signature", level: level)
+        writer.write(string: signature)
+        writer.field("signerEmail", level: level)
+        writer.write(string: signerEmail)
+        writer.field("signerKey", level: level)
+        writer.write(optional: signerKey)
+        writer.field("signerName", level: level)
+        writer.write(string: signerName)
+        writer.field("stateAfter", level: level)
+        writer.write(optional: stateAfter)
+        writer.field("stateBefore", level: level)
+        writer.write(optional: stateBefore)
+        writer.field("time", level: level)
+        writer.write(string: time)
+        writer.field("waivedUntil", level: level)
+        writer.write(optional: waivedUntil)
+        writer.endObject(level: level)
     }
 
     /// CSV header matching `csvRow`.

@@ -136,23 +136,26 @@ public struct LedgerQueries {
     /// Every event across the ledger in time order (oldest first; ties in history order),
     /// definition, trust and settings changes included. A definition change is one event (its
     /// note lists what changed), not one per item it creates; for one item (`itemPath`), the
-    /// definition changes that touched it are its events too.
-    public func timeline(_ filter: TimelineFilter) throws -> [LedgerEvent] {
-        let collapsed = timelineEvents(filter)
-        guard let path = filter.itemPath else { return collapsed }
+    /// definition changes that touched it are its events too. The events are decoded as they
+    /// are read, so a whole-history timeline can be written out without holding it.
+    public func timeline(_ filter: TimelineFilter) throws -> TimelineEvents {
+        let positions = timelinePositions(filter)
+        guard let path = filter.itemPath else { return TimelineEvents(index: index, positions: positions) }
+        let collapsed = positions.map { index.event(at: $0) }
         let definition = try definitionEvents(affecting: path).filter { event in
             if let since = filter.since, event.time < since { return false }
             if let until = filter.until, event.time > until { return false }
             if let person = filter.person, ![event.person.name, event.person.email].contains(where: { $0.lowercased().contains(person) }) { return false }
             return filter.action == nil || filter.action == event.action
         }
-        return Self.inHistoryOrder(collapsed + definition).enumerated()
-            .sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
+        return TimelineEvents(Self.inHistoryOrder(collapsed + definition).enumerated()
+            .sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element))
     }
 
-    private func timelineEvents(_ filter: TimelineFilter) -> [LedgerEvent] {
-        // Tags come from the definition at the head: an item's events count under its current tags.
-        let taggedPaths = filter.tag.map { tag in Set(snapshot.checklist.allItems.filter { $0.item.tags.contains(tag) }.map(\.path)) }
+    /// The index positions of the events `filter` keeps, in time order (ties in history
+    /// order). Judged on the events' fields without decoding them: each distinct path, action
+    /// or person string once.
+    private func timelinePositions(_ filter: TimelineFilter) -> [Int] {
         // Time is read without decoding the event, so date ranges stay cheap on long histories.
         let inRange = (0..<index.count).filter { position in
             let time = index.time(at: position)
@@ -160,21 +163,43 @@ public struct LedgerQueries {
             if let until = filter.until, time > until { return false }
             return true
         }
-        let events = index.events(at: inRange)
-        let definitionCommits = Set(events.filter { $0.path == LedgerLayout.checklistPath && $0.action == DefinitionAction.define }.map(\.commit))
-        return events.filter { event in
+        var paths = TimelinePathJudge(filter: filter, naming: naming, snapshot: snapshot, index: index)
+        var isDefine: [UInt32: Bool] = [:]
+        func defines(_ position: Int) -> Bool {
+            guard paths.facts(position).isChecklist else { return false }
+            let action = index.actionNumber(at: position)
+            if let known = isDefine[action] { return known }
+            let answer = index.string(number: action) == DefinitionAction.define
+            isDefine[action] = answer
+            return answer
+        }
+        let definitionCommits = Set(inRange.filter(defines).map(index.commitNumber(at:)))
+        var personMatches: [UInt32: Bool] = [:]
+        func matches(_ number: UInt32, _ person: String) -> Bool {
+            if let known = personMatches[number] { return known }
+            let answer = (index.string(number: number) ?? "").lowercased().contains(person)
+            personMatches[number] = answer
+            return answer
+        }
+        var actionMatches: [UInt32: Bool] = [:]
+        let kept = inRange.filter { position in
+            let facts = paths.facts(position)
             // A definition change is one event: its checklist event, whose note lists every change.
-            if filter.itemPath == nil, definitionCommits.contains(event.commit), event.path != LedgerLayout.checklistPath { return false }
+            if filter.itemPath == nil, !facts.isChecklist, definitionCommits.contains(index.commitNumber(at: position)) { return false }
             if let person = filter.person {
-                let fields = [event.person.name, event.person.email, event.person.key ?? ""].map { $0.lowercased() }
-                if !fields.contains(where: { $0.contains(person) }) { return false }
+                let numbers = index.personNumbers(at: position)
+                if !(matches(numbers.name, person) || matches(numbers.email, person) || matches(numbers.key, person)) { return false }
             }
-            if let sectionID = filter.sectionID, (naming.section(atPath: event.path) ?? event.sectionID) != sectionID { return false }
-            if let path = filter.itemPath, event.path != path { return false }
-            if let action = filter.action, event.action != action { return false }
-            if let taggedPaths, !taggedPaths.contains(event.path) { return false }
+            if !facts.kept { return false }
+            if let action = filter.action {
+                let number = index.actionNumber(at: position)
+                let answer = actionMatches[number] ?? (index.string(number: number) == action)
+                actionMatches[number] = answer
+                if !answer { return false }
+            }
             return true
-        }.sorted { ($0.time, $0.sequence) < ($1.time, $1.sequence) }
+        }
+        return kept.sorted { (index.time(at: $0), $0) < (index.time(at: $1), $1) }
     }
 
     /// One difference between two points: an item whose state changed, or a definition change.

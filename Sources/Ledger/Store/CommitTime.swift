@@ -62,8 +62,29 @@ public enum CommitTime {
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
         let year = Int(parts.tm_year) + 1900
+        if (1000...9999).contains(year) {
+            // Four-digit years, every real commit's: written digit by digit, no interpolation.
+            return String(unsafeUninitializedCapacity: 20) { out in
+                func put(_ value: Int, at position: Int, digits: Int) {
+                    var value = value
+                    for place in stride(from: position + digits - 1, through: position, by: -1) {
+                        out[place] = 0x30 + UInt8(value % 10)
+                        value /= 10
+                    }
+                }
+                put(year, at: 0, digits: 4)
+                put(Int(parts.tm_mon) + 1, at: 5, digits: 2)
+                put(Int(parts.tm_mday), at: 8, digits: 2)
+                put(Int(parts.tm_hour), at: 11, digits: 2)
+                put(Int(parts.tm_min), at: 14, digits: 2)
+                put(Int(parts.tm_sec), at: 17, digits: 2)
+                (out[4], out[7], out[10], out[13], out[16], out[19]) = (UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: "T"),
+                                                                        UInt8(ascii: ":"), UInt8(ascii: ":"), UInt8(ascii: "Z"))
+                return 20
+            }
+        }
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
         let yearText = year < 1000 ? String(repeating: "0", count: 4 - String(year).count) + String(year) : String(year)
         return "\(yearText)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
