@@ -18,11 +18,12 @@ extension Checklist {
     /// Reads `checklist.json` back, checking everything the importer guarantees, because a
     /// ledger on disk may have been edited by hand or crafted: ids must be valid (no `/`,
     /// no `..`) and unique, numbers unique, titles free of control characters.
-    /// Throws ``LedgerError`` `.invalidInput` on any failure.
+    /// Throws ``LedgerError`` `.invalidInput` on any failure. The form this tool writes is read
+    /// in one pass (`ChecklistScanner`), anything it declines by `JSONDecoder`; both are validated alike.
     public static func decode(canonicalJSON data: Data) throws -> Checklist {
         let checklist: Checklist
         do {
-            checklist = try JSONDecoder().decode(Checklist.self, from: data)
+            checklist = try ChecklistScanner.checklist(from: data) ?? JSONDecoder().decode(Checklist.self, from: data)
         } catch {
             throw LedgerError(
                 .invalidInput, "checklist.json is not a valid checklist: \(describe(error))",
