@@ -67,16 +67,19 @@ struct PlainJSONScanner {
         guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { return nil }
         let start = position + 1
         var end = start
+        var ascii = true
         while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
             guard bytes[end] >= 0x20, bytes[end] != UInt8(ascii: "\\") else { return nil }
+            ascii = ascii && bytes[end] < 0x80
             end += 1
         }
         guard end < bytes.count else { return nil }
         position = end + 1
         let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
-        let text = String(decoding: raw, as: UTF8.self)
-        // Invalid UTF-8 is repaired by String(decoding:); JSONDecoder refuses it, so decline.
-        return text.utf8.elementsEqual(raw) ? text : nil
+        // ASCII is valid UTF-8 as it stands. Anything else is validated, never repaired as
+        // String(decoding:) would repair it: JSONDecoder refuses invalid UTF-8, so decline.
+        if ascii { return String(decoding: raw, as: UTF8.self) }
+        return String(validating: raw, as: UTF8.self)
     }
 
     /// A whole number of at most 18 digits, as JSON writes one (no sign, fraction, exponent or leading zero).
