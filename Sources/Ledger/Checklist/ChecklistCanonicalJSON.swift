@@ -41,9 +41,9 @@ extension Checklist {
                 hint: "restore checklist.json from the ledger's history")
         }
         try checkText(title, "the title", invalid)
-        var sectionIDs = Set<String>()
-        var sectionNumbers = Set<String>()
-        var itemNumbers = Set<String>()
+        var sectionIDs = Set<String>(minimumCapacity: sections.count)
+        var sectionNumbers = Set<String>(minimumCapacity: sections.count)
+        var itemNumbers = Set<String>(minimumCapacity: sections.reduce(0) { $0 + $1.items.count })
         for section in sections {
             let shownID = TextSafety.escaped(section.id)
             guard Slug.isValidID(section.id) else {
@@ -57,7 +57,7 @@ extension Checklist {
             guard sectionNumbers.insert(section.number).inserted else {
                 throw invalid("section number '\(section.number)' is used twice")
             }
-            var itemIDs = Set<String>()
+            var itemIDs = Set<String>(minimumCapacity: section.items.count)
             for item in section.items {
                 // Built only for a message: escaping every id of a large checklist on each read cost more than the checks.
                 func shownItem() -> String { "\(shownID)/\(TextSafety.escaped(item.id))" }
@@ -95,18 +95,22 @@ extension Checklist {
             try checkText(entry.sectionNumber, "the section number of retired item '\(shownItem)'", invalid)
             for tag in entry.item.tags { try checkText(tag, "a tag of retired item '\(shownItem)'", invalid) }
         }
-        var fullIDs = Set<String>()
-        var files = Set<String>()
-        for ref in everyItem {
-            func shown() -> String { TextSafety.escaped(ref.fullID) }
-            guard fullIDs.insert(ref.fullID).inserted else { throw invalid("item id '\(shown())' is used twice") }
+        let items = everyItem
+        var fullIDs = Set<String>(minimumCapacity: items.count)
+        var files = Set<String>(minimumCapacity: items.count)
+        for ref in items {
+            // Built once: an item's full id is also its file key unless it moved.
+            let fullID = ref.fullID
+            func shown() -> String { TextSafety.escaped(fullID) }
+            guard fullIDs.insert(fullID).inserted else { throw invalid("item id '\(shown())' is used twice") }
             if let file = ref.item.file {
-                guard Slug.isValidFullID(file), file != ref.fullID else {
+                guard Slug.isValidFullID(file), file != fullID else {
                     throw invalid("the file key '\(TextSafety.escaped(file))' of item '\(shown())' is not allowed (section/item, differing from its id)")
                 }
             }
-            guard files.insert(ref.fileKey).inserted else {
-                throw invalid("two items share the file of '\(TextSafety.escaped(ref.fileKey))'")
+            let fileKey = ref.item.file ?? fullID
+            guard files.insert(fileKey).inserted else {
+                throw invalid("two items share the file of '\(TextSafety.escaped(fileKey))'")
             }
         }
     }
