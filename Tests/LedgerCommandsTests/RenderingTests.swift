@@ -127,6 +127,29 @@ final class RenderingTests: XCTestCase {
         }
     }
 
+    func testStatusReportAndSectionsWriteExactlyTheirStoredProperties() throws {
+        var report = try statusReport()
+        for retired in [nil, [report.items[0]]] {
+            report.retired = retired
+            let fields = JSONWriter.Value(reflecting: report).fields
+            XCTAssertEqual(fields.map(\.0), Mirror(reflecting: report).children.compactMap(\.label).sorted(), "hand-written JSON drifted from the type")
+            var written = JSONWriter(), expected = JSONWriter()
+            written.write(.array(fields.map(\.1)))
+            // What the stored values write on their own, each through the same one rule.
+            expected.write(.array(Mirror(reflecting: report).children.sorted { $0.label! < $1.label! }.map { JSONWriter.Value(reflecting: $0.value) }))
+            XCTAssertEqual(written.text, expected.text)
+        }
+        for section in try statusReport().sections {
+            let fields = JSONWriter.Value(reflecting: section).fields
+            let stored = Mirror(reflecting: section).children.sorted { $0.label! < $1.label! }
+            XCTAssertEqual(fields.map(\.0), stored.map(\.label!), "hand-written JSON drifted from the type")
+            var written = JSONWriter(), expected = JSONWriter()
+            written.write(.array(fields.map(\.1)))
+            expected.write(.array(stored.map { JSONWriter.Value(reflecting: $0.value) }))
+            XCTAssertEqual(written.text, expected.text)
+        }
+    }
+
     func testStatusJSONHasSortedKeysAndEveryItem() throws {
         let text = JSONOutput.text("status", fields: JSONWriter.Value(reflecting: try statusReport()).fields)
         XCTAssertTrue(text.hasPrefix("{\n  \"head\": \"\(head)\",\n  \"items\": [\n    {\n      \"commit\": \"\(head)\","), text)

@@ -496,8 +496,30 @@ final class ChecklistImportTests: XCTestCase {
             XCTAssertTrue(Slug.isValidID(good), good)
         }
         for bad in ["", ".", "..", "a..b", "../etc", "a/b", "A", "-a", "_a", ".a", "a b", "a\u{0}", "ø",
-                    String(repeating: "a", count: 65)] {
+                    String(repeating: "a", count: 65), "a..", "a.\u{301}.", "e\u{301}", "\u{301}a",
+                    String(repeating: "a", count: 63) + "é", String(repeating: "a", count: 40) + String(repeating: "é", count: 20)] {
             XCTAssertFalse(Slug.isValidID(bad), bad)
+        }
+    }
+
+    /// The byte-wise id check answers as the rule reads, character by character, on every short
+    /// string over an alphabet of allowed, forbidden, non-ASCII and combining characters.
+    func testValidIDsAgreeWithTheRuleCharacterByCharacter() {
+        func rule(_ id: String) -> Bool {
+            let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789._-".unicodeScalars)
+            let alphanumeric = Set("abcdefghijklmnopqrstuvwxyz0123456789".unicodeScalars)
+            guard let first = id.unicodeScalars.first, alphanumeric.contains(first), id.unicodeScalars.count <= Slug.maxIDLength else { return false }
+            return !id.contains("..") && id.unicodeScalars.allSatisfy(allowed.contains)
+        }
+        let alphabet = ["a", "z", "0", "9", ".", "_", "-", "/", "A", " ", "é", "\u{301}", "\u{0}", "ı"]
+        var strings = [""]
+        var layer = [""]
+        for _ in 1...4 {
+            layer = layer.flatMap { prefix in alphabet.map { prefix + $0 } }
+            strings += layer
+        }
+        for id in strings {
+            XCTAssertEqual(Slug.isValidID(id), rule(id), id.unicodeScalars.map { String($0.value, radix: 16) }.joined(separator: " "))
         }
     }
 

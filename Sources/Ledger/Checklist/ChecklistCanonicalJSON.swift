@@ -18,11 +18,12 @@ extension Checklist {
     /// Reads `checklist.json` back, checking everything the importer guarantees, because a
     /// ledger on disk may have been edited by hand or crafted: ids must be valid (no `/`,
     /// no `..`) and unique, numbers unique, titles free of control characters.
-    /// Throws ``LedgerError`` `.invalidInput` on any failure.
+    /// Throws ``LedgerError`` `.invalidInput` on any failure. The form this tool writes is read
+    /// in one pass (`ChecklistScanner`), anything it declines by `JSONDecoder`; both are validated alike.
     public static func decode(canonicalJSON data: Data) throws -> Checklist {
         let checklist: Checklist
         do {
-            checklist = try JSONDecoder().decode(Checklist.self, from: data)
+            checklist = try ChecklistScanner.checklist(from: data) ?? JSONDecoder().decode(Checklist.self, from: data)
         } catch {
             throw LedgerError(
                 .invalidInput, "checklist.json is not a valid checklist: \(describe(error))",
@@ -40,9 +41,9 @@ extension Checklist {
                 hint: "restore checklist.json from the ledger's history")
         }
         try checkText(title, "the title", invalid)
-        var sectionIDs = Set<String>()
-        var sectionNumbers = Set<String>()
-        var itemNumbers = Set<String>()
+        var sectionIDs = Set<String>(minimumCapacity: sections.count)
+        var sectionNumbers = Set<String>(minimumCapacity: sections.count)
+        var itemNumbers = Set<String>(minimumCapacity: sections.reduce(0) { $0 + $1.items.count })
         for section in sections {
             let shownID = TextSafety.escaped(section.id)
             guard Slug.isValidID(section.id) else {
@@ -56,7 +57,7 @@ extension Checklist {
             guard sectionNumbers.insert(section.number).inserted else {
                 throw invalid("section number '\(section.number)' is used twice")
             }
-            var itemIDs = Set<String>()
+            var itemIDs = Set<String>(minimumCapacity: section.items.count)
             for item in section.items {
                 // Built only for a message: escaping every id of a large checklist on each read cost more than the checks.
                 func shownItem() -> String { "\(shownID)/\(TextSafety.escaped(item.id))" }
@@ -94,23 +95,33 @@ extension Checklist {
             try checkText(entry.sectionNumber, "the section number of retired item '\(shownItem)'", invalid)
             for tag in entry.item.tags { try checkText(tag, "a tag of retired item '\(shownItem)'", invalid) }
         }
-        var fullIDs = Set<String>()
-        var files = Set<String>()
-        for ref in everyItem {
-            func shown() -> String { TextSafety.escaped(ref.fullID) }
-            guard fullIDs.insert(ref.fullID).inserted else { throw invalid("item id '\(shown())' is used twice") }
+        let items = everyItem
+        // Without a moved item every file key is its full id, whose uniqueness is checked
+        // first: the second set could never refuse anything, and cost as much as the first.
+        let anyMoved = items.contains { $0.item.file != nil }
+        var fullIDs = Set<String>(minimumCapacity: items.count)
+        var files = Set<String>(minimumCapacity: anyMoved ? items.count : 0)
+        for ref in items {
+            // Built once: an item's full id is also its file key unless it moved.
+            let fullID = ref.fullID
+            func shown() -> String { TextSafety.escaped(fullID) }
+            guard fullIDs.insert(fullID).inserted else { throw invalid("item id '\(shown())' is used twice") }
             if let file = ref.item.file {
-                guard Slug.isValidFullID(file), file != ref.fullID else {
+                guard Slug.isValidFullID(file), file != fullID else {
                     throw invalid("the file key '\(TextSafety.escaped(file))' of item '\(shown())' is not allowed (section/item, differing from its id)")
                 }
             }
-            guard files.insert(ref.fileKey).inserted else {
-                throw invalid("two items share the file of '\(TextSafety.escaped(ref.fileKey))'")
+            let fileKey = ref.item.file ?? fullID
+            guard !anyMoved || files.insert(fileKey).inserted else {
+                throw invalid("two items share the file of '\(TextSafety.escaped(fileKey))'")
             }
         }
     }
 
     private func checkText(_ text: String, _ what: @autoclosure () -> String, _ invalid: (String) -> LedgerError) throws {
+        // Printable ASCII with something besides spaces passes both checks below: asked first,
+        // byte by byte, it spares the scalar-by-scalar checks nearly every title and number.
+        if Self.isVisibleASCII(text) { return }
         // Blank means only tabs and space separators (CharacterSet.whitespaces), checked without
         // bridging every title through NSString.
         guard text.unicodeScalars.contains(where: { $0 != "\t" && $0.properties.generalCategory != .spaceSeparator }) else {
@@ -119,6 +130,16 @@ extension Checklist {
         if let scalar = TextSafety.firstControlCharacter(in: text) {
             throw invalid("\(what()) contains the control character \(TextSafety.describe(scalar))")
         }
+    }
+
+    /// True when `text` is printable ASCII (U+0020 to U+007E) and not only spaces.
+    private static func isVisibleASCII(_ text: String) -> Bool {
+        var visible = false
+        for byte in text.utf8 {
+            guard byte >= 0x20, byte < 0x7F else { return false }
+            visible = visible || byte != 0x20
+        }
+        return visible
     }
 
     /// A one-line reason from a decoding error, without Foundation's multi-line dumps.

@@ -68,7 +68,8 @@ public struct LedgerPolicy: Codable, Equatable, Sendable {
 
     /// Who owns `item` (its own entry, else its section's); nil: every trusted signer.
     public func owners(ofItem fullID: String) -> [String]? {
-        owners[fullID] ?? owners[Self.section(of: fullID)]
+        // Most ledgers name no owners: no lookup then, not even of the item's section.
+        owners.isEmpty ? nil : owners[fullID] ?? owners[Self.section(of: fullID)]
     }
 
     /// Whether `email` may sign events of `item`.
@@ -79,12 +80,12 @@ public struct LedgerPolicy: Codable, Equatable, Sendable {
 
     /// How many distinct signers a sign-off of `item` needs (at least 1).
     public func requiredSignoffs(ofItem fullID: String) -> Int {
-        max(1, approvals[fullID] ?? approvals[Self.section(of: fullID)] ?? 1)
+        approvals.isEmpty ? 1 : max(1, approvals[fullID] ?? approvals[Self.section(of: fullID)] ?? 1)
     }
 
     /// How many days a sign-off of `item` holds; nil: forever.
     public func recertifyDays(ofItem fullID: String) -> Int? {
-        recertifyDays[fullID] ?? recertifyDays[Self.section(of: fullID)]
+        recertifyDays.isEmpty ? nil : recertifyDays[fullID] ?? recertifyDays[Self.section(of: fullID)]
     }
 
     static func section(of fullID: String) -> String {
