@@ -25,23 +25,29 @@ final class ConcurrencyTests: XCTestCase {
     }
 
     /// 53 sign-offs of distinct items, each killed with SIGKILL after a delay spread evenly from
-    /// 0 to 3 times the measured duration of one sign-off (the slowest of three, timed under the
-    /// machine's current load; debug binary: 60-130 ms), so the early ones die mid-write and most
-    /// finish first. Measured over runs: 81-88% landed, 9-12 killed while running.
-    /// Asserted: at least 50% landed, at least 5 were killed while running,
+    /// 0 to 3 times the measured duration of one sign-off (the median of three, started from
+    /// bash as the killed ones are, under the machine's current load), so the early ones die
+    /// mid-write and most finish first. The slowest of three, timed through the test's own
+    /// process runner, was once the yardstick: it overstated a write about fourfold, and once
+    /// sign-offs got faster only 4 of 53 were still running when killed.
+    /// Asserted: at least a third landed, at least 5 were killed while running,
     /// every reported success is in the ledger, and the ledger verifies fully and passes
     /// `git fsck --strict` with every commit accepted by `git verify-commit`.
     func testKilledWritersLeaveAValidLedger() throws {
         let box = try Sandbox()
         let ledger = box.path("ledger.git")
         try box.readinessOK("init", ledger)
-        // Calibrate: the slowest of three sign-offs, timed here, under this machine's current load.
-        var duration = 0.0
-        for number in ["11.3", "11.4", "11.5"] {
-            let start = Date()
-            try box.readinessOK("check", number, "--ledger", ledger)
-            duration = max(duration, Date().timeIntervalSince(start))
-        }
+        // Calibrate: the median of three sign-offs, started and timed from bash as the killed
+        // writes are, under this machine's current load.
+        let calibration = try box.run("/bin/bash", ["-c", ["11.3", "11.4", "11.5"].map { number in
+            """
+            start=$(date +%s%N); "\(Sandbox.binary)" check \(number) --ledger "\(ledger)" >/dev/null 2>&1 || exit 1
+            echo $(( $(date +%s%N) - start ))
+            """
+        }.joined(separator: "\n")])
+        let samples = calibration.stdout.split(separator: "\n").compactMap { Double($0) }.sorted()
+        guard samples.count == 3 else { return XCTFail("calibration failed: \(calibration.stdout)\(calibration.stderr)") }
+        let duration = samples[samples.count / 2] / 1e9
         let numbers = (1...11).flatMap { section in (1...(section == 1 ? 6 : 5)).map { "\(section).\($0)" } }
             .filter { !["11.3", "11.4", "11.5"].contains($0) }
         XCTAssertEqual(numbers.count, 53)
@@ -68,7 +74,7 @@ final class ConcurrencyTests: XCTestCase {
         let landed = Int(try box.git("--git-dir", ledger, "rev-list", "--count", "main"))! - before
         let share = Double(landed) / Double(numbers.count)
         print("kill -9: \(landed) of \(numbers.count) writes landed (\(Int(share * 100))%), \(killed) killed while running, one sign-off took \(Int(duration * 1000)) ms")
-        XCTAssertGreaterThanOrEqual(share, 0.50, "too few writes landed: \(landed) of \(numbers.count)\n\(run.stdout)")
+        XCTAssertGreaterThanOrEqual(share, 0.33, "too few writes landed: \(landed) of \(numbers.count)\n\(run.stdout)")
         XCTAssertGreaterThanOrEqual(killed, 5, "too few writes were killed while running to test anything\n\(run.stdout)")
 
         // Every reported success landed, and every landed commit is one sign-off.
