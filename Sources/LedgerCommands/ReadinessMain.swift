@@ -65,7 +65,7 @@ enum UsageErrorText {
         if let suggestion = suggestion(for: arguments) {
             message += " (did you mean `\(suggestion)`?)"
         } else {
-            message += " (see `\((["readiness"] + commandPath(arguments)).joined(separator: " ")) --help`)"
+            message += " (see `\(([ReadinessCommand.name] + commandPath(arguments)).joined(separator: " ")) --help`)"
         }
         return message
     }
@@ -85,7 +85,7 @@ enum UsageErrorText {
     /// The closest subcommand to the first word that names none, at any level of nesting.
     static func suggestion(for arguments: [String]) -> String? {
         let words = arguments.filter { !$0.hasPrefix("-") }
-        return suggestion(words: words[...], level: ReadinessCommand.configuration.subcommands, path: ["readiness"])
+        return suggestion(words: words[...], level: ReadinessCommand.configuration.subcommands, path: [ReadinessCommand.name])
     }
 
     private static func suggestion(words: ArraySlice<String>, level: [any ParsableCommand.Type], path: [String]) -> String? {

@@ -102,7 +102,7 @@ extension Checklist {
         var fullIDs = Set<String>(minimumCapacity: items.count)
         var files = Set<String>(minimumCapacity: anyMoved ? items.count : 0)
         for ref in items {
-            // Built once: an item's full id is also its file key unless it moved.
+            // Built once for the checks and messages below.
             let fullID = ref.fullID
             func shown() -> String { TextSafety.escaped(fullID) }
             guard fullIDs.insert(fullID).inserted else { throw invalid("item id '\(shown())' is used twice") }
@@ -111,9 +111,9 @@ extension Checklist {
                     throw invalid("the file key '\(TextSafety.escaped(file))' of item '\(shown())' is not allowed (section/item, differing from its id)")
                 }
             }
-            let fileKey = ref.item.file ?? fullID
-            guard !anyMoved || files.insert(fileKey).inserted else {
-                throw invalid("two items share the file of '\(TextSafety.escaped(fileKey))'")
+            // The item's own rule (`fileKey`), asked only when some item moved.
+            guard !anyMoved || files.insert(ref.fileKey).inserted else {
+                throw invalid("two items share the file of '\(TextSafety.escaped(ref.fileKey))'")
             }
         }
     }
