@@ -7,12 +7,15 @@ import PackageDescription
 /// which an everyday command cannot afford beside git's 1 ms. mbedTLS is static too (its three
 /// shared objects cost 0.4 ms more); the link wraps its two CA-loading functions so that the
 /// certificate deferral (Sources/CLibGit2Support/certificate_deferral.c) receives libgit2's
-/// calls. Kerberos (GSSAPI) is not linked: Debian ships no
+/// calls, and libgit2's TLS and SSH initialisers and their users so that start-up skips them
+/// until a network operation needs them (network_deferral.c). Kerberos (GSSAPI) is not linked: Debian ships no
 /// static one, and CLibGit2Support opens it when libgit2 first needs it (gssapi_on_demand.c).
 let linkLibGit2: [LinkerSetting] = [
     .unsafeFlags(["libgit2.a", "libssh2.a", "libcrypto.a", "libpcre2-8.a", "libhttp_parser.a", "libz.a",
                   "libmbedtls.a", "libmbedx509.a", "libmbedcrypto.a"].flatMap { ["-Xlinker", "-l:\($0)"] }
-                    + ["mbedtls_x509_crt_parse_file", "mbedtls_x509_crt_parse_path"].flatMap { ["-Xlinker", "--wrap=\($0)"] },
+                    + ["mbedtls_x509_crt_parse_file", "mbedtls_x509_crt_parse_path",
+                       "git_mbedtls_stream_global_init", "git_transport_ssh_global_init", "git_mbedtls_stream_new",
+                       "git_mbedtls_stream_wrap", "git_mbedtls__set_cert_location", "git_smart_subtransport_ssh"].flatMap { ["-Xlinker", "--wrap=\($0)"] },
                  .when(platforms: [.linux])),
     .linkedLibrary("git2", .when(platforms: [.macOS])),
 ]

@@ -5,9 +5,11 @@ internal import CLibGit2Support
 /// loads TLS certificates only when a network operation needs them.
 public enum Library {
     private static let initialised: Bool = {
-        // libgit2 would parse the system CA bundle here (~10 ms); it is deferred until a TLS
-        // remote needs it (`loadCertificates`).
+        // libgit2 would parse the system CA bundle here (~10 ms), and set up TLS and SSH (2.4 M
+        // instructions); both wait until a network operation needs them (`prepareNetwork`).
+        readiness_network_defer_begin()
         withCertificatesDeferred { _ = git_libgit2_init() }
+        readiness_network_defer_end()
         // libgit2's object cache (up to 256 MiB of parsed commits and trees) evicts by scanning
         // its hash table from the start on every insertion once full: a cold index build of 100k
         // events spent a quarter of its time there with a 32 MiB limit, and held 0.7 GB resident
@@ -38,17 +40,20 @@ public enum Library {
 
     /// Runs `body` with this thread's certificate loads deferred (see
     /// Sources/CLibGit2Support/certificate_deferral.c): what libgit2 asks mbedTLS to parse
-    /// meanwhile is recorded and parsed by the next `loadCertificates`.
+    /// meanwhile is recorded and parsed by the next `prepareNetwork`.
     static func withCertificatesDeferred<T>(_ body: () throws -> T) rethrows -> T {
         readiness_certificates_defer_begin()
         defer { readiness_certificates_defer_end() }
         return try body()
     }
 
-    /// Loads the CA bundle libgit2 deferred at start-up. Every libgit2 network operation must
-    /// call this first, or TLS certificate checks would see an empty trust store.
-    public static func loadCertificates() throws {
+    /// Prepares libgit2 for a network operation: runs the TLS and SSH set-up start-up skipped
+    /// (Sources/CLibGit2Support/network_deferral.c), then loads the CA bundle it deferred.
+    /// Every libgit2 network operation must call this first, or TLS certificate checks would
+    /// see an empty trust store.
+    public static func prepareNetwork() throws {
         ensureInitialised()
+        try check(readiness_network_init(), "cannot prepare libgit2 for the network")
         let result = readiness_certificates_load()
         if result < 0 {
             throw GitError(code: result, errorClass: 0, message: "cannot load the system CA certificates (mbedTLS error \(result))")
@@ -63,6 +68,9 @@ public enum Library {
         try check(readiness_git_set_certificate_locations(file, directory),
                   "cannot load CA certificates from \(file ?? directory ?? "nothing")")
     }
+
+    /// True while start-up's TLS or SSH set-up has not run yet.
+    public static var networkPending: Bool { readiness_network_pending() == 1 }
 
     /// True while a deferred CA bundle has not been loaded yet.
     public static var certificatesPending: Bool { readiness_certificates_pending() == 1 }

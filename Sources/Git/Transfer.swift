@@ -113,7 +113,7 @@ extension Repository {
     /// operating system gives up on the connection. `progress` hears how many objects arrived.
     public func fetch(from url: String, refspecs: [String], credentials: CredentialProvider? = nil,
                       timeout: TimeInterval? = nil, progress: TransferProgressHandler? = nil) throws {
-        try Library.loadCertificates()
+        try Library.prepareNetwork()
         var remote: OpaquePointer?
         try check(git_remote_create_anonymous(&remote, pointer, url), "cannot use remote \(url)")
         defer { git_remote_free(remote) }
@@ -143,7 +143,7 @@ extension Repository {
     /// as `.rejected`; a failed connection throws. `timeout` bounds it as it bounds `fetch`.
     public func push(to url: String, refspecs: [String], credentials: CredentialProvider? = nil,
                      timeout: TimeInterval? = nil) throws -> PushOutcome {
-        try Library.loadCertificates()
+        try Library.prepareNetwork()
         var remote: OpaquePointer?
         try check(git_remote_create_anonymous(&remote, pointer, url), "cannot use remote \(url)")
         defer { git_remote_free(remote) }

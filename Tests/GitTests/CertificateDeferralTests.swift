@@ -12,9 +12,9 @@ final class CertificateDeferralTests: XCTestCase {
 
     func testDeferredCertificatesLoadOnDemand() throws {
         _ = try Repository.discover(from: FileManager.default.temporaryDirectory.path)
-        try Library.loadCertificates()
+        try Library.prepareNetwork()
         XCTAssertFalse(Library.certificatesPending)
-        try Library.loadCertificates()
+        try Library.prepareNetwork()
         XCTAssertFalse(Library.certificatesPending)
     }
 
@@ -50,7 +50,7 @@ final class CertificateDeferralTests: XCTestCase {
             throw XCTSkip("runs only as the child of testDeferredDirectoryLoadCompletesAndTrustsItsCertificatesOverTLS")
         }
         // Start-up deferred the system bundle; load it so only this test's calls are queued below.
-        try Library.loadCertificates()
+        try Library.prepareNetwork()
         XCTAssertFalse(Library.certificatesPending)
         let before = Library.certificateLoadsReplayed
 
@@ -67,7 +67,7 @@ final class CertificateDeferralTests: XCTestCase {
         let outcomes = Outcomes(count: threads)
         DispatchQueue.concurrentPerform(iterations: threads) { thread in
             do {
-                try Library.loadCertificates()
+                try Library.prepareNetwork()
                 let replayed = Library.certificateLoadsReplayed - before
                 outcomes.record(thread, replayed == 2 && !Library.certificatesPending ? nil : "returned with \(replayed) of 2 calls replayed")
             } catch {

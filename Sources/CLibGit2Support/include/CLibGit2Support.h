@@ -22,6 +22,22 @@ int readiness_certificates_pending(void);
 /// How many deferred calls have been replayed in this process; for tests and diagnostics.
 unsigned long readiness_certificates_replayed(void);
 
+/// Opens, for the calling thread only, the window during which libgit2's initialisation skips
+/// its TLS and SSH set-up until first needed (see network_deferral.c). Call immediately before
+/// git_libgit2_init().
+void readiness_network_defer_begin(void);
+
+/// Closes the calling thread's window. Call immediately after git_libgit2_init().
+void readiness_network_defer_end(void);
+
+/// Runs libgit2's TLS and SSH initialisation if start-up skipped it and nothing has run it
+/// since; waits for a run another thread has under way. Safe from any thread, any number of
+/// times. Returns 0, or -1 with libgit2's error set when either initialisation failed.
+int readiness_network_init(void);
+
+/// 1 while start-up skipped an initialisation that has not run yet; for tests and diagnostics.
+int readiness_network_pending(void);
+
 /// git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, path), which Swift cannot call
 /// because it is variadic. Either argument may be NULL. Returns libgit2's status.
 int readiness_git_set_certificate_locations(const char *file, const char *path);
