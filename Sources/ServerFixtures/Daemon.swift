@@ -65,9 +65,34 @@ public final class Daemon {
         try wait(seconds: seconds, for: "listen on \(port)") { Daemon.canConnect(port) }
     }
 
-    /// Waits until a file or Unix socket exists at `path`, while the daemon runs.
+    /// Waits until a file exists at `path`, while the daemon runs.
+    public func waitForFile(_ path: String, seconds: Double = 10) throws {
+        try wait(seconds: seconds, for: "write \(path)") { FileManager.default.fileExists(atPath: path) }
+    }
+
+    /// Waits until the Unix socket at `path` accepts connections, while the daemon runs.
     public func waitForSocket(_ path: String, seconds: Double = 10) throws {
-        try wait(seconds: seconds, for: "make \(path)") { FileManager.default.fileExists(atPath: path) }
+        // The file appears at bind(), before listen(): a client then meets "Connection refused"
+        // (ssh-agent under load did), so wait until a connection is accepted.
+        try wait(seconds: seconds, for: "accept connections on \(path)") { Self.canConnect(socket: path) }
+    }
+
+    /// Whether something accepts connections on the Unix socket at `path`.
+    public static func canConnect(socket path: String) -> Bool {
+        let socket = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { return false }
+        defer { close(socket) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            buffer.copyBytes(from: bytes)
+            buffer[bytes.count] = 0
+        }
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        } == 0
     }
 
     private func wait(seconds: Double, for what: String, _ ready: () -> Bool) throws {

@@ -75,7 +75,7 @@ final class StallingRelay {
         let portFile = "\(directory)/port"
         daemon = try Daemon("stalling relay", "/usr/bin/python3", ["\(directory)/relay.py", String(upstream), String(limit), portFile],
                             environment: box.environment, log: "\(directory)/relay.log")
-        try daemon.waitForSocket(portFile)
+        try daemon.waitForFile(portFile)
         guard let port = Int(try String(contentsOfFile: portFile, encoding: .utf8)) else {
             daemon.stop()
             throw SandboxError("the relay wrote no port")
