@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Synchronization
 
 /// The contents of `ledger.json`: format version, name and settings.
 public struct LedgerSettings: Codable, Equatable, Sendable {
@@ -27,8 +28,22 @@ public struct LedgerSettings: Codable, Equatable, Sendable {
     /// True for a pseudonymous ledger.
     public var isPseudonymous: Bool { pseudonymous == true }
 
+    /// The last `ledger.json` parsed and what it gave. One command parses the same bytes in
+    /// several places (the store's check on open, the snapshot, the trust context, each commit
+    /// the verifier reads), and the result depends on the bytes alone.
+    private static let lastParsed = Mutex<(data: Data, settings: LedgerSettings)?>(nil)
+
     /// Parses `ledger.json`, refusing a format newer than this tool knows.
     public static func decode(_ data: Data) throws -> LedgerSettings {
+        if let settings = lastParsed.withLock({ last in last.flatMap { $0.data == data ? $0.settings : nil } }) {
+            return settings
+        }
+        let settings = try parse(data)
+        lastParsed.withLock { $0 = (data, settings) }
+        return settings
+    }
+
+    private static func parse(_ data: Data) throws -> LedgerSettings {
         struct VersionOnly: Decodable { var format: Int }
         guard let version = try? JSONDecoder().decode(VersionOnly.self, from: data) else {
             throw LedgerError(.notALedger, "\(LedgerLayout.settingsPath) is not valid ledger settings",
