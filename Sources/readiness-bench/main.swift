@@ -2,15 +2,16 @@ import Foundation
 
 // readiness-bench: measures readiness beside stock git on the same machine and prints medians
 // side by side as ratios (git/ours: above 1 means readiness is faster).
-// Usage: readiness-bench [signoff] [gate] [section] [queries] [verify] [sync] [privacy] [--rounds N] [--sizes 1000,10000,100000]
+// Usage: readiness-bench [startup] [signoff] [gate] [section] [queries] [verify] [sync] [privacy] [--rounds N] [--sizes 1000,10000,100000]
 //        [--items 1000,10000] [--commits N] [--incoming N]
 // `sync` runs only when named (it is slow to set up): --commits events in the ledger, --incoming new sign-offs.
+// `startup`: `--version` beside git's, and the binary's size.
 // `section`: status and gate on a checklist of --items items in one section.
 // `privacy` runs only when named: pseudonymous beside plain ledgers, --commits events.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 
-let usageLine = "usage: readiness-bench [signoff] [gate] [section] [queries] [verify] [sync] [privacy] [--rounds N] [--sizes N,N,…] [--items N,N,…] [--commits N] [--incoming N]\n"
+let usageLine = "usage: readiness-bench [startup] [signoff] [gate] [section] [queries] [verify] [sync] [privacy] [--rounds N] [--sizes N,N,…] [--items N,N,…] [--commits N] [--incoming N]\n"
 
 /// Stops with a usage message: a mistyped option must not silently run the defaults.
 func usage(_ problem: String) -> Never {
@@ -39,7 +40,7 @@ let sizes = numbers(after: "--sizes", [1_000, 10_000, 100_000])
 let itemCounts = numbers(after: "--items", [1_000, 10_000])
 let commits = numbers(after: "--commits", [10_000])[0]
 let incoming = numbers(after: "--incoming", [1_000])[0]
-let knownSuites: Set<String> = ["signoff", "gate", "section", "queries", "verify", "sync", "privacy"]
+let knownSuites: Set<String> = ["startup", "signoff", "gate", "section", "queries", "verify", "sync", "privacy"]
 let optionValues = Set(knownOptions.compactMap { option in arguments.firstIndex(of: option).map { $0 + 1 } })
 let suites = arguments.indices.filter { !arguments[$0].hasPrefix("--") && !optionValues.contains($0) }.map { arguments[$0] }
 if let unknown = suites.first(where: { !knownSuites.contains($0) }) { usage("unknown suite '\(unknown)'") }
@@ -53,6 +54,9 @@ guard FileManager.default.isExecutableFile(atPath: readiness) else {
 do {
     let world = try BenchWorld(readiness: readiness)
     var rows: [BenchRow] = []
+    if suites.isEmpty || suites.contains("startup") {
+        rows += try StartupBenchmark.run(world: world, rounds: rounds)
+    }
     if suites.isEmpty || suites.contains("signoff") {
         rows += try SignOffBenchmark.run(world: world, rounds: rounds)
     }
