@@ -44,21 +44,30 @@ public struct LedgerSettings: Codable, Equatable, Sendable {
     }
 
     private static func parse(_ data: Data) throws -> LedgerSettings {
+        if let settings = LedgerSettingsScanner.settings(from: data) {
+            try checkFormat(settings.format)
+            return settings
+        }
         struct VersionOnly: Decodable { var format: Int }
         guard let version = try? JSONDecoder().decode(VersionOnly.self, from: data) else {
             throw LedgerError(.notALedger, "\(LedgerLayout.settingsPath) is not valid ledger settings",
                               hint: "the repository may not be a readiness ledger")
         }
-        guard version.format <= LedgerLayout.formatVersion, version.format >= 1 else {
-            throw LedgerError(.unsupportedFormat,
-                              "this ledger uses format version \(version.format), newer than this tool's \(LedgerLayout.formatVersion)",
-                              hint: "upgrade readiness to read it")
-        }
+        try checkFormat(version.format)
         do {
             return try JSONDecoder().decode(LedgerSettings.self, from: data)
         } catch {
             throw LedgerError(.notALedger, "\(LedgerLayout.settingsPath) is malformed: \(ErrorText.oneLine(error))",
                               hint: "the repository may not be a readiness ledger")
+        }
+    }
+
+    /// Refuses a format this tool does not know.
+    private static func checkFormat(_ format: Int) throws {
+        guard format <= LedgerLayout.formatVersion, format >= 1 else {
+            throw LedgerError(.unsupportedFormat,
+                              "this ledger uses format version \(format), newer than this tool's \(LedgerLayout.formatVersion)",
+                              hint: "upgrade readiness to read it")
         }
     }
 

@@ -82,6 +82,30 @@ struct PlainJSONScanner {
         return String(validating: raw, as: UTF8.self)
     }
 
+    /// `true` or `false`.
+    mutating func boolean() -> Bool? {
+        for (literal, value) in [("true", true), ("false", false)] {
+            let word = Array(literal.utf8)
+            if bytes.count - position >= word.count, bytes[position..<position + word.count].elementsEqual(word) {
+                position += word.count
+                return value
+            }
+        }
+        return nil
+    }
+
+    /// An object of any keys, each read by `value`, as a dictionary; a key seen twice (as Swift
+    /// compares strings) declines, so that `JSONDecoder` alone decides what it means.
+    mutating func dictionary<Value>(_ value: (inout PlainJSONScanner) -> Value?) -> [String: Value]? {
+        var entries: [String: Value] = [:]
+        let complete = object { scanner, key in
+            guard entries[key] == nil, let read = value(&scanner) else { return false }
+            entries[key] = read
+            return true
+        }
+        return complete ? entries : nil
+    }
+
     /// A whole number of at most 18 digits, as JSON writes one (no sign, fraction, exponent or leading zero).
     mutating func integer() -> Int? {
         var end = position

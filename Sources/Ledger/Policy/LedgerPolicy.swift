@@ -99,7 +99,7 @@ public struct LedgerPolicy: Codable, Equatable, Sendable {
     public static func decode(_ data: Data) throws -> LedgerPolicy {
         let policy: LedgerPolicy
         do {
-            policy = try JSONDecoder().decode(LedgerPolicy.self, from: data)
+            policy = try PolicyScanner.policy(from: data) ?? JSONDecoder().decode(LedgerPolicy.self, from: data)
         } catch {
             throw LedgerError(.invalidInput, "\(LedgerLayout.policyPath) is not a valid policy: \(ErrorText.oneLine(error))",
                               hint: "run `readiness verify` to find the commit that wrote it")
