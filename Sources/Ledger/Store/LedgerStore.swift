@@ -1,5 +1,10 @@
 import FoundationEssentials
 import Git
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A ledger repository opened for reading and writing. The branch head is the only state;
 /// everything else is derived from the commits it reaches.
@@ -102,10 +107,19 @@ public final class LedgerStore {
         return commit
     }
 
-    /// The folder under the git directory for derived data, created on demand.
-    func cacheDirectory() throws -> URL {
-        let url = URL(fileURLWithPath: repository.gitDirectory).appendingPathComponent(LedgerLayout.cacheFolder)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+    /// The path of the derived-data file `name` (see `DerivedFile`), its folder created on demand.
+    func cacheFile(_ name: String) throws -> String {
+        try cacheFolderPath() + "/" + name
+    }
+
+    /// The folder for derived data, made with one mkdir: building URLs and asking FileManager
+    /// for it cost a sign-off more than reading the files in it.
+    private func cacheFolderPath() throws -> String {
+        let path = repository.gitDirectory + LedgerLayout.cacheFolder
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+            throw LedgerError(.storage, "cannot create \(path): \(String(cString: strerror(errno)))",
+                              hint: "check the permissions of the ledger's git directory")
+        }
+        return path
     }
 }
