@@ -149,13 +149,13 @@ extension LedgerStore {
     public func tips() throws -> EventIndex {
         removeStaleTemporaryFiles()
         let head = try head()
-        if let storage = EventIndexStorage.load(path: try cacheDirectory().appendingPathComponent(Self.tipsName).path), storage.head == head {
+        if let storage = EventIndexStorage.load(path: try cacheFile(Self.tipsName)), storage.head == head {
             return EventIndex(storage: storage)
         }
         // Stale or missing (a writer may have been killed between the two files). Catching the
         // full index up writes fresh tips; only an index that was already current needs them derived.
         let (index, origin) = try eventIndex()
-        if origin != .current, let written = EventIndexStorage.load(path: try cacheDirectory().appendingPathComponent(Self.tipsName).path),
+        if origin != .current, let written = EventIndexStorage.load(path: try cacheFile(Self.tipsName)),
            written.head == index.head {
             return EventIndex(storage: written)
         }
@@ -166,10 +166,10 @@ extension LedgerStore {
     /// tips along too, so the next write finds its back-link without touching the full index.
     /// Does nothing when the tips were not at `parent` (they are then rebuilt when next needed).
     func advanceTips(from parent: ObjectID, to commit: ObjectID, with event: LedgerEvent) {
-        guard let file = try? cacheDirectory().appendingPathComponent(Self.tipsName),
-              let storage = EventIndexStorage.load(path: file.path), storage.head == parent else { return }
+        guard let file = try? cacheFile(Self.tipsName),
+              let storage = EventIndexStorage.load(path: file), storage.head == parent else { return }
         let events = EventIndex(storage: storage).latestPerPath.filter { $0.path != event.path } + [event]
-        try? save(EventIndexFile.encode(head: commit, base: nil, newEvents: events), to: file)
+        save(EventIndexFile.encode(head: commit, base: nil, newEvents: events), to: file)
     }
 
     @discardableResult
@@ -178,7 +178,7 @@ extension LedgerStore {
         guard let storage = EventIndexStorage.from(data) else {
             throw LedgerError(.storage, "the event tips could not be encoded", hint: "report this as a bug")
         }
-        try save(data, to: cacheDirectory().appendingPathComponent(Self.tipsName))
+        save(data, to: try cacheFile(Self.tipsName))
         return EventIndex(storage: storage)
     }
 
@@ -187,11 +187,10 @@ extension LedgerStore {
         removeStaleTemporaryFiles()
         let head = try head()
         if let loaded = loadedEventIndex, loaded.head == head { return (loaded, .current) }
-        let directory = try cacheDirectory()
-        let file = directory.appendingPathComponent(Self.eventIndexName)
-        var origin = EventIndex.Origin.rebuilt(FileManager.default.fileExists(atPath: file.path) ? "damaged" : "missing")
+        let file = try cacheFile(Self.eventIndexName)
+        var origin = EventIndex.Origin.rebuilt(FileManager.default.fileExists(atPath: file) ? "damaged" : "missing")
         var base: EventIndexStorage?
-        if let stored = EventIndexStorage.load(path: file.path), stored.hasGraph {
+        if let stored = EventIndexStorage.load(path: file), stored.hasGraph {
             if stored.head == head {
                 loadedEventIndex = EventIndex(storage: stored)
                 return (EventIndex(storage: stored), .current)
@@ -225,7 +224,7 @@ extension LedgerStore {
             throw LedgerError(.storage, "the event index could not be encoded", hint: "report this as a bug")
         }
         let index = EventIndex(storage: storage)
-        try save(data, to: file)
+        save(data, to: file)
         try saveTips(of: index)
         loadedEventIndex = index
         return (index, origin)
@@ -236,25 +235,19 @@ extension LedgerStore {
     /// exist are touched: a live writer's file is about to be renamed. One directory listing,
     /// run by the entry points every command that reads the index passes through.
     func removeStaleTemporaryFiles() {
-        guard let directory = try? cacheDirectory(),
-              let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        guard let directory = try? cacheFile(""),
+              let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
         for name in names {
-            guard let marker = name.ranges(of: ".tmp-").last,
+            guard let marker = name.ranges(of: DerivedFile.temporarySuffix).last,
                   let pid = pid_t(name[marker.upperBound...]), ProcessLiveness.isDead(pid) else { continue }
-            try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+            unlink(directory + name)
         }
     }
 
-    /// Writes derived data atomically (temporary file, then rename), so a crash leaves the old
-    /// file or the new one. Failing to write a cache does not fail the caller's command.
-    func save(_ data: Data, to url: URL) throws {
-        let temporary = url.appendingPathExtension("tmp-\(getpid())")
-        do {
-            try data.write(to: temporary)
-            guard rename(temporary.path, url.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-        }
+    /// Writes derived data whole (`DerivedFile`: a temporary file, then a rename), so a crash
+    /// leaves the old file or the new one. Failing to write a cache does not fail the command.
+    func save(_ data: Data, to path: String) {
+        DerivedFile.store(data, at: path)
     }
 }
 

@@ -25,8 +25,10 @@ public struct OpenSSHPrivateKey: Sendable, CustomStringConvertible {
         guard let begin = text.firstRange(of: beginMarker), let end = text[begin.upperBound...].firstRange(of: endMarker) else {
             throw LedgerError(.invalidInput, "not an OpenSSH private key: missing \"\(beginMarker)\"")
         }
-        let base64 = text[begin.upperBound..<end.lowerBound].filter { !$0.isWhitespace }
-        guard let data = Data(base64Encoded: String(base64)) else {
+        // Byte-wise, as SSHSignature does (space, tab and line ends, as ssh-keygen writes): the
+        // Unicode-aware Character.isWhitespace was a sixth of loading the key for a sign-off.
+        let base64 = text[begin.upperBound..<end.lowerBound].utf8.filter { ![0x20, 0x09, 0x0a, 0x0d].contains($0) }
+        guard let data = Data(base64Encoded: Data(base64)) else {
             throw LedgerError(.invalidInput, "malformed OpenSSH private key: invalid base64")
         }
         var reader = SSHWireReader(data, what: "OpenSSH private key")

@@ -10,6 +10,9 @@ public struct LedgerSnapshot {
     public let settings: LedgerSettings
     /// `checklist.json`.
     public let checklist: Checklist
+    /// The blob `checklist` was decoded from, so the verifier's reading of the same blob can
+    /// reuse it (`LedgerStore.decodedChecklist(inBlob:)`).
+    let checklistBlob: ObjectID
     let repository: Repository
     private let tree: SnapshotTree
 
@@ -24,11 +27,12 @@ public struct LedgerSnapshot {
                               hint: "this repository is not a readiness ledger; create one with `readiness init`")
         }
         settings = try LedgerSettings.decode(settingsData)
-        guard let checklistData = try tree.file(atPath: LedgerLayout.checklistPath) else {
+        guard let checklistEntry = try tree.entry(atPath: LedgerLayout.checklistPath), checklistEntry.kind == .blob else {
             throw LedgerError(.notALedger, "commit \(commitID.abbreviated()) has no \(LedgerLayout.checklistPath)",
                               hint: "run `readiness verify` to find out how the ledger was damaged")
         }
-        checklist = try Checklist.decode(canonicalJSON: checklistData)
+        checklistBlob = checklistEntry.id
+        checklist = try Checklist.decode(canonicalJSON: repository.blob(checklistEntry.id))
     }
 
     /// The record of one item and the blob holding it (which identifies the event that produced

@@ -6,11 +6,15 @@ import Git
 /// ledger decodes each blob only once.
 final class LedgerDataCache {
     private let repository: Repository
+    /// A definition already decoded from a blob elsewhere in this process (the writer's
+    /// snapshot), or nil; see `LedgerStore.decodedChecklist(inBlob:)`.
+    private let decoded: (ObjectID) -> Checklist?
     private var checklists: [ObjectID: Result<DefinedItems, LedgerError>] = [:]
     private var records: [ObjectID: Result<ItemRecord, LedgerError>] = [:]
 
-    init(repository: Repository) {
+    init(repository: Repository, decoded: @escaping (ObjectID) -> Checklist? = { _ in nil }) {
         self.repository = repository
+        self.decoded = decoded
     }
 
     /// The definition in `tree`'s `checklist.json` and the item files it names.
@@ -21,7 +25,7 @@ final class LedgerDataCache {
         if let known = checklists[blob] { return known }
         let result: Result<DefinedItems, LedgerError>
         do {
-            result = .success(DefinedItems(try Checklist.decode(canonicalJSON: repository.blob(blob))))
+            result = .success(DefinedItems(try decoded(blob) ?? Checklist.decode(canonicalJSON: repository.blob(blob))))
         } catch let error as LedgerError {
             result = .failure(error)
         }

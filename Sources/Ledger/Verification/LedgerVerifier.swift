@@ -42,7 +42,7 @@ public final class LedgerVerifier {
         repository = store.repository
         crypto = SignatureCrypto(programs: programs)
         trust = TrustContextCache(repository: store.repository)
-        data = LedgerDataCache(repository: store.repository)
+        data = LedgerDataCache(repository: store.repository, decoded: store.decodedChecklist(inBlob:))
         self.clock = clock
     }
 

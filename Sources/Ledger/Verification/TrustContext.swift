@@ -21,7 +21,11 @@ struct TrustContext {
 /// a ledger of sign-offs they rarely change, so almost every lookup is a cache hit.
 final class TrustContextCache {
     private let repository: Repository
-    private var contexts: [[ObjectID?]: Result<TrustContext, LedgerError>] = [:]
+    /// Keyed by the four blob ids (`key(of:)`). A String key, not `[ObjectID?]`: the first
+    /// dictionary of a new key type makes the Swift runtime scan every protocol conformance in
+    /// the binary to check `Hashable` (0.6 M instructions, 3 % of a sign-off); String's is
+    /// looked up long before.
+    private var contexts: [String: Result<TrustContext, LedgerError>] = [:]
     /// The last few trees asked for: the signature check and the policy check of one commit ask
     /// for the same parent trees one after the other, so a handful suffices and memory stays flat.
     private var recent: [(tree: ObjectID, result: Result<TrustContext, LedgerError>)] = []
@@ -42,7 +46,8 @@ final class TrustContextCache {
     private func context(ofBlobsIn tree: ObjectID) throws -> Result<TrustContext, LedgerError> {
         let paths = [LedgerLayout.allowedSignersPath, LedgerLayout.openPGPSignersPath, LedgerLayout.settingsPath, LedgerLayout.policyPath]
         let blobs = try paths.map { try repository.entry(atPath: $0, inTree: tree)?.id }
-        if let known = contexts[blobs] { return known }
+        let key = Self.key(of: blobs)
+        if let known = contexts[key] { return known }
         let result: Result<TrustContext, LedgerError>
         do {
             func text(_ blob: ObjectID?) throws -> String {
@@ -57,7 +62,13 @@ final class TrustContextCache {
         } catch let error as LedgerError {
             result = .failure(error)
         }
-        contexts[blobs] = result
+        contexts[key] = result
         return result
+    }
+
+    /// The blob ids in order, each as hex or "-" when the file is absent: one string per
+    /// distinct set of inputs, and different sets never share one.
+    private static func key(of blobs: [ObjectID?]) -> String {
+        blobs.map { $0?.hex ?? "-" }.joined(separator: " ")
     }
 }

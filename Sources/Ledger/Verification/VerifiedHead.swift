@@ -10,16 +10,20 @@ enum VerifiedHead {
     static let fileName = "verified-head"
 
     static func read(_ store: LedgerStore) -> (head: ObjectID, roots: [ObjectID])? {
-        guard let url = try? store.cacheDirectory().appendingPathComponent(fileName),
-              let data = try? Data(contentsOf: url) else { return nil }
-        let ids = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map { ObjectID(hex: String($0)) }
-        guard let first = ids.first, let head = first, !ids.contains(nil) else { return nil }
-        return (head, ids.dropFirst().compactMap { $0 })
+        // A head and a few roots; anything longer is not this file.
+        guard let path = try? store.cacheFile(fileName), let data = DerivedFile.load(path, limit: 4096) else { return nil }
+        var ids: [ObjectID] = []
+        for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
+            guard let id = ObjectID(hex: String(line)) else { return nil }
+            ids.append(id)
+        }
+        guard let head = ids.first else { return nil }
+        return (head, Array(ids.dropFirst()))
     }
 
     static func write(_ head: ObjectID, roots: [ObjectID], to store: LedgerStore) throws {
         let lines = ([head] + roots).map { $0.hex + "\n" }.joined()
-        try store.save(Data(lines.utf8), to: store.cacheDirectory().appendingPathComponent(fileName))
+        try store.save(Data(lines.utf8), to: store.cacheFile(fileName))
     }
 }
 
@@ -41,9 +45,8 @@ enum UnverifiedState {
     }
 
     static func read(_ store: LedgerStore, head: ObjectID) -> VerifiedState? {
-        guard let url = try? store.cacheDirectory().appendingPathComponent(fileName),
-              let data = try? Data(contentsOf: url),
-              let stored = try? JSONDecoder().decode(Stored.self, from: data), stored.head == head.hex else { return nil }
+        guard let path = try? store.cacheFile(fileName), let data = DerivedFile.load(path, limit: 1 << 26),
+              let stored = try? JSONDecoder().decode(Stored.self, from: Data(data)), stored.head == head.hex else { return nil }
         let roots = stored.roots.compactMap(ObjectID.init(hex:))
         let unverified = stored.unverified.compactMap(ObjectID.init(hex:))
         guard roots.count == stored.roots.count, unverified.count == stored.unverified.count, !stored.problems.isEmpty else { return nil }
@@ -55,8 +58,8 @@ enum UnverifiedState {
         guard !state.isVerified, !state.problems.contains(where: { $0.kind == .futureDated }) else { return }
         let stored = Stored(head: state.head.hex, verified: state.verified?.hex, roots: state.roots.map(\.hex), problems: state.problems,
                             unverified: state.unverified.map(\.hex).sorted(), rewritten: state.rewritten)
-        guard let data = try? JSONEncoder().encode(stored), let url = try? store.cacheDirectory().appendingPathComponent(fileName) else { return }
-        try? store.save(data, to: url)
+        guard let data = try? JSONEncoder().encode(stored), let path = try? store.cacheFile(fileName) else { return }
+        store.save(data, to: path)
     }
 }
 
