@@ -281,15 +281,15 @@ struct EventBuilder {
         let number = writer.add(commit: id, parents: commit.parentIDs)
         treeOfCommit[id] = commit.treeID
         let parentTrees = try commit.parentIDs.map { parent in try treeOfCommit[parent] ?? repository.commit(parent, includingSignature: false).treeID }
-        let trailerAction = LedgerCommitMessage.trailerValues("Action", in: commit.message).first
+        let trailerAction = CommitTrailers.first("Action", in: commit.message)
         let committer = Person(name: commit.committer.name, email: commit.committer.email, key: nil)
         defer { trees.advance() }
         for change in try repository.changedFiles(tree: commit.treeID, parentTrees: parentTrees, window: trees) {
             var before: ItemState?
-            if let previous = change.previousBlob, change.path.hasPrefix("\(LedgerLayout.itemsFolder)/") {
+            if let previous = change.previousBlob, change.path.hasPrefix(Self.itemsPrefix) {
                 before = try state(of: previous)
             }
-            let isItem = change.path.hasPrefix("\(LedgerLayout.itemsFolder)/") && change.path.hasSuffix(".json")
+            let isItem = change.path.hasPrefix(Self.itemsPrefix) && change.path.hasSuffix(".json")
             var record: ItemRecord?
             if isItem, let blob = change.blob {
                 record = try? ItemRecord.decode(repository.blob(blob), path: change.path)
@@ -308,6 +308,8 @@ struct EventBuilder {
                 waivedUntil: record?.waivedUntil, previous: record?.previous ?? []), commit: number)
         }
     }
+
+    private static let itemsPrefix = "\(LedgerLayout.itemsFolder)/"
 
     /// A definition change's event carries its list of changes (the commit body), so the
     /// timeline shows it as one event saying what changed.
