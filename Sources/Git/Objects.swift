@@ -81,8 +81,9 @@ public enum TreeChange: Equatable, Sendable {
 }
 
 extension Repository {
-    /// Reads the commit `id` and copies its fields out.
-    public func commit(_ id: ObjectID) throws -> Commit {
+    /// Reads the commit `id` and copies its fields out; `includingSignature: false` leaves
+    /// `signature` nil without looking for it (readers that only walk history).
+    public func commit(_ id: ObjectID, includingSignature: Bool = true) throws -> Commit {
         var oid = id.raw
         var raw: OpaquePointer?
         try check(git_commit_lookup(&raw, pointer, &oid), "cannot read commit \(id)")
@@ -92,13 +93,15 @@ extension Repository {
         for index in 0..<parentCount {
             parents.append(ObjectID(git_commit_parent_id(raw, index)))
         }
-        var signatureBuffer = git_buf()
-        defer { git_buf_dispose(&signatureBuffer) }
-        let status = git_commit_header_field(&signatureBuffer, raw, "gpgsig")
         var signature: String?
-        if status != GIT_ENOTFOUND.rawValue {
-            try check(status, "cannot read the signature of commit \(id)")
-            signature = String(cString: signatureBuffer.ptr)
+        if includingSignature {
+            var signatureBuffer = git_buf()
+            defer { git_buf_dispose(&signatureBuffer) }
+            let status = git_commit_header_field(&signatureBuffer, raw, "gpgsig")
+            if status != GIT_ENOTFOUND.rawValue {
+                try check(status, "cannot read the signature of commit \(id)")
+                signature = String(cString: signatureBuffer.ptr)
+            }
         }
         return Commit(
             id: id,

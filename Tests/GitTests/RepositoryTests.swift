@@ -150,6 +150,48 @@ final class RepositoryTests: XCTestCase {
         XCTAssertEqual(reverse, Array(ids.dropFirst()))
     }
 
+    func testALinearHistoryIsTheSortedWalkAndAMergeIsNone() throws {
+        let (repository, path) = try makeRepository()
+        let tree = try repository.updatedTree(repository.emptyTree(), applying: [.write(path: "a", contents: Data("1".utf8))])
+        func commit(_ parents: [ObjectID], _ message: String, at time: Int64) throws -> ObjectID {
+            var when = person
+            when.time = time
+            return try repository.writeCommit(buffer: repository.commitBuffer(tree: tree, parents: parents, author: when, committer: when,
+                                                                               message: message), signature: nil)
+        }
+        let root = try commit([], "root\n", at: 1_790_000_000)
+        var line = [root]
+        // Committer times out of order, so the topological order, not time, must decide.
+        for step in 1...6 {
+            line.append(try commit([line.last!], "step \(step)\n", at: 1_790_000_000 + Int64(step % 3 == 0 ? -step : step)))
+        }
+        let head = line.last!
+        func walked(hiding: [ObjectID]) throws -> [ObjectID] {
+            try RevisionWalk(repository: repository, from: [head], hiding: hiding, order: .topologicalReverse).collect()
+        }
+        XCTAssertEqual(repository.linearHistory(from: head, back: nil)?.map(\.id), line)
+        XCTAssertEqual(repository.linearHistory(from: head, back: nil)?.map(\.id), try walked(hiding: []))
+        XCTAssertEqual(repository.linearHistory(from: head, back: line[2])?.map(\.id), try walked(hiding: [line[2]]))
+        XCTAssertEqual(repository.linearHistory(from: head, back: head)?.count, 0)
+        let read = try XCTUnwrap(repository.linearHistory(from: head, back: line[5])?.first)
+        XCTAssertEqual(read.message, "step 6\n")
+        XCTAssertEqual(read.parentIDs, [line[5]])
+        XCTAssertEqual(read.treeID, tree)
+        XCTAssertNil(read.signature, "a history walk does not read signatures")
+        // A stop that is not on the line (another root), a merge, a missing commit: none.
+        let stranger = try commit([], "other root\n", at: 1_790_000_100)
+        XCTAssertNil(repository.linearHistory(from: head, back: stranger))
+        let merge = try commit([head, stranger], "merge\n", at: 1_790_000_200)
+        let after = try commit([merge], "after\n", at: 1_790_000_300)
+        XCTAssertNil(repository.linearHistory(from: after, back: nil))
+        XCTAssertNil(repository.linearHistory(from: after, back: head), "the merge lies between the two")
+        XCTAssertEqual(repository.linearHistory(from: after, back: merge)?.map(\.id), [after], "the merge itself is the stop")
+        XCTAssertNil(repository.linearHistory(from: try XCTUnwrap(ObjectID(hex: String(repeating: "ab", count: 20))), back: nil))
+        try repository.compareAndSwapReference("refs/heads/main", to: head, expecting: nil, message: "line")
+        XCTAssertEqual(repository.linearHistory(from: head, back: nil)?.map(\.id.hex).reversed(),
+                       try git("--git-dir", path, "rev-list", "--topo-order", "main").split(separator: "\n").map(String.init))
+    }
+
     func testATreeWindowDiffsAWalkAsFreshReadsDo() throws {
         let (repository, _) = try makeRepository()
         var tree = try repository.updatedTree(repository.emptyTree(), applying: [

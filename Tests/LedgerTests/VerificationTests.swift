@@ -108,6 +108,12 @@ final class VerificationTests: XCTestCase {
         let trailers = CommitTrailers(message)
         for key in ["Item", "Evidence", "Waived-Until", "Action"] {
             XCTAssertEqual(trailers[key], LedgerCommitMessage.trailerValues(key, in: message), key)
+            XCTAssertEqual(CommitTrailers.first(key, in: message), trailers[key].first, key)
+        }
+        // No trailer paragraph (one paragraph only, or a blank line with nothing before it).
+        for bare in ["check a/b: T\nReadiness-Action: check\n", "\n\nReadiness-Action: check\n", ""] {
+            XCTAssertNil(CommitTrailers.first("Action", in: bare), bare)
+            XCTAssertEqual(CommitTrailers(bare)["Action"], [], bare)
         }
     }
 

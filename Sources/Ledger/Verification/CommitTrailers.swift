@@ -4,6 +4,30 @@ struct CommitTrailers {
     private var values: [String: [String]] = [:]
 
     init(_ message: String) {
+        var values: [String: [String]] = [:]
+        Self.forEach(in: message) { key, value in
+            values[String(decoding: key, as: UTF8.self), default: []].append(String(decoding: value, as: UTF8.self))
+            return true
+        }
+        self.values = values
+    }
+
+    /// The first value of `Readiness-<key>`, found without decoding the other trailers: the
+    /// event index asks this of every commit of history.
+    static func first(_ key: String, in message: String) -> String? {
+        var found: String?
+        forEach(in: message) { name, value in
+            // Compared as strings, as the dictionary of `init` compares its keys.
+            guard String(decoding: name, as: UTF8.self) == key else { return true }
+            found = String(decoding: value, as: UTF8.self)
+            return false
+        }
+        return found
+    }
+
+    /// Calls `visit` with the key and value bytes of each `Readiness-` trailer in order, until
+    /// it returns false.
+    private static func forEach(in message: String, _ visit: (ArraySlice<UInt8>, ArraySlice<UInt8>) -> Bool) {
         // Byte-wise: the last paragraph is what follows the last blank line that has text after it.
         let bytes = Array(message.utf8)
         var end = bytes.count
@@ -17,8 +41,7 @@ struct CommitTrailers {
         for line in bytes[start..<end].split(separator: 0x0a) where line.starts(with: prefix) {
             let body = line.dropFirst(prefix.count)
             guard let colon = body.indices.first(where: { body[$0] == 0x3a && $0 + 1 < body.endIndex && body[$0 + 1] == 0x20 }) else { continue }
-            let key = String(decoding: body[body.startIndex..<colon], as: UTF8.self)
-            values[key, default: []].append(String(decoding: body[(colon + 2)...], as: UTF8.self))
+            guard visit(body[body.startIndex..<colon], body[(colon + 2)...]) else { return }
         }
     }
 
