@@ -62,6 +62,15 @@ public final class Tree {
         git_tree_entry_byname(pointer, name).map(TreeEntry.init)
     }
 
+    /// The id of the blob called `name` (one path component), or nil when there is none or it
+    /// is not a blob. Copies no name out: a section's 10,000 item lookups spent 8 % of `status`
+    /// copying and validating names they already knew.
+    public func blobID(named name: String) -> ObjectID? {
+        // The entry belongs to the tree: read in place, never freed.
+        guard let raw = git_tree_entry_byname(pointer, name), git_tree_entry_type(raw) == GIT_OBJECT_BLOB else { return nil }
+        return ObjectID(git_tree_entry_id(raw))
+    }
+
     /// How many entries the tree has.
     var count: Int { git_tree_entrycount(pointer) }
 

@@ -63,7 +63,7 @@ struct GateCommand: ParsableCommand {
                                   requirement: GateRequirement.parse(require.isEmpty ? opened.configuredRequirement : require))
         }
         if output.json {
-            JSONOutput.print("gate", verdict)
+            JSONOutput.print("gate", fields: verdict.fieldsBesideMissing, streaming: "missing", elements: verdict.missing)
         } else {
             print(GateText.render(verdict, ledgerOption: ledgerOptions.ledger, style: output.style(nil)))
         }
@@ -75,32 +75,41 @@ struct GateCommand: ParsableCommand {
 enum GateText {
     static func render(_ verdict: GateVerdict, ledgerOption: String?, style: TextStyle = .plain) -> String {
         let origin = verdict.fetched ? "fetched from \(verdict.source)" : "in \(verdict.source)"
-        var lines = ["readiness gate: judged \(TerminalText.escape(verdict.ledger)) at commit \(verdict.head) (\(TerminalText.escape(origin)))"]
+        // One text grown in place (about 150 bytes a missing item reserved up front), not a line
+        // array joined at the end.
+        var text = "readiness gate: judged \(TerminalText.escape(verdict.ledger)) at commit \(verdict.head) (\(TerminalText.escape(origin)))"
         let sections = "\(verdict.required.count) required section\(verdict.required.count == 1 ? "" : "s")"
         guard !verdict.passed else {
-            lines.append(style.paint("passed", 32) + ": all \(verdict.requiredItems) items of the \(sections) are done or validly waived")
-            return lines.joined(separator: "\n")
+            text += "\n" + style.paint("passed", 32) + ": all \(verdict.requiredItems) items of the \(sections) are done or validly waived"
+            return text
         }
-        lines.append(style.paint("blocked", 31) + ": \(verdict.missing.count) of the \(verdict.requiredItems) items of the \(sections) are not done:")
+        text.reserveCapacity(text.utf8.count + 256 + 150 * verdict.missing.count)
+        text += "\n" + style.paint("blocked", 31) + ": \(verdict.missing.count) of the \(verdict.requiredItems) items of the \(sections) are not done:"
         let numberWidth = verdict.missing.map(\.number.count).max() ?? 0
         let idWidth = verdict.missing.map(\.item.count).max() ?? 0
         for item in verdict.missing {
             // Padded in Swift: NSString's padding(toLength:) bridged every line (numbers and ids
             // are ASCII, so characters and UTF-16 units agree).
-            let number = item.number + String(repeating: " ", count: numberWidth - item.number.count)
-            let id = item.item + String(repeating: " ", count: idWidth - item.item.count)
-            lines.append("  \(number)  \(id)  \(TerminalText.escape(item.title))  [\(item.stateDescription)]")
+            text += "\n  "
+            text += item.number
+            text += String(repeating: " ", count: numberWidth - item.number.count + 2)
+            text += item.item
+            text += String(repeating: " ", count: idWidth - item.item.count + 2)
+            text += TerminalText.escape(item.title)
+            text += "  [\(item.stateDescription)]"
         }
-        lines.append("Record the missing sign-offs with:")
+        text += "\nRecord the missing sign-offs with:"
         let ledger = ledgerOption.map { " --ledger \(shellQuoted($0))" } ?? ""
         for item in verdict.missing {
             // A waiver request needs another owner's approval, not a sign-off.
-            lines.append("  readiness \(item.awaitingApproval == true ? "approve" : "check") \(item.item)\(ledger)")
+            text += item.awaitingApproval == true ? "\n  readiness approve " : "\n  readiness check "
+            text += item.item
+            text += ledger
         }
         if verdict.fetched {
-            lines.append("(only the state at \(TerminalText.escape(verdict.source)) counts: sign off in a clone of it and push the ledger there)")
+            text += "\n(only the state at \(TerminalText.escape(verdict.source)) counts: sign off in a clone of it and push the ledger there)"
         }
-        return lines.joined(separator: "\n")
+        return text
     }
 
     private static func shellQuoted(_ text: String) -> String {

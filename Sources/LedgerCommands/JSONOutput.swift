@@ -16,15 +16,23 @@ enum JSONOutput {
 
     /// Prints `fields` (and the schema) as the output of `command`.
     static func print(_ command: String, fields: [(String, JSONWriter.Value)]) {
-        printData(Data(text(command, fields: fields).utf8))
+        // The writer's bytes go out as they are: a copy into a String and another into Data
+        // cost a large output twice its size in memory.
+        var writer = self.writer(command, fields: fields)
+        writer.drain { printBytes(UnsafeRawBufferPointer($0)) }
     }
 
     /// The text of the output of `command` with `fields`, newline-terminated.
     static func text(_ command: String, fields: [(String, JSONWriter.Value)]) -> String {
+        writer(command, fields: fields).text
+    }
+
+    /// A writer holding the output of `command` with `fields`, newline-terminated.
+    private static func writer(_ command: String, fields: [(String, JSONWriter.Value)]) -> JSONWriter {
         var writer = JSONWriter()
         writer.write(object(command, fields), level: 0)
         writer.raw("\n")
-        return writer.text
+        return writer
     }
 
     /// The output object of `command`: `fields` and the schema, keys sorted.

@@ -120,11 +120,93 @@ final class RenderingTests: XCTestCase {
     }
 
     func testStatusItemsWriteExactlyTheirStoredProperties() throws {
-        for item in try statusReport().items {
-            let keys = JSONWriter.Value(reflecting: item).fields.map(\.0)
-            XCTAssertEqual(keys, Mirror(reflecting: item).children.compactMap(\.label).sorted(), "hand-written JSON drifted from the type")
-            XCTAssertEqual(keys, keys.sorted())
+        var items = try statusReport().items
+        // Every optional field set too, with text that needs escaping.
+        var full = items[1]
+        full.note = "line\nnext \"quoted\" \\ \u{1B}"
+        full.evidence = ["https://ci.example.no/1", "sha256:00ff rapport.pdf"]
+        full.signoffs = ["ola@example.no", "per@example.no"]
+        full.requiredSignoffs = 2
+        full.requestedBy = "kari@example.no"
+        full.validThrough = "2026-12-31"
+        full.commit = head
+        full.unverified = true
+        full.expired = true
+        items.append(full)
+        for item in items {
+            // The reference: each stored property through the one reflection rule, keys sorted.
+            let stored = Mirror(reflecting: item).children.sorted { $0.label! < $1.label! }
+            let reference = JSONWriter.Value.object(stored.map { ($0.label!, JSONWriter.Value(reflecting: $0.value)) })
+            for level in [0, 1, 2, 5] {
+                var written = JSONWriter(), expected = JSONWriter()
+                item.write(to: &written, level: level)
+                expected.write(reference, level: level)
+                XCTAssertEqual(written.text, expected.text, "hand-written JSON drifted from the type (level \(level))")
+                var fields = JSONWriter()
+                fields.write(item.json, level: level)
+                XCTAssertEqual(fields.text, expected.text, "the fields `show` uses drifted from the type (level \(level))")
+            }
         }
+    }
+
+    /// `gate --json` writes its verdict by hand and streams the missing items: the same
+    /// document, byte for byte, as reflecting the verdict's stored properties.
+    func testGateJSONIsTheVerdictsStoredPropertiesStreamed() throws {
+        var missing = [
+            GateVerdict.Missing(number: "1.1", item: "sikkerhet/ssl", title: "SSL \"på\" plass \u{1B}[31m", section: "sikkerhet", state: .open),
+            GateVerdict.Missing(number: "1.2", item: "sikkerhet/waf", title: "WAF", section: "sikkerhet", state: .waived, waivedUntil: "2026-01-31"),
+            GateVerdict.Missing(number: "1.3", item: "sikkerhet/dpia", title: "DPIA", section: "sikkerhet", state: .pending,
+                                signoffs: 1, requiredSignoffs: 2),
+            GateVerdict.Missing(number: "2.1", item: "drift/alarmer", title: "Alarmer", section: "drift", state: .done, expired: "2026-02-28"),
+        ]
+        var request = missing[1]
+        request.state = .pending
+        request.awaitingApproval = true
+        missing.append(request)
+        func reference(_ value: Any) -> JSONWriter.Value {
+            .object(Mirror(reflecting: value).children.sorted { $0.label! < $1.label! }.map { ($0.label!, JSONWriter.Value(reflecting: $0.value)) })
+        }
+        for item in missing {
+            for level in [0, 1, 2, 5] {
+                var written = JSONWriter(), expected = JSONWriter()
+                item.write(to: &written, level: level)
+                expected.write(reference(item), level: level)
+                XCTAssertEqual(written.text, expected.text, "hand-written JSON drifted from the type (level \(level))")
+            }
+        }
+        for list in [[], missing] {
+            let verdict = GateVerdict(passed: list.isEmpty, ledger: "Butikk", head: head, source: "/tmp/ledger \"x\"", fetched: false,
+                                      today: "2026-03-01", required: ["sikkerhet", "drift"], requiredItems: 7, missing: list)
+            var streamed: [UInt8] = []
+            JSONOutput.stream("gate", fields: verdict.fieldsBesideMissing, streaming: "missing", elements: verdict.missing) {
+                streamed.append(contentsOf: $0)
+            }
+            // Reflection writes each missing item through its own JSON, so the whole reference
+            // is built from stored properties here.
+            var fields = reference(verdict).fields.filter { $0.0 != "missing" }
+            fields.append(("missing", .array(list.map(reference))))
+            XCTAssertEqual(String(decoding: streamed, as: UTF8.self), JSONOutput.text("gate", fields: fields))
+            XCTAssertEqual(JSONOutput.text("gate", fields: verdict.json.fields), JSONOutput.text("gate", fields: fields))
+        }
+    }
+
+    /// `status --json` streams its items after the other fields: the same document, byte for
+    /// byte, as the whole report written at once.
+    func testStatusJSONStreamedIsTheReportWrittenAtOnce() throws {
+        var report = try statusReport()
+        for retired in [nil, [report.items[0]]] {
+            report.retired = retired
+            var streamed: [UInt8] = []
+            JSONOutput.stream("status", fields: report.fieldsBesideItems, streaming: "items", elements: report.items) {
+                streamed.append(contentsOf: $0)
+            }
+            XCTAssertEqual(String(decoding: streamed, as: UTF8.self), JSONOutput.text("status", fields: report.json.fields))
+            XCTAssertEqual(report.json.fields.map(\.0), report.json.fields.map(\.0).sorted())
+        }
+        report.items = []
+        var streamed: [UInt8] = []
+        JSONOutput.stream("status", fields: report.fieldsBesideItems, streaming: "items", elements: report.items) { streamed.append(contentsOf: $0) }
+        XCTAssertEqual(String(decoding: streamed, as: UTF8.self), JSONOutput.text("status", fields: report.json.fields))
     }
 
     func testStatusReportAndSectionsWriteExactlyTheirStoredProperties() throws {

@@ -77,6 +77,11 @@ final class ChecklistUpdatePlanTests: XCTestCase {
         // The moved item keeps its file; the retired one keeps its record as it stood.
         let moved = try XCTUnwrap(result.checklist.item(withID: "ops/secrets-rotated"))
         XCTAssertEqual(moved.path, "items/sec/secrets-rotated.json")
+        // Read from its folder by name: the two halves of the same path, moved or not.
+        for ref in result.checklist.everyItem {
+            XCTAssertEqual(ref.fileLocation.folder + "/" + ref.fileLocation.name, ref.path)
+        }
+        XCTAssertEqual(moved.fileLocation.folder, "items/sec")
         XCTAssertEqual(result.checklist.retired, [RetiredItem(current.item(withID: "ops/backups-tested")!)])
         XCTAssertEqual(result.addedItems.map(\.fullID), ["ops/restore-drill-held"])
         XCTAssertTrue(result.checklist.needsLifecycleFormat)

@@ -63,6 +63,20 @@ final class TextHygieneTests: XCTestCase {
         XCTAssertEqual(EvidenceCharts.escape("a\u{2067}b<c>"), "a\\u{2067}b&lt;c&gt;")
     }
 
+    /// ASCII is answered from a table built from the rule: every ASCII character, alone and
+    /// between plain and non-ASCII neighbours, escapes as the scalar-by-scalar rule says.
+    func testTerminalTextEscapesEveryASCIICharacterAsTheRuleSays() {
+        func reference(_ text: String) -> String {
+            text.unicodeScalars.map { FreeText.unsafe($0) != nil ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+        }
+        for value in UInt8(0)..<0x80 {
+            let character = String(Unicode.Scalar(value))
+            for text in [character, "title \(character) end", "tittel på \(character)", "\(character)\u{202E}"] {
+                XCTAssertEqual(TerminalText.escape(text), reference(text), "byte \(value)")
+            }
+        }
+    }
+
     func testCSVNeutralisesFormulasBehindLeadingWhitespace() {
         for cell in ["=1+1", "+1", "-1", "@SUM(A1)", " =1+1", "\t=HYPERLINK(\"x\")", "  @x", "\n-2", "\r+3", " \t =cmd"] {
             let field = EventView.csvField(cell)

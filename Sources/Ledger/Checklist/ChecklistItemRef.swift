@@ -43,4 +43,15 @@ public struct ChecklistItemRef: Equatable, Sendable {
 
     /// Where the item's state lives in the ledger: `items/<file key>.json`.
     public var path: String { "\(LedgerLayout.itemsFolder)/\(fileKey).json" }
+
+    /// `path` cut at its last `/`: the folder holding the item's file and the file's name, for
+    /// reading it from an open folder without building the path and splitting it again.
+    public var fileLocation: (folder: String, name: String) {
+        // Ids are slugs, never holding a `/`: an item that never moved has its file in its
+        // section's folder under its own id.
+        guard let file = item.file else { return (LedgerLayout.itemsFolder + "/" + section.id, item.id + ".json") }
+        // Cut in the bytes, as git splits paths.
+        guard let slash = file.utf8.lastIndex(of: UInt8(ascii: "/")) else { return (LedgerLayout.itemsFolder, file + ".json") }
+        return (LedgerLayout.itemsFolder + "/" + String(file[..<slash]), String(file[file.utf8.index(after: slash)...]) + ".json")
+    }
 }

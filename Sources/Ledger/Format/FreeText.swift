@@ -73,6 +73,9 @@ public enum TerminalText {
     /// Replaces every character `FreeText.unsafe` names with a visible `\u{…}` escape; newline
     /// and tab stay.
     public static func escape(_ text: String) -> String {
+        // Most text is ASCII the rule lets through, answered a byte at a time from the rule's
+        // own table; anything else is asked scalar by scalar.
+        if text.utf8.allSatisfy({ $0 < 0x80 && safeASCII[Int($0)] }) { return text }
         guard text.unicodeScalars.contains(where: { FreeText.unsafe($0) != nil }) else { return text }
         var out = ""
         for scalar in text.unicodeScalars {
@@ -84,6 +87,9 @@ public enum TerminalText {
         }
         return out
     }
+
+    /// For each ASCII byte, true when `FreeText.unsafe` lets it through.
+    private static let safeASCII: [Bool] = (0..<0x80).map { FreeText.unsafe(Unicode.Scalar(UInt8($0))) == nil }
 }
 
 extension String {

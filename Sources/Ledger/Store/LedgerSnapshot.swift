@@ -38,11 +38,12 @@ public struct LedgerSnapshot {
     /// The record of one item and the blob holding it (which identifies the event that produced
     /// it), from one tree lookup. An item the definition lists but whose file is missing is an error.
     public func itemFile(of item: ChecklistItemRef) throws -> (record: ItemRecord, blob: ObjectID) {
-        guard let entry = try tree.entry(atPath: item.path), entry.kind == .blob else {
+        let (folder, name) = item.fileLocation
+        guard let blob = try tree.blobID(inFolder: folder, named: name) else {
             throw LedgerError(.invalidInput, "the ledger lists \(item.fullID) but has no \(item.path)",
                               hint: "run `readiness verify` to find the commit that removed it")
         }
-        return (try ItemRecord.decode(repository.blob(entry.id), path: item.path), entry.id)
+        return (try ItemRecord.decode(repository.blob(blob), path: item.path), blob)
     }
 
     /// The record of one item.
@@ -103,6 +104,12 @@ private final class SnapshotTree {
     func entry(atPath path: String) throws -> TreeEntry? {
         let (parent, name) = Self.split(path)
         return try directory(at: parent)?.entry(named: name)
+    }
+
+    /// The id of the file `name` in the directory at `folder` (a path as `entry(atPath:)`
+    /// takes), or nil when there is no such file.
+    func blobID(inFolder folder: String, named name: String) throws -> ObjectID? {
+        try directory(at: folder)?.blobID(named: name)
     }
 
     /// The contents of the file at `path`, or nil when there is no such file.
