@@ -39,7 +39,10 @@ public struct ChecklistItemRef: Equatable, Sendable {
 
     /// The key naming the item's file: the full id it was created under. It never changes,
     /// so moving an item to another section moves no file and keeps its history in one place.
-    public var fileKey: String { item.file ?? fullID }
+    public var fileKey: String {
+        let (folder, name) = fileKeyParts
+        return folder.map { "\($0)/\(name)" } ?? String(name)
+    }
 
     /// Where the item's state lives in the ledger: `items/<file key>.json`.
     public var path: String { "\(LedgerLayout.itemsFolder)/\(fileKey).json" }
@@ -47,11 +50,17 @@ public struct ChecklistItemRef: Equatable, Sendable {
     /// `path` cut at its last `/`: the folder holding the item's file and the file's name, for
     /// reading it from an open folder without building the path and splitting it again.
     public var fileLocation: (folder: String, name: String) {
-        // Ids are slugs, never holding a `/`: an item that never moved has its file in its
-        // section's folder under its own id.
-        guard let file = item.file else { return (LedgerLayout.itemsFolder + "/" + section.id, item.id + ".json") }
-        // Cut in the bytes, as git splits paths.
-        guard let slash = file.utf8.lastIndex(of: UInt8(ascii: "/")) else { return (LedgerLayout.itemsFolder, file + ".json") }
-        return (LedgerLayout.itemsFolder + "/" + String(file[..<slash]), String(file[file.utf8.index(after: slash)...]) + ".json")
+        let (folder, name) = fileKeyParts
+        return (folder.map { "\(LedgerLayout.itemsFolder)/\($0)" } ?? LedgerLayout.itemsFolder, "\(name).json")
+    }
+
+    /// The file key cut at its last `/` (in the bytes, as git splits paths), the one rule both
+    /// `fileKey` and `fileLocation` read: a moved item keeps the key it was created under
+    /// (`file`); any other is keyed by its full id, whose parts are its section's id and its own
+    /// (ids are slugs, never holding a `/`).
+    private var fileKeyParts: (folder: Substring?, name: Substring) {
+        guard let file = item.file else { return (section.id[...], item.id[...]) }
+        guard let slash = file.utf8.lastIndex(of: UInt8(ascii: "/")) else { return (nil, file[...]) }
+        return (file[..<slash], file[file.utf8.index(after: slash)...])
     }
 }
