@@ -79,9 +79,6 @@ public final class Daemon {
 
     /// Whether something accepts connections on the Unix socket at `path`.
     public static func canConnect(socket path: String) -> Bool {
-        let socket = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { return false }
-        defer { close(socket) }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
@@ -90,9 +87,7 @@ public final class Daemon {
             buffer.copyBytes(from: bytes)
             buffer[bytes.count] = 0
         }
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        } == 0
+        return connects(family: AF_UNIX, to: address)
     }
 
     private func wait(seconds: Double, for what: String, _ ready: () -> Bool) throws {
@@ -107,15 +102,20 @@ public final class Daemon {
 
     /// Whether something accepts TCP connections on 127.0.0.1:`port`.
     public static func canConnect(_ port: Int) -> Bool {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { return false }
-        defer { close(socket) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        return connects(family: AF_INET, to: address)
+    }
+
+    /// Whether a stream socket of `family` connects to `address` (a `sockaddr_in` or `sockaddr_un`).
+    private static func connects<Address>(family: Int32, to address: Address) -> Bool {
+        let socket = Glibc.socket(family, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { return false }
+        defer { close(socket) }
+        return withUnsafePointer(to: address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<Address>.size)) }
         } == 0
     }
 
