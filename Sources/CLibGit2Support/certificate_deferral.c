@@ -3,7 +3,7 @@
 // Debian's libgit2 1.5 is built with mbedTLS, and git_libgit2_init() parses the whole system
 // CA bundle (/etc/ssl/certs/ca-certificates.crt) up front: about 10 ms, more than half of
 // every `readiness` process, for certificates that only an HTTPS remote ever needs. On Linux
-// mbedTLS is linked statically and the link wraps its two entry points (GNU ld's `--wrap`, see
+// mbedTLS is linked statically and the link wraps its two entry points (the linker's `--wrap`, see
 // Package.swift): libgit2's calls reach __wrap_… here, and __real_… is mbedTLS itself.
 //
 // The rules, and why each one holds:
@@ -14,8 +14,8 @@
 //    and a directory on the same chain, and both must land.
 // 3. No lock is held while mbedTLS runs. state_lock guards only the queue and the `loading`
 //    flag; its critical sections call nothing that can re-enter this file, so they always end.
-//    Should mbedTLS's parse_path ever reach parse_file through the wrapper (it did through the
-//    PLT when mbedTLS was a shared library), that call re-enters intercept(): the thread-local
+//    mbedTLS's parse_path reaches parse_file through the wrapper (through the PLT when mbedTLS
+//    was a shared library; lld's `--wrap` redirects the call inside x509_crt.c too), and that call re-enters intercept(): the thread-local
 //    `forwarding` depth sends such nested calls straight through without touching any state. (The first version held state_lock across the forward, and that nested call
 //    then waited on a lock its own thread held: a deadlock.)
 // 4. One replay at a time, and nobody proceeds on a half-filled chain: a thread that finds a

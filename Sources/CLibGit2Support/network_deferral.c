@@ -3,7 +3,7 @@
 // git_libgit2_init() seeds an mbedTLS random generator (Debian's mbedTLS gathers HAVEGE
 // entropy: 8,192 timer reads), builds a TLS configuration and initialises libssh2's OpenSSL
 // backend: 2.4 M instructions, a tenth of a `readiness status`, for remotes only `clone`,
-// `sync` and the gate's fetch ever reach. The link wraps the two initialisers (GNU ld's
+// `sync` and the gate's fetch ever reach. The link wraps the two initialisers (the linker's
 // `--wrap`, see Package.swift): libgit2's calls reach __wrap_… here, __real_… is libgit2's own.
 //
 // The rules, and why each one holds:
@@ -21,7 +21,10 @@
 // 3. A failed initialiser fails every later use, closed: the entry point returns -1 without
 //    calling libgit2, and the error names what failed.
 // 4. Each wrapped symbol is referenced from another object file of libgit2.a than the one
-//    defining it (checked with nm), which is what `--wrap` needs to see the call.
+//    defining it (checked with nm), which is what GNU ld's `--wrap` needs to see the call.
+//    lld (the linker now) also wraps calls inside the defining object; a wrapped entry point
+//    reached from within an initialiser on the same thread goes straight through (rule 2's
+//    once would otherwise wait on itself).
 #include <git2.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -53,8 +56,17 @@ static deferred_init tls = { PTHREAD_ONCE_INIT, 0, 0, 0, __real_git_mbedtls_stre
 static deferred_init ssh = { PTHREAD_ONCE_INIT, 0, 0, 0, __real_git_transport_ssh_global_init,
                              "libgit2 could not initialise SSH (libssh2)" };
 
+// Per thread: how many deferred initialisers this thread is running. lld's `--wrap` also
+// redirects calls inside the object that defines the wrapped symbol (GNU ld's does not), so
+// mbedTLS's set-up reaches __wrap_git_mbedtls__set_cert_location from within
+// git_mbedtls_stream_global_init. Such a nested call must go straight through: waiting on the
+// once its own thread is running would never end.
+static __thread int initialising = 0;
+
 static void run(deferred_init *init) {
+    initialising++;
     init->result = init->run();
+    initialising--;
     atomic_store(&init->ran, 1);
 }
 
@@ -63,6 +75,7 @@ static void run_ssh(void) { run(&ssh); }
 
 /// Runs a deferred initialiser once (rule 2); 0 or -1 with libgit2's error set (rule 3).
 static int ensure(deferred_init *init, void (*runner)(void)) {
+    if (initialising) return 0;
     pthread_once(&init->once, runner);
     if (init->result < 0) {
         git_error_set_str(GIT_ERROR_NET, init->failure);

@@ -8,10 +8,13 @@ import Foundation
 // `startup`: `--version` beside git's, and the binary's size.
 // `section`: status and gate on a checklist of --items items in one section.
 // `privacy` runs only when named: pseudonymous beside plain ledgers, --commits events.
+// `readiness-bench layout [--output FILE]` times nothing: it writes the release link's function
+// order (default Sources/readiness/Layout/hot-functions.txt; see LayoutProfile).
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 
 let usageLine = "usage: readiness-bench [startup] [signoff] [gate] [section] [queries] [verify] [sync] [privacy] [--rounds N] [--sizes N,N,…] [--items N,N,…] [--commits N] [--incoming N]\n"
+    + "       readiness-bench layout [--output FILE]\n"
 
 /// Stops with a usage message: a mistyped option must not silently run the defaults.
 func usage(_ problem: String) -> Never {
@@ -23,7 +26,7 @@ if arguments.contains("--help") || arguments.contains("-h") {
     print(usageLine, terminator: "")
     exit(0)
 }
-let knownOptions: Set<String> = ["--rounds", "--sizes", "--items", "--commits", "--incoming"]
+let knownOptions: Set<String> = ["--rounds", "--sizes", "--items", "--commits", "--incoming", "--output"]
 if let unknown = arguments.first(where: { $0.hasPrefix("-") && !knownOptions.contains($0) }) { usage("unknown option '\(unknown)'") }
 
 /// The positive whole numbers after `option` (comma-separated), or `fallback` when it is absent.
@@ -36,11 +39,15 @@ func numbers(after option: String, _ fallback: [Int]) -> [Int] {
 }
 
 let rounds = numbers(after: "--rounds", [30])[0]
+let outputPath: String? = arguments.firstIndex(of: "--output").map { index in
+    guard index + 1 < arguments.count else { usage("--output needs a value") }
+    return arguments[index + 1]
+}
 let sizes = numbers(after: "--sizes", [1_000, 10_000, 100_000])
 let itemCounts = numbers(after: "--items", [1_000, 10_000])
 let commits = numbers(after: "--commits", [10_000])[0]
 let incoming = numbers(after: "--incoming", [1_000])[0]
-let knownSuites: Set<String> = ["startup", "signoff", "gate", "section", "queries", "verify", "sync", "privacy"]
+let knownSuites: Set<String> = ["startup", "signoff", "gate", "section", "queries", "verify", "sync", "privacy", "layout"]
 let optionValues = Set(knownOptions.compactMap { option in arguments.firstIndex(of: option).map { $0 + 1 } })
 let suites = arguments.indices.filter { !arguments[$0].hasPrefix("--") && !optionValues.contains($0) }.map { arguments[$0] }
 if let unknown = suites.first(where: { !knownSuites.contains($0) }) { usage("unknown suite '\(unknown)'") }
@@ -53,6 +60,12 @@ guard FileManager.default.isExecutableFile(atPath: readiness) else {
 
 do {
     let world = try BenchWorld(readiness: readiness)
+    if suites.contains("layout") {
+        guard suites == ["layout"] else { usage("layout runs alone") }
+        let output = outputPath ?? "Sources/readiness/Layout/hot-functions.txt"
+        let count = try LayoutProfile.write(world: world, to: output)
+        print("readiness-bench: \(count) functions written to \(output)")
+    }
     var rows: [BenchRow] = []
     if suites.isEmpty || suites.contains("startup") {
         rows += try StartupBenchmark.run(world: world, rounds: rounds)
@@ -78,8 +91,10 @@ do {
     if suites.contains("sync") {
         rows += try SyncBenchmark.run(world: world, events: commits, incoming: incoming, rounds: min(rounds, 5))
     }
-    print(BenchRow.header)
-    rows.forEach { print($0.formatted) }
+    if !rows.isEmpty {
+        print(BenchRow.header)
+        rows.forEach { print($0.formatted) }
+    }
 } catch {
     FileHandle.standardError.write(Data("readiness-bench: \(error)\n".utf8))
     exit(1)

@@ -30,4 +30,37 @@ final class StartupLinkageTests: XCTestCase {
             XCTAssertFalse(result.stderr.contains(library), "\(library) is mapped at start-up")
         }
     }
+
+    /// The binary has a RELRO segment: after relocation the loader makes the GOT and the
+    /// relocated tables read-only, so a memory bug in code that parses remote data cannot
+    /// redirect them. GNU ld silently gave none (Package.swift, readinessLinker). The program
+    /// headers are read here, not by the linker's own tools, so the check does not trust them.
+    func testTheBinaryHasARELROSegment() throws {
+        let types = try ELFProgramHeaders.types(of: Sandbox.binary)
+        XCTAssertTrue(types.contains(ELFProgramHeaders.load), "not an ELF executable with loadable segments: \(types)")
+        XCTAssertTrue(types.contains(ELFProgramHeaders.gnuRelro), "no PT_GNU_RELRO among \(types.map { String($0, radix: 16) })")
+    }
+}
+
+/// The program-header types of a 64-bit little-endian ELF file (the only kind this project
+/// builds), read from the file itself.
+enum ELFProgramHeaders {
+    static let load: UInt32 = 1
+    static let gnuRelro: UInt32 = 0x6474_e552
+
+    static func types(of path: String) throws -> [UInt32] {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)).prefix(1 << 20))
+        func integer(_ offset: Int, _ size: Int) throws -> UInt64 {
+            guard offset >= 0, offset + size <= bytes.count else { throw ELFError("the header runs past the file's first MB") }
+            return bytes[offset..<offset + size].reversed().reduce(0) { $0 << 8 | UInt64($1) }
+        }
+        guard bytes.starts(with: [0x7f, 0x45, 0x4c, 0x46, 2, 1]) else { throw ELFError("\(path) is not a 64-bit little-endian ELF file") }
+        let tableOffset = Int(try integer(0x20, 8)), entrySize = Int(try integer(0x36, 2)), count = Int(try integer(0x38, 2))
+        return try (0..<count).map { UInt32(try integer(tableOffset + $0 * entrySize, 4)) }
+    }
+
+    struct ELFError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
 }
