@@ -8,10 +8,13 @@ import PackageDescription
 /// shared objects cost 0.4 ms more); the link wraps its two CA-loading functions so that the
 /// certificate deferral (Sources/CLibGit2Support/certificate_deferral.c) receives libgit2's
 /// calls, and libgit2's TLS and SSH initialisers and their users so that start-up skips them
-/// until a network operation needs them (network_deferral.c). Kerberos (GSSAPI) is not linked: Debian ships no
-/// static one, and CLibGit2Support opens it when libgit2 first needs it (gssapi_on_demand.c).
+/// until a network operation needs them (network_deferral.c). Two are not linked but opened
+/// when libgit2 first needs them: Kerberos (GSSAPI, for Negotiate over HTTP; Debian ships no
+/// static one: gssapi_on_demand.c) and libssh2 with OpenSSL's libcrypto (for ssh:// remotes;
+/// linked in, their 340 KB of pointer tables were relocated before main of every command:
+/// libssh2_on_demand.c).
 let linkLibGit2: [LinkerSetting] = [
-    .unsafeFlags(["libgit2.a", "libssh2.a", "libcrypto.a", "libpcre2-8.a", "libhttp_parser.a", "libz.a",
+    .unsafeFlags(["libgit2.a", "libpcre2-8.a", "libhttp_parser.a", "libz.a",
                   "libmbedtls.a", "libmbedx509.a", "libmbedcrypto.a"].flatMap { ["-Xlinker", "-l:\($0)"] }
                     + ["mbedtls_x509_crt_parse_file", "mbedtls_x509_crt_parse_path",
                        "git_mbedtls_stream_global_init", "git_transport_ssh_global_init", "git_mbedtls_stream_new",

@@ -28,6 +28,7 @@
 #include <git2.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 
 #include "CLibGit2Support.h"
 
@@ -112,6 +113,14 @@ int __wrap_git_mbedtls__set_cert_location(const char *file, const char *path) {
 }
 
 int __wrap_git_smart_subtransport_ssh(void **out, void *owner, void *param) {
+    // libssh2 is opened on demand (libssh2_on_demand.c); without it no SSH remote can work.
+    if (!readiness_libssh2_available()) {
+        char message[400];
+        snprintf(message, sizeof message, "ssh:// remotes need libssh2 (Debian: apt-get install libssh2-1): %s",
+                 readiness_libssh2_load_error());
+        git_error_set_str(GIT_ERROR_SSH, message);
+        return -1;
+    }
     if (ensure(&ssh, run_ssh) < 0) return -1;
     return __real_git_smart_subtransport_ssh(out, owner, param);
 }

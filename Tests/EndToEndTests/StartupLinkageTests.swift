@@ -31,6 +31,32 @@ final class StartupLinkageTests: XCTestCase {
         }
     }
 
+    /// libssh2 (and OpenSSL's libcrypto with it) is opened only when an ssh:// remote is used
+    /// (Sources/CLibGit2Support/libssh2_on_demand.c). Where it cannot be opened, an ssh://
+    /// remote is refused with the loader's reason and the package to install, while local and
+    /// HTTPS remotes go on working. A broken libssh2.so.1 beside a copy of the binary (its run
+    /// path starts with $ORIGIN) stands for a missing one.
+    func testAnSSHRemoteWithoutLibssh2NamesWhatIsMissing() throws {
+        let box = try Sandbox()
+        let folder = box.path("bin")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let binary = folder + "/readiness"
+        try FileManager.default.copyItem(atPath: Sandbox.binary, toPath: binary)
+        try Data("not a library".utf8).write(to: URL(fileURLWithPath: folder + "/libssh2.so.1"))
+        let local = try box.makeLedger("local.git")
+
+        let refused = try box.run(binary, ["push", "--set-remote", "ssh://127.0.0.1:9/nowhere.git", "--ledger", local])
+        XCTAssertNotEqual(refused.status, 0, refused.stdout)
+        XCTAssertTrue(refused.stderr.contains("ssh:// remotes need libssh2 (Debian: apt-get install libssh2-1)"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("libssh2.so.1"), "the loader's reason: \(refused.stderr)")
+
+        let shared = box.path("shared.git")
+        try box.git("init", "-q", "--bare", shared)
+        let published = try box.run(binary, ["push", "--set-remote", shared, "--ledger", local])
+        XCTAssertEqual(published.status, 0, published.stderr)
+        XCTAssertEqual(try box.git("--git-dir", shared, "rev-parse", "main"), try box.git("--git-dir", local, "rev-parse", "main"))
+    }
+
     /// The binary has a RELRO segment: after relocation the loader makes the GOT and the
     /// relocated tables read-only, so a memory bug in code that parses remote data cannot
     /// redirect them. GNU ld silently gave none (Package.swift, readinessLinker). The program

@@ -54,4 +54,11 @@ int readiness_git_enable_strict_hash_verification(int enabled);
 /// 1 when it and all eight functions libgit2 calls were found, else 0; for tests.
 int readiness_gssapi_available(void);
 
+/// Opens libssh2.so.1 if it is not open yet (see libssh2_on_demand.c) and returns 1 when it
+/// could be opened, else 0. Every ssh:// transport asks first.
+int readiness_libssh2_available(void);
+
+/// Why libssh2.so.1 could not be opened (the loader's message), or NULL when it is open.
+const char *readiness_libssh2_load_error(void);
+
 #endif
