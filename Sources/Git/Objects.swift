@@ -170,6 +170,16 @@ extension Repository {
         return Data(bytes: bytes, count: size)
     }
 
+    /// The id `data` has as a blob, computed without writing it (git's `hash-object`).
+    public static func blobID(of data: Data) throws -> ObjectID {
+        Library.ensureInitialised()
+        var oid = git_oid()
+        try data.withUnsafeBytes { buffer in
+            try check(git_odb_hash(&oid, buffer.baseAddress, buffer.count, GIT_OBJECT_BLOB), "cannot hash blob")
+        }
+        return ObjectID(oid)
+    }
+
     /// Writes `data` as a blob and returns its id.
     public func writeBlob(_ data: Data) throws -> ObjectID {
         var oid = git_oid()

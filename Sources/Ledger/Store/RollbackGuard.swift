@@ -66,8 +66,10 @@ public struct SeenRecord {
         case let .product(repository, root):
             let name = Self.productReferencePrefix + root.hex
             let current = try repository.referenceTarget(name)
-            let blob = try repository.writeBlob(Data("readiness ledger record\nroot \(root.hex)\ncommit \(commit.hex)\nsource \(source)\n".utf8))
-            guard blob != current else { return }
+            let record = Data("readiness ledger record\nroot \(root.hex)\ncommit \(commit.hex)\nsource \(source)\n".utf8)
+            // The same record again (every gate of an unchanged ledger) is only hashed, not written.
+            guard try Repository.blobID(of: record) != current else { return }
+            let blob = try repository.writeBlob(record)
             try? repository.compareAndSwapReference(name, to: blob, expecting: current, message: "readiness: ledger commit judged")
         }
     }
@@ -116,16 +118,26 @@ public struct RollbackGuard {
     /// logs the acceptance instead.
     @discardableResult
     public func admit(_ candidate: ObjectID, clock: () -> Date = Date.init) throws -> Bool {
-        if let finding = try check(candidate).first(where: { !$0.accepted }) { throw finding.error }
-        return try advance(to: candidate, clock: clock)
+        // Each record read once: judged, then moved forward from what was read (a gate read
+        // them three times, and the product record's blob twice).
+        let seen = try records.map { try $0.read() }
+        let findings = try check(candidate, seen: seen)
+        if let finding = findings.first(where: { !$0.accepted }) { throw finding.error }
+        return try advance(to: candidate, findings: findings, seen: seen, clock: clock)
     }
 
     /// What judging `candidate` against each record finds: nothing for a record it descends
     /// from, else the rollback (accepted or not).
     func check(_ candidate: ObjectID) throws -> [(record: SeenRecord, seen: ObjectID, error: LedgerError, accepted: Bool)] {
+        try check(candidate, seen: records.map { try $0.read() })
+    }
+
+    /// `check` against `seen`, what each record (in `records` order) held when read.
+    private func check(_ candidate: ObjectID, seen recorded: [ObjectID?]) throws
+        -> [(record: SeenRecord, seen: ObjectID, error: LedgerError, accepted: Bool)] {
         var findings: [(record: SeenRecord, seen: ObjectID, error: LedgerError, accepted: Bool)] = []
-        for record in records {
-            guard let seen = try record.read(), seen != candidate else { continue }
+        for (record, seen) in zip(records, recorded) {
+            guard let seen, seen != candidate else { continue }
             if try store.repository.contains(seen), try store.repository.isDescendant(candidate, of: seen) { continue }
             let accepted = accepting.map { $0.count >= 7 && candidate.hex.hasPrefix($0.lowercased()) } ?? false
             findings.append((record, seen, try rollbackError(seen: seen, candidate: candidate), accepted))
@@ -135,14 +147,23 @@ public struct RollbackGuard {
 
     /// Moves every record to `candidate`, logging each accepted rollback; true when one was.
     func advance(to candidate: ObjectID, clock: () -> Date = Date.init) throws -> Bool {
-        let accepted = try check(candidate).filter(\.accepted).map { ($0.record, $0.seen) }
+        let seen = try records.map { try $0.read() }
+        return try advance(to: candidate, findings: check(candidate, seen: seen), seen: seen, clock: clock)
+    }
+
+    /// `advance` with the findings of `check` and what each record held when read.
+    private func advance(to candidate: ObjectID, findings: [(record: SeenRecord, seen: ObjectID, error: LedgerError, accepted: Bool)],
+                         seen recorded: [ObjectID?], clock: () -> Date) throws -> Bool {
+        let accepted = findings.filter(\.accepted).map { ($0.record, $0.seen) }
         let stamp = CommitTime.iso8601(Int64(clock().timeIntervalSince1970))
         for (record, seen) in accepted {
             let entry = AcceptedRollback(at: stamp, by: person, from: seen.hex, to: candidate.hex, source: source)
             try Self.log(entry, in: record.gitDirectory)
         }
-        for record in records {
-            try record.write(candidate, expecting: try record.read(), source: source)
+        for (record, seen) in zip(records, recorded) {
+            // The record moves from what was read: a newer one written meanwhile by another
+            // gate makes the swap fail and stays.
+            try record.write(candidate, expecting: seen, source: source)
         }
         return !accepted.isEmpty
     }
