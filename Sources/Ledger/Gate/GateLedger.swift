@@ -67,7 +67,10 @@ public struct GateLedger {
         if let raw, isURL(raw) {
             opened = try mirror(url: raw, product: product, timeout: bound, environment: environment)
         } else {
-            let path = try LedgerLocator.locate(option: option, environment: environment, currentDirectory: currentDirectory).path
+            // The repository and config read above, not found and read again.
+            let path = try LedgerLocator.locate(option: option, environment: environment, currentDirectory: currentDirectory) {
+                (product, configuredLedger)
+            }.path
             let local = try LedgerStore.open(at: path)
             let remotes = try local.repository.remotes()
             if let remote = remotes.first(where: { $0.name == "origin" }) ?? remotes.first {

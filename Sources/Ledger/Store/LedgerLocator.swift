@@ -13,12 +13,24 @@ public enum LedgerLocator {
     /// The ledger path and where it came from; throws `.notALedger` when nothing names one.
     public static func locate(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
                               currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> (path: String, source: Source) {
+        try locate(option: option, environment: environment, currentDirectory: currentDirectory) {
+            let repository = try? Repository.discover(from: currentDirectory)
+            return (repository, try repository?.config().string("readiness.ledger"))
+        }
+    }
+
+    /// `locate`, asking `standingIn` for the repository you stand in (nil: none) and its
+    /// `readiness.ledger` only when neither the option nor the environment names a ledger: the
+    /// gate has already found both while reading the rest of that repository's config.
+    static func locate(option: String?, environment: [String: String], currentDirectory: String,
+                       standingIn: () throws -> (repository: Repository?, configured: String?)) throws -> (path: String, source: Source) {
         if let option, !option.isEmpty { return (option, .option) }
         if let fromEnvironment = environment["READINESS_LEDGER"], !fromEnvironment.isEmpty {
             return (fromEnvironment, .environment)
         }
-        if let repository = try? Repository.discover(from: currentDirectory) {
-            if let configured = try repository.config().string("readiness.ledger"), !configured.isEmpty {
+        let (repository, configured) = try standingIn()
+        if let repository {
+            if let configured, !configured.isEmpty {
                 // A relative path is relative to the repository that configures it, as git's own paths are.
                 let base = repository.workingDirectory ?? repository.gitDirectory
                 let resolved = configured.hasPrefix("/") ? configured : URL(fileURLWithPath: base).appendingPathComponent(configured).standardizedFileURL.path
