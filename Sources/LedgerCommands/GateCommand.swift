@@ -85,16 +85,21 @@ enum GateText {
         }
         text.reserveCapacity(text.utf8.count + 256 + 150 * verdict.missing.count)
         text += "\n" + style.paint("blocked", 31) + ": \(verdict.missing.count) of the \(verdict.requiredItems) items of the \(sections) are not done:"
-        let numberWidth = verdict.missing.map(\.number.count).max() ?? 0
-        let idWidth = verdict.missing.map(\.item.count).max() ?? 0
+        // Widths counted once an item, in a loop: key-path maps and `String(repeating:)` a
+        // column were half of rendering 53 missing items.
+        var numberWidth = 0, idWidth = 0
+        for item in verdict.missing {
+            numberWidth = max(numberWidth, item.number.count)
+            idWidth = max(idWidth, item.item.count)
+        }
         for item in verdict.missing {
             // Padded in Swift: NSString's padding(toLength:) bridged every line (numbers and ids
             // are ASCII, so characters and UTF-16 units agree).
             text += "\n  "
             text += item.number
-            text += String(repeating: " ", count: numberWidth - item.number.count + 2)
+            pad(&text, numberWidth - item.number.count + 2)
             text += item.item
-            text += String(repeating: " ", count: idWidth - item.item.count + 2)
+            pad(&text, idWidth - item.item.count + 2)
             text += TerminalText.escape(item.title)
             text += "  [\(item.stateDescription)]"
         }
@@ -110,6 +115,16 @@ enum GateText {
             text += "\n(only the state at \(TerminalText.escape(verdict.source)) counts: sign off in a clone of it and push the ledger there)"
         }
         return text
+    }
+
+    /// Appends `count` spaces, sliced from a constant row when it is long enough.
+    private static func pad(_ text: inout String, _ count: Int) {
+        let row = "                                                                "
+        if count <= row.utf8.count {
+            text.append(contentsOf: Substring(row.utf8.prefix(count)))
+        } else {
+            text += String(repeating: " ", count: count)
+        }
     }
 
     private static func shellQuoted(_ text: String) -> String {
