@@ -110,16 +110,29 @@ public struct Gate {
         try LedgerPin.check(roots: state.roots, pinned: pinnedRoot, source: opened.source)
         try state.requireVerified(before: "judge the gate", ledger: opened.source)
         try opened.rollbackGuard(root: state.roots.count == 1 ? state.roots[0] : nil, accepting: acceptRollback).admit(state.head)
-        let snapshot = try session.store.snapshot(at: state.head)
-        if let maxAgeDays {
-            let age = now.timeIntervalSince1970 - TimeInterval(snapshot.commit.committer.time)
-            if age > maxAgeDays * 86_400 {
-                throw LedgerError(.verificationFailed,
-                                  "stale ledger: its newest commit \(state.head.abbreviated()) is \(Int(age / 86_400)) days old, more than the allowed \(Self.days(maxAgeDays)) (readiness.maxAge / --max-age)",
-                                  hint: "a ledger that stopped moving may be frozen by its server; re-sign what still holds, or check the server")
-            }
+        // Only now, with the head verified and admitted, may the verdict of that very head be
+        // answered from the cache (`GateVerdictCache`).
+        let key = GateVerdictCache.Key(head: state.head, today: today, requirement: requirement)
+        if let cached = GateVerdictCache.read(session.store, key: key, source: opened.source, fetched: opened.fetched) {
+            if let maxAgeDays { try requireFresh(committed: session.store.repository.commit(state.head, includingSignature: false).committer.time, head: state.head, maxAgeDays: maxAgeDays) }
+            return cached
         }
-        return try judge(snapshot, requirement: requirement, source: opened.source, fetched: opened.fetched)
+        let snapshot = try session.store.snapshot(at: state.head)
+        if let maxAgeDays { try requireFresh(committed: snapshot.commit.committer.time, head: state.head, maxAgeDays: maxAgeDays) }
+        let verdict = try judge(snapshot, requirement: requirement, source: opened.source, fetched: opened.fetched)
+        GateVerdictCache.write(verdict, key: key, to: session.store)
+        return verdict
+    }
+
+    /// Freeze protection: throws `.verificationFailed` when `head`, committed at `committed`
+    /// (seconds since 1970), is older than `maxAgeDays`.
+    private func requireFresh(committed: Int64, head: ObjectID, maxAgeDays: Double) throws {
+        let age = now.timeIntervalSince1970 - TimeInterval(committed)
+        if age > maxAgeDays * 86_400 {
+            throw LedgerError(.verificationFailed,
+                              "stale ledger: its newest commit \(head.abbreviated()) is \(Int(age / 86_400)) days old, more than the allowed \(Self.days(maxAgeDays)) (readiness.maxAge / --max-age)",
+                              hint: "a ledger that stopped moving may be frozen by its server; re-sign what still holds, or check the server")
+        }
     }
 
     private static func days(_ value: Double) -> String {
