@@ -28,15 +28,17 @@ struct TextStyle {
 
     /// The style for standard output under `choice`, NO_COLOR, and `localTime`.
     static func forStandardOutput(_ choice: ColorChoice, localTime: Bool,
-                                  environment: [String: String] = ProcessInfo.processInfo.environment) -> TextStyle {
+                                  environment: @autoclosure () -> [String: String] = ProcessInfo.processInfo.environment) -> TextStyle {
         let terminal = isatty(STDOUT_FILENO) == 1
         var style = TextStyle()
         switch choice {
         case .always: style.color = true
         case .never: style.color = false
-        case .auto: style.color = terminal && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+        case .auto: style.color = terminal && (environment()["NO_COLOR"] ?? "").isEmpty && environment()["TERM"] != "dumb"
         }
-        if terminal { style.width = terminalWidth(environment) }
+        // Only a terminal asks the environment: building its dictionary cost every piped or
+        // redirected command 0.37 M instructions.
+        if terminal { style.width = terminalWidth(environment()) }
         if localTime { style.timeZone = .local }
         return style
     }
