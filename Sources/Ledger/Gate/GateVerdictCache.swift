@@ -42,7 +42,8 @@ enum GateVerdictCache {
     /// none, it was stored for another key or format, or it does not read.
     static func read(_ store: LedgerStore, key: Key, source: String, fetched: Bool) -> GateVerdict? {
         guard let path = try? store.cacheFile(fileName), let bytes = DerivedFile.load(path, limit: 1 << 24),
-              let found = PlainJSONScanner.read(Data(bytes), { $0.storedVerdict(source: source, fetched: fetched) }),
+              // Copied into Data in one move: `Data(bytes)` copied the array byte by byte.
+              let found = PlainJSONScanner.read(bytes.withUnsafeBufferPointer { Data(buffer: $0) }, { $0.storedVerdict(source: source, fetched: fetched) }),
               found.key == key else { return nil }
         return found.verdict
     }
