@@ -8,8 +8,25 @@ import Darwin
 #endif
 
 /// When to colour text output.
-enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+///
+/// Its argument forms are spelled out rather than derived from `CaseIterable` and
+/// `RawRepresentable`: argument-parser then asks the Swift runtime whether the type conforms
+/// to either, and builds a table of descriptions, on every command that has `--color`, help
+/// or not (1.0 M instructions of a gate, a sixth of its parse). Help, completion and the error
+/// for a wrong value read the same three words.
+enum ColorChoice: ExpressibleByArgument {
     case auto, always, never
+
+    private static let words: [(word: String, choice: ColorChoice)] = [("auto", .auto), ("always", .always), ("never", .never)]
+
+    init?(argument: String) {
+        guard let match = Self.words.first(where: { $0.word == argument }) else { return nil }
+        self = match.choice
+    }
+
+    var defaultValueDescription: String { Self.words.first { $0.choice == self }!.word }
+    static var allValueStrings: [String] { words.map(\.word) }
+    static var defaultCompletionKind: CompletionKind { .list(allValueStrings) }
 }
 
 /// How text output is styled for where it goes: colour only on a terminal (or when asked, and

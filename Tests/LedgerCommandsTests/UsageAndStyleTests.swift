@@ -56,4 +56,20 @@ final class TextStyleTests: XCTestCase {
         XCTAssertNil(TextStyle.forStandardOutput(.always, localTime: false, environment: [:]).width, "only a terminal cuts lines")
         XCTAssertEqual(TextStyle.forStandardOutput(.never, localTime: true, environment: [:]).timeZone, .local)
     }
+
+    /// `--color`'s three words, spelled out for argument-parser: each parses to its own choice
+    /// and is what help and completion list; anything else, a capital included, is refused with
+    /// the words to choose from.
+    func testColourWordsParseAndAreListed() throws {
+        XCTAssertEqual(ColorChoice.allValueStrings, ["auto", "always", "never"])
+        let choices = ColorChoice.allValueStrings.compactMap(ColorChoice.init(argument:))
+        XCTAssertEqual(choices, [.auto, .always, .never])
+        XCTAssertEqual(choices.map(\.defaultValueDescription), ColorChoice.allValueStrings)
+        for word in ["", "Auto", "ALWAYS", "never ", "yes"] { XCTAssertNil(ColorChoice(argument: word), word) }
+        XCTAssertThrowsError(try StatusCommand.parse(["--color", "Always"])) { error in
+            XCTAssertTrue(StatusCommand.message(for: error).contains("Please provide one of 'auto', 'always' or 'never'"),
+                          StatusCommand.message(for: error))
+        }
+        XCTAssertEqual(try StatusCommand.parse(["--color", "never"]).output.color, .never)
+    }
 }
