@@ -207,22 +207,23 @@ extension LedgerStore {
         // cold build, work git itself does only in fsck.
         let (data, added) = try Library.withoutObjectHashChecks {
             // A line of history (no merges: what one writer leaves) has one topological order,
-            // read here newest first, each commit once, and built on every core as it is read.
-            // Otherwise libgit2's sorted walk decides the order; it reads every commit before
-            // yielding the first, and each is read again as it is indexed. Reading each commit
-            // twice was a third of a cold build.
-            let label = base == nil ? "indexing the ledger's history, commits" : "updating the event index, commits"
-            var writer = EventIndexWriter(base: base, recordingGraph: true)
-            if let added = try ParallelEventBuild.add(from: head, back: base?.head, repository: repository, to: &writer, progressLabel: label) {
-                return (writer.finish(head: head), added)
-            }
-            let ids = try RevisionWalk(repository: repository, from: [head], hiding: base.map { [$0.head] } ?? [], order: .topologicalReverse).collect()
-            let progress = ProgressReport(label, total: ids.count)
+            // read here newest first, each commit once. Otherwise libgit2's sorted walk decides
+            // the order; it reads every commit before yielding the first, and each is read
+            // again as it is indexed. Reading each commit twice was a third of a cold build.
+            let line = repository.linearHistory(from: head, back: base?.head)
+            let ids = try line.map { $0.map(\.id) }
+                ?? RevisionWalk(repository: repository, from: [head], hiding: base.map { [$0.head] } ?? [], order: .topologicalReverse).collect()
+            let progress = ProgressReport(base == nil ? "indexing the ledger's history, commits" : "updating the event index, commits", total: ids.count)
             defer { progress.finish() }
-            var builder = EventBuilder(repository: repository)
-            for (done, id) in ids.enumerated() {
-                progress.update(done)
-                try builder.add(repository.commit(id, includingSignature: false), to: &writer)
+            var writer = EventIndexWriter(base: base, recordingGraph: true)
+            if let line, ParallelEventBuild.isWorthwhile(for: line.count) {
+                try ParallelEventBuild.add(line, gitDirectory: repository.gitDirectory, to: &writer, progress: progress)
+            } else {
+                var builder = EventBuilder(repository: repository)
+                for (done, id) in ids.enumerated() {
+                    progress.update(done)
+                    try builder.add(line?[done] ?? repository.commit(id, includingSignature: false), to: &writer)
+                }
             }
             return (writer.finish(head: head), ids.count)
         }

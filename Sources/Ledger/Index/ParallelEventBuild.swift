@@ -6,189 +6,112 @@ import Synchronization
 /// Builds the events of a line of history on several threads, then adds them to the index
 /// file in the line's order, so the file is byte for byte the one a single thread writes.
 /// Most of a cold build is libgit2 resolving delta chains for each commit's trees and item
-/// blob, and a fifth is reading the commits themselves, one after another from the head back.
-/// So ranges of the line are built while the walk goes on: the calling thread reads commits,
-/// hands over each range of `rangeSize` as soon as it has read it, and once it reaches the
-/// oldest commit adds the finished ranges, oldest first. Each thread opens its own repository
-/// handle (libgit2 objects never cross threads) and takes the most recently handed-over range:
-/// during the walk that is the newest work, after it the oldest range not yet built, which is
-/// the one the calling thread adds next.
+/// blob; those reads depend only on the commit, so ranges of the line can be read at once.
+/// Each thread opens its own repository handle (libgit2 objects never cross threads); the
+/// calling thread adds finished ranges, oldest first, while later ones are still being read.
 enum ParallelEventBuild {
     /// Commits per range: large enough that re-reading a range's first parent and trees
     /// (nothing carries over from the range before) costs nothing measurable.
     static let rangeSize = 1024
 
+    /// True when a line of `commits` is worth the threads: at least two ranges and two cores.
+    static func isWorthwhile(for commits: Int) -> Bool {
+        threadCount > 1 && commits >= 2 * rangeSize
+    }
+
     private static var threadCount: Int { ProcessInfo.processInfo.activeProcessorCount }
 
-    /// Adds the commits after `stop` up to `head` and their events to `writer`, oldest first,
-    /// when that stretch is one line (`Repository.walkLine`); returns how many, or nil (nothing
-    /// added) when it is not. A line of fewer than two ranges, or a machine of one core, is
-    /// built on the calling thread. Progress (`progressLabel`) counts commits added. Rethrows
-    /// the first error of any range, after every thread has stopped.
-    static func add(from head: ObjectID, back stop: ObjectID?, repository: Repository, to writer: inout EventIndexWriter,
-                    progressLabel: String, rangeSize: Int = rangeSize, threads: Int = threadCount) throws -> Int? {
-        let work = RangeWork()
+    /// Adds the commits of `line` (oldest first, each one's parent before it) and their events
+    /// to `writer`, read through handles opened on `gitDirectory`, `rangeSize` commits per range.
+    /// Progress counts commits added. Rethrows the first range's error, after every thread has stopped.
+    static func add(_ line: [Commit], gitDirectory: String, to writer: inout EventIndexWriter,
+                    progress: ProgressReport, rangeSize: Int = rangeSize) throws {
+        let ranges = stride(from: 0, to: line.count, by: rangeSize).map { $0..<min($0 + rangeSize, line.count) }
+        let work = RangeWork(count: ranges.count)
         let group = DispatchGroup()
-        let gitDirectory = repository.gitDirectory
-        var ranges: [[Commit]] = []
-        var pending: [Commit] = []
-        var started = false
+        for _ in 0..<min(threadCount, ranges.count) {
+            DispatchQueue.global().async(group: group) {
+                work.build(ranges, of: line, gitDirectory: gitDirectory)
+            }
+        }
         // Every thread has stopped before this returns or throws: the caller's scope (libgit2's
         // hash checks off) must not end while a thread still reads.
         defer {
-            work.stop(wakingThreads: threads)
+            work.cancel()
             group.wait()
         }
-        func handOver() {
-            ranges.append(pending.reversed())
-            pending = []
-            work.publish(ranges[ranges.count - 1])
-            if !started, threads > 1, ranges.count == 2 {
-                started = true
-                for _ in 0..<threads {
-                    DispatchQueue.global().async(group: group) {
-                        work.build(gitDirectory: gitDirectory)
-                    }
-                }
-            }
-        }
-        let isLine = repository.walkLine(from: head, back: stop) { commit in
-            pending.append(commit)
-            if pending.count == rangeSize { handOver() }
-        }
-        guard isLine else { return nil }
-        if !pending.isEmpty { handOver() }
-        let count = ranges.reduce(0) { $0 + $1.count }
-        let progress = ProgressReport(progressLabel, total: count)
-        defer { progress.finish() }
-        var done = 0
-        progress.update(done)
-        guard started else {
-            var builder = EventBuilder(repository: repository)
-            for commit in ranges.reversed().joined() {
-                try builder.add(commit, to: &writer)
-                done += 1
-                progress.update(done)
-            }
-            return count
-        }
-        work.finishPublishing(wakingThreads: threads)
-        for index in ranges.indices.reversed() {
+        for (index, range) in ranges.enumerated() {
             let events = try work.result(index)
-            for (commit, commitEvents) in zip(ranges[index], events) {
+            for (commit, commitEvents) in zip(line[range], events) {
                 let number = writer.add(commit: commit.id, parents: commit.parentIDs)
                 for event in commitEvents {
                     writer.append(event, commit: number)
                 }
             }
-            done += ranges[index].count
-            progress.update(done)
+            progress.update(range.upperBound)
         }
-        return count
     }
 }
 
-/// The ranges of one parallel build, shared by the threads: those handed over and not yet
-/// taken, each range's events (per commit) once built, and the first error.
+/// The ranges of one parallel build: which range is next, and each range's events (per commit)
+/// or error, handed to the thread that adds them.
 private final class RangeWork: Sendable {
-    private struct State {
-        var ranges: [[Commit]] = []
-        var finished: [DispatchSemaphore] = []
-        var untaken: [Int] = []
-        var events: [Int: [[LedgerEvent]]] = [:]
-        var error: (any Error)?
-        var publishingDone = false
-        var stopped = false
+    private let next = Atomic<Int>(0)
+    private let cancelled = Atomic<Bool>(false)
+    private let results = Mutex<[Int: Result<[[LedgerEvent]], any Error>]>([:])
+    private let finished: [DispatchSemaphore]
+
+    init(count: Int) {
+        finished = (0..<count).map { _ in DispatchSemaphore(value: 0) }
     }
 
-    private let state = Mutex(State())
-    /// Signalled once per range handed over, and once per thread when no more will come.
-    private let available = DispatchSemaphore(value: 0)
-
-    /// Hands over `range` (oldest commit first) for a thread to build.
-    func publish(_ range: [Commit]) {
-        let gone = state.withLock { state -> DispatchSemaphore? in
-            state.ranges.append(range)
-            state.finished.append(DispatchSemaphore(value: 0))
-            guard !state.stopped else { return state.finished.last }
-            state.untaken.append(state.ranges.count - 1)
-            return nil
-        }
-        // After a failure nothing more is built: the range is finished at once, without events.
-        gone?.signal()
-        available.signal()
-    }
-
-    /// No more ranges will be handed over: wakes every thread once more, so each stops when
-    /// nothing is left to take.
-    func finishPublishing(wakingThreads threads: Int) {
-        state.withLock { $0.publishingDone = true }
-        for _ in 0..<threads { available.signal() }
-    }
-
-    /// Builds ranges on this thread, through its own handle, until none is left to take.
-    func build(gitDirectory: String) {
+    /// Builds ranges, taking the next unclaimed one each time, until none is left or the build
+    /// was cancelled. Ranges are claimed in order, so every range before a claimed one is claimed.
+    func build(_ ranges: [Range<Int>], of line: [Commit], gitDirectory: String) {
         let repository: Repository
         do {
             repository = try Repository.open(at: gitDirectory)
         } catch {
-            fail(error)
+            fail(claimNext(), error)
             return
         }
         while true {
-            available.wait()
-            let claim = state.withLock { state -> (index: Int, range: [Commit])?? in
-                if state.stopped { return .some(nil) }
-                if let index = state.untaken.popLast() { return (index, state.ranges[index]) }
-                return state.publishingDone ? .some(nil) : nil
-            }
-            // nil: woken before a range was there to take; nil inside: nothing more to take.
-            guard let claim else { continue }
-            guard let (index, range) = claim else { return }
+            let index = claimNext()
+            guard index < ranges.count else { return }
             do {
                 var builder = EventBuilder(repository: repository)
-                let events = try range.map { try builder.events(of: $0, numberedFrom: 0) }
-                let finished = state.withLock { state in
-                    state.events[index] = events
-                    return state.finished[index]
-                }
-                finished.signal()
+                let events = try line[ranges[index]].map { try builder.events(of: $0, numberedFrom: 0) }
+                results.withLock { $0[index] = .success(events) }
+                finished[index].signal()
             } catch {
-                fail(error, at: index)
+                fail(index, error)
                 return
             }
         }
     }
 
-    /// Records the first error and stops the build: range `index` (if any) and every range not
-    /// taken are finished without events, so whoever waits for them wakes and throws.
-    private func fail(_ error: any Error, at index: Int? = nil) {
-        let finished = state.withLock { state -> [DispatchSemaphore] in
-            if state.error == nil { state.error = error }
-            state.stopped = true
-            let dropped = (index.map { [$0] } ?? []) + state.untaken
-            state.untaken = []
-            return dropped.map { state.finished[$0] }
-        }
-        finished.forEach { $0.signal() }
+    /// The next range to build, or the count when there is none (or the build was cancelled).
+    private func claimNext() -> Int {
+        if cancelled.load(ordering: .acquiring) { return finished.count }
+        return next.wrappingAdd(1, ordering: .acquiringAndReleasing).oldValue
     }
 
-    /// Waits for range `index` and takes its events, or throws the build's first error.
-    /// Every range handed over is finished: built, failed, or dropped after a failure.
+    private func fail(_ index: Int, _ error: any Error) {
+        cancelled.store(true, ordering: .releasing)
+        guard index < finished.count else { return }
+        results.withLock { $0[index] = .failure(error) }
+        finished[index].signal()
+    }
+
+    /// Waits for range `index` and takes its events, or throws its error. A range is waited for
+    /// only after every range before it succeeded, so it was claimed and will finish.
     func result(_ index: Int) throws -> [[LedgerEvent]] {
-        let finished = state.withLock { $0.finished[index] }
-        finished.wait()
-        return try state.withLock { state in
-            guard let events = state.events.removeValue(forKey: index) else {
-                throw state.error ?? LedgerError(.storage, "the event index build stopped early", hint: "report this as a bug")
-            }
-            return events
-        }
+        finished[index].wait()
+        return try results.withLock { $0.removeValue(forKey: index)! }.get()
     }
 
-    /// Stops the build (nothing more is taken) and wakes every thread so it sees that.
-    func stop(wakingThreads threads: Int) {
-        state.withLock { $0.stopped = true }
-        for _ in 0..<threads { available.signal() }
+    /// Stops threads from claiming further ranges.
+    func cancel() {
+        cancelled.store(true, ordering: .releasing)
     }
 }
