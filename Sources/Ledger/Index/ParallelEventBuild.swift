@@ -22,10 +22,10 @@ enum ParallelEventBuild {
     private static var threadCount: Int { ProcessInfo.processInfo.activeProcessorCount }
 
     /// Adds the commits of `line` (oldest first, each one's parent before it) and their events
-    /// to `writer`, read through handles opened on `gitDirectory`, `rangeSize` commits per range.
-    /// Progress counts commits added. Rethrows the first range's error, after every thread has stopped.
+    /// to `writer`, read through handles opened on `gitDirectory`. Progress counts commits
+    /// added. Rethrows the first range's error, after every thread has stopped.
     static func add(_ line: [Commit], gitDirectory: String, to writer: inout EventIndexWriter,
-                    progress: ProgressReport, rangeSize: Int = rangeSize) throws {
+                    progress: ProgressReport) throws {
         let ranges = stride(from: 0, to: line.count, by: rangeSize).map { $0..<min($0 + rangeSize, line.count) }
         let work = RangeWork(count: ranges.count)
         let group = DispatchGroup()
