@@ -215,17 +215,12 @@ extension LedgerStore {
                 ?? RevisionWalk(repository: repository, from: [head], hiding: base.map { [$0.head] } ?? [], order: .topologicalReverse).collect()
             let progress = ProgressReport(base == nil ? "indexing the ledger's history, commits" : "updating the event index, commits", total: ids.count)
             defer { progress.finish() }
-            var writer = EventIndexWriter(base: base, recordingGraph: true)
-            if let line, ParallelEventBuild.isWorthwhile(for: line.count) {
-                try ParallelEventBuild.add(line, gitDirectory: repository.gitDirectory, to: &writer, progress: progress)
-            } else {
-                var builder = EventBuilder(repository: repository)
-                for (done, id) in ids.enumerated() {
-                    progress.update(done)
-                    try builder.add(line?[done] ?? repository.commit(id, includingSignature: false), to: &writer)
-                }
+            var builder = EventBuilder(repository: repository, writer: EventIndexWriter(base: base, recordingGraph: true))
+            for (done, id) in ids.enumerated() {
+                progress.update(done)
+                try builder.add(line?[done] ?? repository.commit(id, includingSignature: false))
             }
-            return (writer.finish(head: head), ids.count)
+            return (builder.writer.finish(head: head), ids.count)
         }
         if base != nil { origin = .extended(added) }
         guard let storage = EventIndexStorage.from(data) else {
@@ -259,37 +254,29 @@ extension LedgerStore {
     }
 }
 
-/// Turns commits into events. Commits come in topological order (parents first); a parent
-/// this builder has not seen (the first commit of a range built on another thread) is read.
+/// Turns commits into events, in topological order, written into an index file as they come.
 struct EventBuilder {
     let repository: Repository
+    private(set) var writer: EventIndexWriter
     private let trees: TreeWindow
     private var stateOfBlob: [ObjectID: ItemState] = [:]
     private var treeOfCommit: [ObjectID: ObjectID] = [:]
 
-    init(repository: Repository) {
+    init(repository: Repository, writer: EventIndexWriter) {
         self.repository = repository
+        self.writer = writer
         trees = TreeWindow(repository: repository)
     }
 
-    /// Adds `commit` and its events to `writer`.
-    mutating func add(_ commit: Commit, to writer: inout EventIndexWriter) throws {
-        let number = writer.add(commit: commit.id, parents: commit.parentIDs)
-        for event in try events(of: commit, numberedFrom: writer.nextSequence) {
-            writer.append(event, commit: number)
-        }
-    }
-
-    /// The events of `commit`, whose parents were given before it, numbered from `sequence`
-    /// (the index file numbers events by their position, not by this field).
-    mutating func events(of commit: Commit, numberedFrom sequence: Int) throws -> [LedgerEvent] {
+    /// Appends the events of `commit`, whose parents were added before it.
+    mutating func add(_ commit: Commit) throws {
         let id = commit.id
+        let number = writer.add(commit: id, parents: commit.parentIDs)
         treeOfCommit[id] = commit.treeID
         let parentTrees = try commit.parentIDs.map { parent in try treeOfCommit[parent] ?? repository.commit(parent, includingSignature: false).treeID }
         let trailerAction = CommitTrailers.first("Action", in: commit.message)
         let committer = Person(name: commit.committer.name, email: commit.committer.email, key: nil)
         defer { trees.advance() }
-        var events: [LedgerEvent] = []
         for change in try repository.changedFiles(tree: commit.treeID, parentTrees: parentTrees, window: trees) {
             var before: ItemState?
             if let previous = change.previousBlob, change.path.hasPrefix(Self.itemsPrefix) {
@@ -304,16 +291,15 @@ struct EventBuilder {
             // A merge's resolution of an item changed on both sides is recorded as a merge event.
             let action = trailerAction == LedgerMerge.action && record != nil ? LedgerMerge.action
                 : record?.action.rawValue ?? (change.blob == nil ? "remove" : trailerAction ?? "edit")
-            events.append(LedgerEvent(
-                commit: id, sequence: sequence + events.count, time: commit.committer.time, path: change.path, blob: change.blob,
+            writer.append(LedgerEvent(
+                commit: id, sequence: writer.nextSequence, time: commit.committer.time, path: change.path, blob: change.blob,
                 action: action,
                 stateBefore: isItem ? before : nil,
                 stateAfter: record?.state,
                 person: record?.by ?? committer, note: record?.note ?? definitionNote(change.path, action: trailerAction, message: commit.message),
                 evidence: record?.evidence ?? [],
-                waivedUntil: record?.waivedUntil, previous: record?.previous ?? []))
+                waivedUntil: record?.waivedUntil, previous: record?.previous ?? []), commit: number)
         }
-        return events
     }
 
     private static let itemsPrefix = "\(LedgerLayout.itemsFolder)/"
