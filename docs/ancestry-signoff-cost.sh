@@ -6,6 +6,7 @@
 # before the bench's own sign-offs) and lets that build verify it once; then, ROUNDS times, it
 # puts each copy's branch and derived files back and times `uncheck` of the first generated
 # item (last changed N+6 commits ago) with `perf stat -e task-clock`. Prints medians in ms.
+# With CALLGRIND=1 it instead counts one such sign-off's instructions per build (valgrind).
 set -u
 rounds=$1; shift
 export HOME=$W GIT_CONFIG_GLOBAL=$W/.gitconfig GIT_CONFIG_NOSYSTEM=1
@@ -19,6 +20,13 @@ for n in "$@"; do
     "${bins[$b]}" status --ledger "$l" >/dev/null; cp -a "$l/readiness" "$l.saved"
   done
   item=$(git --git-dir "$l" log --reverse --format='%(trailers:key=Readiness-Item,valueonly)' main | grep -v '^$' | head -1)
+  if [ "${CALLGRIND:-0}" = 1 ]; then
+    for b in before after; do
+      l=$scratch/$n-$b
+      echo "N=$n $b: $(valgrind --tool=callgrind --callgrind-out-file="$scratch/callgrind.out" "${bins[$b]}" uncheck "$item" --reason m --ledger "$l" 2>&1 >/dev/null | grep -o 'refs: *[0-9,]*' | tr -d ' refs:') instructions"
+    done
+    continue
+  fi
   for _ in $(seq "$rounds"); do
     for b in before after; do
       l=$scratch/$n-$b; git --git-dir "$l" update-ref refs/heads/main "$gen"; rm -rf "$l/readiness"; cp -a "$l.saved" "$l/readiness"
