@@ -43,7 +43,7 @@ enum LedgerGenerator {
             var head = root
             var tree = try scratch.commit(head).treeID
             var records = initial
-            var lastChange = Dictionary(uniqueKeysWithValues: items.map { ($0.fullID, head) })
+            var lastChange = Dictionary(items.map { ($0.fullID, head) }) { first, _ in first }
             for n in 0..<events {
                 let item = items[n % items.count]
                 let time = start + Int64(n) + 1

@@ -2,18 +2,19 @@ import Foundation
 
 // readiness-bench: measures readiness beside stock git on the same machine and prints medians
 // side by side as ratios (git/ours: above 1 means readiness is faster).
-// Usage: readiness-bench [startup] [signoff] [gate] [section] [queries] [verify] [sync] [privacy] [--rounds N] [--sizes 1000,10000,100000]
+// Usage: readiness-bench [startup] [signoff] [gate] [section] [queries] [verify] [sync] [privacy] [ancestry] [--rounds N] [--sizes 1000,10000,100000]
 //        [--items 1000,10000] [--commits N] [--incoming N]
 // `sync` runs only when named (it is slow to set up): --commits events in the ledger, --incoming new sign-offs.
 // `startup`: `--version` beside git's, and the binary's size.
 // `section`: status and gate on a checklist of --items items in one section.
 // `privacy` runs only when named: pseudonymous beside plain ledgers, --commits events.
+// `ancestry` runs only when named: a sign-off of an item last changed N commits ago, N from --sizes.
 // `readiness-bench layout [--output FILE]` times nothing: it writes the release link's function
 // order (default Sources/readiness/Layout/hot-functions.txt; see LayoutProfile).
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 
-let usageLine = "usage: readiness-bench [startup] [signoff] [gate] [section] [queries] [verify] [sync] [privacy] [--rounds N] [--sizes N,N,…] [--items N,N,…] [--commits N] [--incoming N]\n"
+let usageLine = "usage: readiness-bench [startup] [signoff] [gate] [section] [queries] [verify] [sync] [privacy] [ancestry] [--rounds N] [--sizes N,N,…] [--items N,N,…] [--commits N] [--incoming N]\n"
     + "       readiness-bench layout [--output FILE]\n"
 
 /// Stops with a usage message: a mistyped option must not silently run the defaults.
@@ -47,7 +48,7 @@ let sizes = numbers(after: "--sizes", [1_000, 10_000, 100_000])
 let itemCounts = numbers(after: "--items", [1_000, 10_000])
 let commits = numbers(after: "--commits", [10_000])[0]
 let incoming = numbers(after: "--incoming", [1_000])[0]
-let knownSuites: Set<String> = ["startup", "signoff", "gate", "section", "queries", "verify", "sync", "privacy", "layout"]
+let knownSuites: Set<String> = ["startup", "signoff", "gate", "section", "queries", "verify", "sync", "privacy", "ancestry", "layout"]
 let optionValues = Set(knownOptions.compactMap { option in arguments.firstIndex(of: option).map { $0 + 1 } })
 let suites = arguments.indices.filter { !arguments[$0].hasPrefix("--") && !optionValues.contains($0) }.map { arguments[$0] }
 if let unknown = suites.first(where: { !knownSuites.contains($0) }) { usage("unknown suite '\(unknown)'") }
@@ -87,6 +88,9 @@ do {
     }
     if suites.contains("privacy") {
         rows += try PrivacyBenchmark.run(world: world, events: commits, rounds: rounds)
+    }
+    if suites.contains("ancestry") {
+        rows += try AncestryBenchmark.run(world: world, sizes: sizes, rounds: rounds)
     }
     if suites.contains("sync") {
         rows += try SyncBenchmark.run(world: world, events: commits, incoming: incoming, rounds: min(rounds, 5))

@@ -33,6 +33,12 @@ public final class LedgerVerifier {
     private let clock: @Sendable () -> Int64
     private var commits: [ObjectID: Commit] = [:]
     private var introducers: [ObjectID: ObjectID] = [:]
+    /// The judge's record of ancestors of one verified commit, read once (see VerifiedIntroducers).
+    private lazy var storedIntroducers: VerifiedIntroducers? = VerifiedIntroducers.read(store)
+    /// Back-links confirmed by a walk during the current check, by path: ancestors of its head.
+    private var confirmedByWalk: [String: ObjectID] = [:]
+    /// The record for the head of the last clean check, written once that head is recorded as verified.
+    private var pendingIntroducers: VerifiedIntroducers?
 
     /// A verifier of `store`, falling back on `programs` for non-Ed25519 SSH and OpenPGP
     /// signatures; `clock` (seconds since the epoch) is what "the future" is judged against.
@@ -82,7 +88,10 @@ public final class LedgerVerifier {
         }
         let checked = try checkCommits(from: head, hiding: hiding)
         problems += checked.problems
-        if problems.isEmpty { try VerifiedHead.write(head, roots: try roots(of: checked, below: hiding.first), to: store) }
+        if problems.isEmpty {
+            try VerifiedHead.write(head, roots: try roots(of: checked, below: hiding.first), to: store)
+            recordIntroducers(of: head)
+        }
         // A pseudonymous ledger's directory is judged on every run: it is outside the history,
         // so no earlier run vouches for it.
         // Unreadable head settings (a format raised beyond this tool) are the history's problem, reported above.
@@ -149,6 +158,7 @@ public final class LedgerVerifier {
         if let verified, !rewritten, verified != cached?.head || cached?.roots.isEmpty == true {
             // Derived state: a read-only ledger (an auditor's copy) is judged all the same.
             try? VerifiedHead.write(verified, roots: roots, to: store)
+            recordIntroducers(of: verified)
         }
         let state = VerifiedState(head: head, verified: verified, roots: roots, problems: checked.problems,
                                   unverified: Set(checked.order.map(\.id)).intersection(tainted), rewritten: rewritten)
@@ -198,6 +208,15 @@ public final class LedgerVerifier {
     /// the newest verified commit, so the next command starts from it.
     func recordVerified(_ commit: ObjectID, roots: [ObjectID]) {
         try? VerifiedHead.write(commit, roots: roots, to: store)
+        recordIntroducers(of: commit)
+    }
+
+    /// Writes the ancestors the last check established for `commit`, when that check was clean
+    /// and started from `commit` (the record is keyed by the commit it speaks of, nothing else).
+    private func recordIntroducers(of commit: ObjectID) {
+        guard let pending = pendingIntroducers, pending.key == commit, pending != storedIntroducers else { return }
+        pending.write(to: store)
+        storedIntroducers = pending
     }
 
     /// Whether the commit that raised the ledger's format beyond this tool (the oldest commit on
@@ -261,6 +280,12 @@ public final class LedgerVerifier {
         // The sorted walk reads every commit before yielding the first, so taking the ids at
         // once costs nothing more and gives the progress report its total.
         let ids = try walk.collect()
+        // Which walked commits descend from the stored record's key: only for those may the new
+        // record carry the old one's ancestors over (an ancestor of an ancestor).
+        var descendants: Set<ObjectID> = storedIntroducers.map { [$0.key] } ?? []
+        var changedBy: [String: ObjectID] = [:]
+        confirmedByWalk = [:]
+        pendingIntroducers = nil
         let progress = ProgressReport("verifying the ledger's history, commits", total: ids.count)
         defer { progress.finish() }
         for id in ids {
@@ -288,10 +313,12 @@ public final class LedgerVerifier {
                     commit: id.hex, kind: .timeWentBackwards,
                     reason: "committed at \(CommitTime.iso8601(commit.committer.time)), \(parent.committer.time - commit.committer.time) s before its parent \(parent.id.abbreviated()) (allowed skew \(Self.clockSkew) s)"))
             }
+            if commit.parentIDs.contains(where: descendants.contains) { descendants.insert(id) }
             let changes = try repository.changedFiles(tree: commit.treeID, parentTrees: parents.map(\.treeID))
             local += try content.problems(of: commit, parents: parents, changes: changes)
             for change in changes {
                 if let blob = change.blob, introducers[blob] == nil { introducers[blob] = id }
+                if change.blob != nil { changedBy[change.path] = id }
             }
             found.append(local)
         }
@@ -308,6 +335,13 @@ public final class LedgerVerifier {
             }
             if let problem = signatureProblems[position] { checked.problems.append(problem) }
             checked.problems += found[position]
+        }
+        if checked.problems.isEmpty {
+            // Every walked commit, and every back-link confirmed below one, is an ancestor of head.
+            var commits = descendants.contains(head) ? storedIntroducers?.commits ?? [:] : [:]
+            commits.merge(confirmedByWalk) { $1 }
+            commits.merge(changedBy) { $1 }
+            pendingIntroducers = VerifiedIntroducers(key: head, commits: commits)
         }
         return checked
     }
@@ -332,14 +366,29 @@ public final class LedgerVerifier {
         return try store.introduction(of: blob, at: path)?.commit
     }
 
+    /// Whether `candidate` introduced `blob` at `path` below `parent`: it is `parent` or an
+    /// ancestor of it, holds the blob there, and none of its own parents does.
+    ///
+    /// Ancestry is the costly part: `git_graph_descendant_of` walks every commit between the two,
+    /// so a sign-off of an item last changed N commits ago walked N commits. The answer comes
+    /// from the judge's own record when that record is keyed by `parent` itself (the verified
+    /// head a sign-off builds on) and lists `candidate`; otherwise from the walk, as before. The
+    /// record only ever answers "yes, an ancestor" for commits the judge walked or confirmed
+    /// below its key, and the tree checks below run either way, so nothing the walk refuses is
+    /// accepted. See VerifiedIntroducers, and the README's "Sign-off cost and ancestry".
     private func confirms(_ candidate: ObjectID, introduced blob: ObjectID, at path: String, below parent: Commit) throws -> Bool {
         guard try repository.contains(candidate) else { return false }
-        if candidate != parent.id, !(try repository.isDescendant(parent.id, of: candidate)) { return false }
+        var walked = false
+        if candidate != parent.id, storedIntroducers?.vouches(for: candidate, below: parent.id) != true {
+            guard try repository.isDescendant(parent.id, of: candidate) else { return false }
+            walked = true
+        }
         let commit = try commit(candidate)
         guard try repository.entry(atPath: path, inTree: commit.treeID)?.id == blob else { return false }
         for grandparent in try commit.parentIDs.map(self.commit) where try repository.entry(atPath: path, inTree: grandparent.treeID)?.id == blob {
             return false
         }
+        if walked { confirmedByWalk[path] = candidate }
         return true
     }
 
