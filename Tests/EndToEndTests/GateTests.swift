@@ -94,13 +94,7 @@ final class GateTests: XCTestCase {
     }
 
     func testAnUnsignedHeadWrittenWithStockGitFailsVerification() throws {
-        let work = box.path("work")
-        try box.git("clone", "-q", ledger, work)
-        let item = "\(work)/items/sikkerhet/ssl-sertifikater-installert-og-konfigurert.json"
-        let text = try String(contentsOfFile: item, encoding: .utf8)
-        try text.replacingOccurrences(of: "\"open\"", with: "\"done\"").write(toFile: item, atomically: true, encoding: .utf8)
-        try box.git("-c", "commit.gpgsign=false", "commit", "-q", "-am", "done, trust me", in: work)
-        try box.git("push", "-q", "origin", "main", in: work)
+        try box.pushUnsignedDone("items/sikkerhet/ssl-sertifikater-installert-og-konfigurert.json", to: ledger, through: "work")
         let result = try box.readiness("gate", "--require", "1", "--ledger", ledger)
         XCTAssertEqual(result.status, 21, result.stdout + result.stderr)
         XCTAssertTrue(result.stderr.contains("not signed"), result.stderr)

@@ -86,13 +86,7 @@ final class GateVerdictCacheTests: XCTestCase {
     /// that head: the judge refuses the head before any cache is asked.
     func testAPlantedVerdictForAnUnverifiedHeadIsNeverAsked() throws {
         _ = try gate("--require", "1")
-        let work = box.path("work")
-        try box.git("clone", "-q", ledger, work)
-        let item = "\(work)/items/sikkerhet/brannmurregler-konfigurert.json"
-        let text = try String(contentsOfFile: item, encoding: .utf8)
-        try text.replacingOccurrences(of: "\"open\"", with: "\"done\"").write(toFile: item, atomically: true, encoding: .utf8)
-        try box.git("-c", "commit.gpgsign=false", "commit", "-q", "-am", "done, trust me", in: work)
-        try box.git("push", "-q", "origin", "main", in: work)
+        try box.pushUnsignedDone("items/sikkerhet/brannmurregler-konfigurert.json", to: ledger, through: "work")
         let forged = try box.git("--git-dir", ledger, "rev-parse", "main")
         try editCache { $0["head"] = forged; $0["missing"] = [] }
         let result = try gate("--require", "1")

@@ -216,15 +216,7 @@ final class HookTests: XCTestCase {
     /// push with the verifier's reason, even though the forged head marks every item done.
     func testLedgerFailingVerificationRefusesWithTheReason() throws {
         try box.readinessOK("hook", "install", "--ledger", ledger, "--require", "1", in: product)
-        let work = box.path("forger")
-        try box.git("clone", "-q", ledger, work)
-        for path in try box.git("ls-files", "items/sikkerhet", in: work).split(separator: "\n") {
-            let file = "\(work)/\(path)"
-            let text = try String(contentsOfFile: file, encoding: .utf8)
-            try text.replacingOccurrences(of: "\"open\"", with: "\"done\"").write(toFile: file, atomically: true, encoding: .utf8)
-        }
-        try box.git("-c", "commit.gpgsign=false", "commit", "-q", "-am", "alt ferdig", in: work)
-        try box.git("push", "-q", "origin", "main", in: work)
+        try box.pushUnsignedDone("items/sikkerhet", to: ledger, through: "forger", message: "alt ferdig")
         let refused = try push("origin", "main")
         assertRefused(refused, "refs/heads/main", "could not judge the ledger (exit 21", "is not signed")
         XCTAssertFalse(try remoteHas("refs/heads/main"))

@@ -48,6 +48,20 @@ final class Sandbox {
     /// A path inside the sandbox.
     func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
+    /// A stranger's forgery written with stock git: clones `ledger` into `folder`, marks the
+    /// item files under `items` done, commits them unsigned and pushes them back.
+    func pushUnsignedDone(_ items: String, to ledger: String, through folder: String, message: String = "done, trust me") throws {
+        let work = path(folder)
+        try git("clone", "-q", ledger, work)
+        for item in try git("ls-files", items, in: work).split(separator: "\n") {
+            let file = "\(work)/\(item)"
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            try text.replacingOccurrences(of: "\"open\"", with: "\"done\"").write(toFile: file, atomically: true, encoding: .utf8)
+        }
+        try git("-c", "commit.gpgsign=false", "commit", "-q", "-am", message, in: work)
+        try git("push", "-q", "origin", "main", in: work)
+    }
+
     /// Creates a ledger from the shipped checklist at `name` inside the sandbox and returns its path.
     func makeLedger(_ name: String = "ledger.git") throws -> String {
         let ledger = path(name)
