@@ -32,10 +32,8 @@ struct VerifiedIntroducers: Equatable {
 
     /// Whether the record vouches that `candidate` is an ancestor of (or equal to) `parent`.
     func vouches(for candidate: ObjectID, below parent: ObjectID) -> Bool {
-        parent == key && listed.contains(candidate)
+        parent == key && commits.values.contains(candidate)
     }
-
-    private var listed: Set<ObjectID> { Set(commits.values) }
 
     /// The record in `store`, or nil when there is none or it is not exactly this format.
     static func read(_ store: LedgerStore) -> VerifiedIntroducers? {
